@@ -1,0 +1,1 @@
+"""Retrieval: multilingual embeddings, the vector store, and hybrid candidate search."""

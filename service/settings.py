@@ -1,0 +1,48 @@
+"""One settings object: the only reader of the environment (FACTCHECK_* variables and an optional .env)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field can be set as FACTCHECK_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Folder holding the SQLite record store and Chroma's files.")
+    chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of the embedded one.")
+    collection: str = Field("claims", description="Chroma collection name for claim embeddings.")
+
+    max_text_bytes: int = Field(2_000_000, ge=1, description="Largest accepted document text, in UTF-8 bytes (413 above).")
+    max_claims_per_document: int = Field(5_000, ge=1, description="Claims extracted beyond this are dropped and reported.")
+
+    candidates_per_claim: int = Field(12, ge=1, le=100, description="Evidence candidates considered per claim.")
+    embedding_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
+
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset means the offline analyser.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the LLM endpoint.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the LLM endpoint.")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Timeout of one LLM request, in seconds.")
+    llm_attempts: int = Field(4, ge=1, le=10, description="Attempts per LLM request (retries on 429, 5xx, timeouts).")
+
+    api_keys: str = Field("", description="Comma-separated API keys; empty means no auth and localhost only.")
+    host: str = Field("127.0.0.1", description="Interface the API binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the API binds to.")
+    log_level: str = Field("INFO", description="Python logging level.")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "factcheck.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
