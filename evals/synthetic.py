@@ -292,22 +292,32 @@ class GeneratorConfig:
     contradiction_share: float = 0.06
     denial_share: float = 0.03
     languages: tuple[str, ...] = LANGUAGES
-    popularity_skew: float = 1.1  # Zipf-like: some facts are told by many articles, most by a few
+    facts_per_article_step: float = 1.75  # news moves on: article i tells facts near index i * step of the world
+    window: int = 150  # ... within this many facts of it, so each fact is retold by a few articles around it
+    evergreen_share: float = 0.08  # and sometimes one of the few stories everyone keeps citing
+    evergreen_facts: int = 200
+    evergreen_skew: float = 0.6  # Zipf-like over the evergreen stories
 
 
 def generate_articles(world: list[Fact], n_articles: int, seed: int = 0,
                       config: GeneratorConfig | None = None, start: int = 0) -> Iterator[SyntheticArticle]:
     """`n_articles` articles telling facts of `world`; article i depends only on (seed, i), not on n."""
     cfg = config or GeneratorConfig()
-    weights = [1.0 / (r + 1) ** cfg.popularity_skew for r in range(len(world))]
-    order_rng = random.Random(f"popularity:{seed}")
-    ranked = world[:]
-    order_rng.shuffle(ranked)
+    n = len(world)
+    hot = min(cfg.evergreen_facts, n)
     cum: list[float] = []
     total = 0.0
-    for w in weights:
-        total += w
+    for r in range(hot):
+        total += 1.0 / (r + 1) ** cfg.evergreen_skew
         cum.append(total)
+
+    def pick(rng: random.Random, i: int) -> Fact:
+        if rng.random() < cfg.evergreen_share:
+            return world[_pick(rng, cum, total)]
+        centre = int(i * cfg.facts_per_article_step) % n
+        lo, hi = max(0, centre - cfg.window), min(n - 1, centre + cfg.window)
+        return world[rng.randint(lo, hi)]
+
     for i in range(start, start + n_articles):
         rng = random.Random(f"article:{seed}:{i}")
         lang = rng.choice(cfg.languages)
@@ -315,14 +325,14 @@ def generate_articles(world: list[Fact], n_articles: int, seed: int = 0,
         chosen: list[Fact] = []
         seen: set[str] = set()
         # Half the facts of an article share its lead company, like a story about one firm.
-        lead = ranked[_pick(rng, cum, total)]
-        subject_facts = [f for f in _facts_about(world, lead.subject)][:8]
+        lead = pick(rng, i)
+        subject_facts = _facts_about(world, lead.subject)[:8]
         for f in [lead, *rng.sample(subject_facts, min(len(subject_facts), k // 2))]:
             if f.id not in seen:
                 chosen.append(f)
                 seen.add(f.id)
         while len(chosen) < k:
-            f = ranked[_pick(rng, cum, total)]
+            f = pick(rng, i)
             if f.id not in seen:
                 chosen.append(f)
                 seen.add(f.id)
@@ -379,14 +389,19 @@ def _facts_about(world: list[Fact], subject: str) -> list[Fact]:
     return index.get(subject, [])
 
 
+WORLD_FACTS = 25_000  # one world for every corpus size, so a smaller corpus is a prefix of a larger one
+
+
 def corpus_for_claims(n_claims: int, seed: int = 0, claims_per_article: float = 7.0,
-                      config: GeneratorConfig | None = None) -> tuple[list[Fact], list[SyntheticArticle]]:
+                      config: GeneratorConfig | None = None,
+                      world_facts: int = WORLD_FACTS) -> tuple[list[Fact], list[SyntheticArticle]]:
     """A world and enough articles for about `n_claims` claims (facts + checkworthy fillers per article).
 
+    The world does not depend on `n_claims`: the 1k-claim corpus is the first articles of the 100k one.
     The real claim count depends on the extractor; benchmarks report the count the pipeline stored.
     """
     n_articles = max(1, round(n_claims / claims_per_article))
-    world = make_world(max(30, n_claims // 4), seed)
+    world = make_world(world_facts, seed)
     return world, list(generate_articles(world, n_articles, seed, config))
 
 

@@ -23,6 +23,8 @@ def test_same_seed_same_bytes_and_article_i_independent_of_n():
     short = list(generate_articles(world, 5, seed=7))
     long = list(generate_articles(world, 20, seed=7))
     assert [x.text for x in short] == [x.text for x in long[:5]]
+    _, bigger = corpus_for_claims(3000, seed=7)
+    assert [x.text for x in bigger[: len(a)]] == [x.text for x in a]  # a smaller corpus is a prefix
     _, other = corpus_for_claims(300, seed=8)
     assert [x.text for x in a] != [x.text for x in other]
 
@@ -51,7 +53,7 @@ def test_corpus_has_all_languages_attributions_contradictions_and_denials():
         assert cue in texts, cue
     # Facts are retold: the corpus has corroboration to find, not only unrelated claims.
     told = Counter(t.fact_id for a in articles for t in a.tellings)
-    assert sum(1 for n in told.values() if n >= 3) > len(world) // 10
+    assert sum(1 for n in told.values() if n >= 2) > len(told) // 5
 
 
 def test_stated_figures_are_in_the_text_and_contradictions_differ():
