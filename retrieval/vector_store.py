@@ -48,6 +48,7 @@ class ChromaVectorStore:
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.is_http = bool(url)  # a Chroma server shared by several processes, not an embedded store
         if url:
             parsed = urlparse(url)
             self._client = chromadb.HttpClient(

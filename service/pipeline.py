@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 import math
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from service.analysis.entities import entity_key
 from service.analysis.stance import OfflineStanceJudge
 from service.analysis.text import dominant_language, normalise, paragraphs
 from service.errors import EmptyTextError, InputError, NotFoundError, TextTooLargeError
+from service.locks import CorpusLock
 from service.models import (
     CheckIn, Claim, ClaimDraft, ClaimReport, DocumentIn, DocumentReport, DocumentSummary, EvidenceOut, Report,
 )
@@ -90,7 +90,8 @@ class FactChecker:
         self.extractor = extractor
         self.judge = judge
         self.groups = SourceGroupDetector()
-        self._write_lock = threading.RLock()
+        # Across processes too: several uvicorn workers share one record store (service/locks.py).
+        self._write_lock = CorpusLock(None if str(settings.sqlite_path) == ":memory:" else settings.data_dir / "write.lock")
         self.rarity = rarity or NameRarity(store)  # shared with the stance judge; cleared when the corpus changes
 
     # Construction ----------------------------------------------------------------------------------------
@@ -283,6 +284,7 @@ class FactChecker:
         """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict."""
         if not claims:
             return []
+        self.rarity.sync()
         k = self.settings.candidates_per_claim
         stored = self.store.document(p.id) is not None
         dense = self.vectors.query(qvecs, k, exclude_document=p.id if stored else None)
@@ -508,6 +510,16 @@ class NameRarity:
         self._store = store
         self._cache: dict[str, float] = {}
         self._total: int | None = None
+        self._version: tuple | None = None
+
+    def sync(self) -> None:
+        """Forget the weights if the corpus changed since they were computed, in this process or another
+        (uvicorn workers share one record store; each keeps its own cache)."""
+        version = tuple(self._store.read().execute(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM documents), (SELECT COUNT(*) FROM documents)").fetchone())
+        if version != self._version:
+            self.clear()
+            self._version = version
 
     def __call__(self, key: str) -> float:
         if key not in self._cache:

@@ -7,7 +7,7 @@ import uuid
 import numpy as np
 import pytest
 
-from chroma_server import chroma_server  # noqa: F401  (fixture)
+from tests.chroma_server import chroma_server  # noqa: F401  (fixture)
 from retrieval.vector_store import ChromaVectorStore
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chroma_server import unavailable
+from tests.chroma_server import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 
