@@ -256,14 +256,25 @@ class RecordStore:
             yield ([r["id"] for r in rows], [r["document_id"] for r in rows],
                    np.vstack([np.frombuffer(r["pvec"], dtype=np.float32) for r in rows]))
 
-    def claim_ids_for_keys(self, keys: list[str], exclude_document: str | None, limit: int) -> list[tuple[str, int]]:
-        """Claims sharing the most keys (names, figures) with a claim: (claim id, shared key count)."""
+    def claim_ids_for_keys(self, keys: list[str], exclude_document: str | None, limit: int,
+                           per_key: int = 500) -> list[tuple[str, int]]:
+        """Claims sharing the most keys (names, figures) with a claim: (claim id, shared key count).
+
+        Each key contributes its `per_key` most recent claims: a key as common as "a figure in billions of
+        dollars" would otherwise make every lookup scan a share of the whole corpus (the growth benchmark).
+        """
         if not keys:
             return []
+        postings = " UNION ALL ".join(
+            "SELECT * FROM (SELECT claim_id FROM claim_keys WHERE key = ? AND document_id != ?"
+            " ORDER BY rowid DESC LIMIT ?)" for _ in keys
+        )
+        args: list = []
+        for key in keys:
+            args += [key, exclude_document or "", per_key]
         rows = self.read().execute(
-            f"SELECT claim_id, COUNT(*) AS n FROM claim_keys WHERE key IN ({','.join('?' * len(keys))})"
-            " AND document_id != ? GROUP BY claim_id ORDER BY n DESC LIMIT ?",
-            [*keys, exclude_document or "", limit],
+            f"SELECT claim_id, COUNT(*) AS n FROM ({postings}) GROUP BY claim_id ORDER BY n DESC, claim_id LIMIT ?",
+            [*args, limit],
         ).fetchall()
         return [(r["claim_id"], r["n"]) for r in rows]
 
@@ -329,6 +340,18 @@ class RecordStore:
                     start=r["start"], end=r["end"], stance=r["stance"], score=r["score"],
                     same_source=bool(r["same_source"]), rationale=r["rationale"], backend=r["backend"], kind=r["kind"],
                 ))
+        return out
+
+    def denials_in_documents(self, document_ids: list[str]) -> list[tuple[str, str | None]]:
+        """(id of a claim, attribution JSON of the claim of its own document that denies it), for `document_ids`."""
+        out: list[tuple[str, str | None]] = []
+        for i in range(0, len(document_ids), 500):
+            chunk = document_ids[i : i + 500]
+            out += [(r[0], r[1]) for r in self.read().execute(
+                "SELECT d.id, c.attribution FROM claims c JOIN claims d"
+                " ON d.document_id = c.document_id AND d.idx = c.denies_idx"
+                f" WHERE c.denies_idx IS NOT NULL AND c.document_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY c.document_id, c.idx", chunk)]
         return out
 
     def claims_citing_document(self, document_id: str) -> list[str]:

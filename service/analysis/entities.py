@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 # Capitalised words that start sentences or mark titles rather than name something.
@@ -39,6 +40,7 @@ def _is_capitalised(word: str) -> bool:
     return len(core) > 1 and any(c.isupper() for c in core[1:]) and first.isalpha()
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every (claim, candidate) pair by the stance rules
 def entity_key(name: str) -> str:
     """A comparable form of a name: case-folded, accents removed, elisions and titles dropped."""
     name = _PERSON_TITLES.sub("", _ELISION.sub("", name.strip()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Callable
 
 from service.analysis import Candidate, StanceResult
@@ -47,9 +48,10 @@ PARAPHRASE = 0.905
 RESTATEMENT = 0.93  # without the learned model, only near-identical statements count as support
 
 
-def frames(text: str) -> set[str]:
+@lru_cache(maxsize=65536)  # pure; the same claim is compared with many candidates
+def frames(text: str) -> frozenset[str]:
     """What the figures of a text measure: {'investment'}, {'compensation'} ..."""
-    return {name for name, rx in _FRAME_RES.items() if rx.search(text)}
+    return frozenset(name for name, rx in _FRAME_RES.items() if rx.search(text))
 
 
 def _specific_shared(claim: Claim, other: Claim, rarity: Callable[[str], float]) -> tuple[float, list[str]]:
