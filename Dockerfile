@@ -17,7 +17,6 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY retrieval ./retrieval
 COPY evals ./evals
-COPY prompts ./prompts
 COPY seeds ./seeds
 RUN python -m pip install --no-deps . \
  && useradd --system --uid 10001 --home /app factcheck \
