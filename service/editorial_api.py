@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 
 from service.claimreview import DocumentRef, claim_review, graph, with_context
+from service.errors import NotFoundError
 from service.events import EVENT_TYPES, EventLog, sse_stream
 from service.models import ClaimReport, DocumentReport, ReviewIn, ReviewOut
 from service.reviews import ReviewStore
@@ -20,19 +21,11 @@ JSONLD = "application/ld+json"
 
 
 class ReportSource(Protocol):
-    """What the editorial routes need from the pipeline."""
+    """What the editorial routes need from the pipeline (FactChecker); both raise NotFoundError."""
 
-    def claim_report(self, claim_id: str) -> ClaimReport | None: ...
+    def claim_report(self, claim_id: str) -> ClaimReport: ...
 
-    def document_report(self, document_id: str) -> DocumentReport | None: ...
-
-
-class EditorialNotFound(Exception):
-    """A claim or document the editorial routes were asked about does not exist."""
-
-    def __init__(self, what: str, ident: str) -> None:
-        super().__init__(f"{what} {ident!r} not found")
-        self.what = what
+    def document_report(self, document_id: str, include_text: bool = True) -> DocumentReport: ...
 
 
 @dataclass
@@ -50,24 +43,20 @@ class Editorial:
         return self.source() if callable(self.source) and not hasattr(self.source, "claim_report") else self.source
 
     def claim(self, claim_id: str) -> ClaimReport:
-        claim = self.pipeline().claim_report(claim_id)
-        if claim is None:
-            raise EditorialNotFound("claim", claim_id)
-        return claim
+        return self.pipeline().claim_report(claim_id)
 
     def document(self, document_id: str) -> DocumentReport:
-        doc = self.pipeline().document_report(document_id)
-        if doc is None:
-            raise EditorialNotFound("document", document_id)
-        return doc
+        return self.pipeline().document_report(document_id)
 
     def document_ref(self, document_id: str, cache: dict[str, DocumentRef]) -> DocumentRef:
         if document_id not in cache:
-            doc = self.pipeline().document_report(document_id)
-            cache[document_id] = (
-                DocumentRef(id=document_id) if doc is None else
-                DocumentRef(id=doc.id, title=doc.title, url=doc.url, source=doc.source, published_at=doc.published_at)
-            )
+            try:
+                doc = self.pipeline().document_report(document_id, include_text=False)
+            except NotFoundError:  # deleted since the evidence was recorded
+                cache[document_id] = DocumentRef(id=document_id)
+            else:
+                cache[document_id] = DocumentRef(id=doc.id, title=doc.title, url=doc.url, source=doc.source,
+                                                 published_at=doc.published_at)
         return cache[document_id]
 
 
@@ -181,13 +170,9 @@ async def events(
 
 
 def install_editorial(app: FastAPI, editorial: Editorial) -> None:
-    """Add the editorial routes, the review page and their error mapping to `app`."""
+    """Add the editorial routes and the review page to `app` (errors map through the app's FactCheckError handler)."""
     app.state.editorial = editorial
     app.include_router(router)
-
-    @app.exception_handler(EditorialNotFound)
-    async def _not_found(request: Request, exc: EditorialNotFound) -> JSONResponse:
-        return JSONResponse({"error": {"code": "not_found", "message": str(exc)}}, status_code=404)
 
     page_headers = {
         # The page loads only its own files and talks only to this origin: no inline script, no injection path.

@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 
-# Installed only when the record store's verdict_history table exists (the lead's store creates it).
+# Installed once the record store's verdict_history table exists (service/store.py creates it; `at` is epoch seconds).
 VERDICT_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS verdict_history_to_events AFTER INSERT ON verdict_history
 BEGIN
@@ -47,7 +47,7 @@ BEGIN
             'confidence', NEW.confidence,
             'cause_document_id', NEW.cause_document_id,
             'reason', NEW.reason,
-            'at', NEW.at
+            'at', strftime('%Y-%m-%dT%H:%M:%fZ', NEW.at, 'unixepoch')
         ),
         strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
     );

@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from service.editorial_api import Editorial, install_editorial
+from service.errors import FactCheckError, NotFoundError
 from service.events import EventLog
 from service.models import Attribution, ClaimReport, DocumentReport, EvidenceOut, VerdictChange
 from service.reviews import ReviewStore
@@ -69,11 +71,13 @@ class FakeSource:
     def __init__(self) -> None:
         self.docs = corpus()
 
-    def document_report(self, document_id: str) -> DocumentReport | None:
+    def document_report(self, document_id: str, include_text: bool = True) -> DocumentReport:
         doc = self.docs.get(document_id)
-        return doc.model_copy(deep=True) if doc else None
+        if doc is None:
+            raise NotFoundError(f"no document {document_id}")
+        return doc.model_copy(deep=True, update=None if include_text else {"text": None})
 
-    def claim_report(self, claim_id: str) -> ClaimReport | None:
+    def claim_report(self, claim_id: str) -> ClaimReport:
         for doc in self.docs.values():
             for c in doc.claims:
                 if c.id == claim_id:
@@ -81,12 +85,17 @@ class FakeSource:
                     out.history = [VerdictChange(verdict=c.verdict, confidence=c.confidence, reason="ingest",
                                                  cause_document_id=None, at=datetime(2026, 11, 22, 5, 0, tzinfo=UTC))]
                     return out
-        return None
+        raise NotFoundError(f"no claim {claim_id}")
 
 
 def make_app(data_dir: Path, source: FakeSource | None = None) -> FastAPI:
     """An app with only the editorial routes, over the fake corpus."""
     app = FastAPI()
+
+    @app.exception_handler(FactCheckError)
+    async def _error(request, exc: FactCheckError) -> JSONResponse:  # what service/app.py does for every route
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=exc.status)
+
     db = data_dir / "factcheck.sqlite3"
     install_editorial(app, Editorial(reviews=ReviewStore(db), events=EventLog(db), source=source or FakeSource(),
                                      poll_s=0.05))

@@ -117,20 +117,20 @@ def test_verdict_history_rows_become_events(tmp_path):
     conn = sqlite3.connect(db)
     conn.executescript("""
         CREATE TABLE claims (id TEXT PRIMARY KEY, document_id TEXT);
-        CREATE TABLE verdict_history (id INTEGER PRIMARY KEY, claim_id TEXT, verdict TEXT, confidence REAL,
-                                      cause_document_id TEXT, reason TEXT, at TEXT);
+        CREATE TABLE verdict_history (seq INTEGER PRIMARY KEY, claim_id TEXT, verdict TEXT, confidence REAL,
+                                      cause_document_id TEXT, reason TEXT, at REAL);
         INSERT INTO claims VALUES ('c1', 'd1');
     """)
     conn.commit()
     log = EventLog(db)
     with conn:
         conn.execute("INSERT INTO verdict_history (claim_id, verdict, confidence, cause_document_id, reason, at)"
-                     " VALUES ('c1', 'disputed', 0.7, 'd2', 'document_added', '2026-11-22T05:00:00+00:00')")
+                     " VALUES ('c1', 'disputed', 0.7, 'd2', 'document_added', 1795323600.25)")
     [event] = log.after(0)
     assert event.type == "verdict_changed" and event.document_id == "d1"
     assert event.payload | {} == {"claim_id": "c1", "document_id": "d1", "verdict": "disputed", "confidence": 0.7,
                                   "cause_document_id": "d2", "reason": "document_added",
-                                  "at": "2026-11-22T05:00:00+00:00"}
+                                  "at": "2026-11-22T05:00:00.250Z"}
 
 
 def test_claimreview_jsonld(client):
@@ -226,3 +226,27 @@ def test_live_stream_and_resume_after_disconnect(tmp_path):
         assert [e["data"]["review_id"] for e in got] == missed
         assert tail["data"]["review_id"] == later["id"]
         assert int(seen["id"]) < int(got[0]["id"]) < int(got[1]["id"]) < int(tail["id"])
+
+
+def test_real_record_store_verdict_changes_reach_the_log(tmp_path):
+    import numpy as np
+
+    from service.models import Claim
+    from service.store import RecordStore
+
+    store = RecordStore(tmp_path / "factcheck.sqlite3")
+    log = EventLog(tmp_path / "factcheck.sqlite3")  # after the store: the trigger needs verdict_history
+    claim = Claim(id="c1", document_id="d1", index=0, text="x", quote="x", start=0, end=1, language="en")
+    with store.transaction() as db:
+        store.insert_document(db, {"id": "d1", "text": "x", "language": "en", "languages": ["en"], "sections": [],
+                                   "source_group": "d1"})
+        store.insert_claims(db, [claim], [0], np.zeros((1, 4)), np.zeros((1, 4)), [[]])
+        store.save_verdict(db, "c1", "unverified", 0.0, [], "offline", None, "ingest")
+    with store.transaction() as db:
+        store.save_verdict(db, "c1", "corroborated", 0.8, [], "offline", "d2", "document_added")
+    with store.transaction() as db:  # unchanged verdict: no history row, no event
+        store.save_verdict(db, "c1", "corroborated", 0.9, [], "offline", "d3", "document_added")
+    events = log.after(0)
+    assert [(e.payload["verdict"], e.payload["reason"], e.payload["cause_document_id"]) for e in events] == [
+        ("unverified", "ingest", None), ("corroborated", "document_added", "d2")]
+    assert all(e.document_id == "d1" for e in events)
