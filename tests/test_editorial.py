@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-import time
-
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from editorial_fixtures import make_app
+from served import Served
 from service.events import EventLog
 
 
@@ -171,27 +168,6 @@ def test_review_page_is_served_with_a_strict_csp(client):
     assert client.get("/review/static/review.css").status_code == 200
 
 
-class _Server:
-    """The app on a real socket (uvicorn in a thread), so a streaming client can disconnect and come back."""
-
-    def __init__(self, app):
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
 class _EventReader:
     """Reads SSE events off a streaming response, a few at a time."""
 
@@ -210,7 +186,7 @@ class _EventReader:
 
 
 def test_live_stream_and_resume_after_disconnect(tmp_path):
-    with _Server(make_app(tmp_path)) as base, httpx.Client(base_url=base, timeout=20) as http:
+    with Served(make_app(tmp_path)) as base, httpx.Client(base_url=base, timeout=20) as http:
         with http.stream("GET", "/v1/events") as live:
             assert live.headers["content-type"].startswith("text/event-stream")
             first = review(http, reviewer="live-1").json()

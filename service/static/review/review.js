@@ -14,7 +14,8 @@ const state = {
   focusSpan: null,     // [start, end] of an evidence quote to show in this document
   listCursor: null,
   reloadTimer: null,
-  eventCursor: null,   // last SSE id seen; the page loads current state, so it only needs events after that
+  eventCursor: null,
+  panelClaim: null,    // claim whose review form is on screen   // last SSE id seen; the page loads current state, so it only needs events after that
 };
 
 const $ = (id) => document.getElementById(id);
@@ -153,11 +154,12 @@ async function loadList(append = false) {
   if (!append) rows.replaceChildren();
   for (const d of items) {
     state.titles.set(d.id, d.title || d.source || d.id);
-    const verdicts = el("td", { class: "verdicts" });
+    const chips = el("div", { class: "verdict-chips" });
     for (const v of VERDICTS) {
       const n = (d.verdicts || {})[v];
-      if (n) verdicts.append(verdictChip(v, n));
+      if (n) chips.append(verdictChip(v, n));
     }
+    const verdicts = el("td", { class: "verdicts" }, chips);
     rows.append(
       el("tr", { dataset: { documentId: d.id } },
         el("td", {}, el("a", { href: `#/documents/${encodeURIComponent(d.id)}`, class: "doc-link" }, d.title || d.source || d.id)),
@@ -205,7 +207,8 @@ async function loadDocument(id) {
   state.titles.set(doc.id, doc.title || doc.source || doc.id);
   document.title = `${doc.title || doc.id} · Fact-check review`;
   $("doc-title").textContent = doc.title || doc.source || doc.id;
-  const meta = [doc.source, doc.language, doc.published_at, doc.url].filter(Boolean).join(" · ");
+  const langs = doc.languages && doc.languages.length ? doc.languages.join("+") : doc.language;
+  const meta = [doc.source, langs, doc.published_at, doc.url].filter(Boolean).join(" · ");
   $("doc-meta").textContent = meta;
   const counts = $("doc-counts");
   counts.replaceChildren();
@@ -291,6 +294,7 @@ function scrollToFocus() {
 }
 
 function clearPanel() {
+  state.panelClaim = null;
   $("panel-empty").hidden = false;
   $("panel-body").hidden = true;
 }
@@ -345,12 +349,15 @@ function renderPanel(claim) {
   renderEvidence(claim);
   renderHistory(claim);
 
-  const select = $("r-verdict");
-  select.value = latest ? latest.verdict : claim.verdict;
-  $("r-reviewer").value = $("r-reviewer").value || localStorage.getItem(REVIEWER_STORE) || "";
-  $("r-note").value = "";
-  $("r-status").textContent = "";
-  $("p-claimreview-json").hidden = true;
+  // A live refresh of the same claim keeps what the editor is typing; another claim starts a fresh form.
+  if (state.panelClaim !== claim.id) {
+    state.panelClaim = claim.id;
+    $("r-verdict").value = latest ? latest.verdict : claim.verdict;
+    $("r-reviewer").value = $("r-reviewer").value || localStorage.getItem(REVIEWER_STORE) || "";
+    $("r-note").value = "";
+    $("r-status").textContent = "";
+    $("p-claimreview-json").hidden = true;
+  }
 }
 
 function renderEvidence(claim) {
@@ -367,7 +374,8 @@ function renderEvidence(claim) {
     box.append(
       el("div", { class: `ev s-${ev.stance}`, dataset: { documentId: ev.document_id, stance: ev.stance } },
         el("div", { class: "ev-head" },
-          el("span", { class: "ev-stance" }, ev.stance),
+          el("span", { class: "ev-stance" }, ev.stance,
+            ev.kind && ev.kind !== "evidence" ? el("span", { class: "ev-kind" }, ev.kind) : null),
           el("span", {}, `score ${Number(ev.score).toFixed(2)}${ev.same_source ? " · same source" : ""}${ev.backend && ev.backend !== "offline" ? ` · ${ev.backend}` : ""}`),
         ),
         el("div", { class: "ev-pair" },
@@ -425,8 +433,9 @@ async function submitReview(event) {
   try {
     await api(`/v1/claims/${encodeURIComponent(claimId)}/reviews`, { method: "POST", body });
     localStorage.setItem(REVIEWER_STORE, reviewer);
-    await loadDocument(state.doc.id);
+    $("r-note").value = "";
     $("r-status").textContent = "Review saved.";
+    await loadDocument(state.doc.id);
   } catch (e) {
     $("r-status").textContent = `Not saved: ${e.message}`;
   } finally {
