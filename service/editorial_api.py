@@ -169,9 +169,18 @@ async def events(
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def install_editorial(app: FastAPI, editorial: Editorial) -> None:
-    """Add the editorial routes and the review page to `app` (errors map through the app's FactCheckError handler)."""
-    app.state.editorial = editorial
+def build_editorial(sqlite_path: Path, source: Any) -> Editorial:
+    """Reviews and the event log in the record store's file; call after the record store created its tables."""
+    return Editorial(reviews=ReviewStore(sqlite_path), events=EventLog(sqlite_path), source=source)
+
+
+def install_editorial(app: FastAPI, editorial: Editorial | None = None) -> None:
+    """Add the editorial routes and the review page to `app` (errors map through the app's FactCheckError handler).
+
+    Without `editorial`, set `app.state.editorial` in the app's lifespan (see `build_editorial`).
+    """
+    if editorial is not None:
+        app.state.editorial = editorial
     app.include_router(router)
 
     page_headers = {

@@ -7,7 +7,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from editorial_fixtures import make_app
+from tests.editorial_fixtures import make_app
 from service.auth import ApiKey, ApiKeyMiddleware, bind_host, parse_api_keys, required_scope
 
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from editorial_fixtures import make_app
-from served import Served
+from tests.editorial_fixtures import make_app
+from tests.served import Served
 from service.events import EventLog
 
 

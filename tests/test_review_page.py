@@ -1,6 +1,6 @@
 """The review page in headless Chromium, on the seed corpus served by the real app.
 
-Keeps screenshots as test artifacts in FACTCHECK_ARTIFACTS_DIR (default: artifacts/browser/ in the repo);
+Keeps screenshots as test artifacts in FACTCHECK_ARTIFACTS_DIR (default: test-artifacts/browser/ in the repo);
 FACTCHECK_UPDATE_SCREENSHOTS=1 also refreshes docs/review-page*.png.
 """
 
@@ -14,22 +14,27 @@ from pathlib import Path
 import httpx
 import pytest
 
-from browser import chromium
-from served import Served
+from tests.browser import chromium
+from tests.served import Served
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
-ARTIFACTS = Path(os.environ.get("FACTCHECK_ARTIFACTS_DIR", REPO / "artifacts" / "browser"))
+ARTIFACTS = Path(os.environ.get("FACTCHECK_ARTIFACTS_DIR", REPO / "test-artifacts" / "browser"))
 WAIT_S = 30  # upper bound for the page to react; a healthy run takes well under a second per step
 
 
 def wait_for(predicate, what: str, timeout: float = WAIT_S):
     """Poll `predicate` until it returns something truthy; fail with `what` if it never does."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while True:
-        value = predicate()
+        try:
+            value = predicate()
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None  # the page re-rendered under us (a live update): look again
         if value:
             return value
         if time.monotonic() > deadline:
@@ -44,7 +49,7 @@ def site(tmp_path_factory):
     from service.settings import Settings
 
     data_dir = tmp_path_factory.mktemp("review-data")
-    app = create_app(Settings(data_dir=data_dir, api_keys=""))
+    app = create_app(Settings(data_dir=data_dir, api_keys="", _env_file=None))
     with Served(app) as base, httpx.Client(base_url=base, timeout=300) as http:
         for path in SEEDS:
             r = http.post("/v1/documents", json={"text": path.read_text("utf-8"), "title": path.stem,
@@ -154,6 +159,24 @@ def test_review_page_on_the_seed_corpus(site, browser):
     browser.set_window_size(1400, 1600)
     time.sleep(0.3)  # let the resize reflow before the screenshot
     keep_screenshot(browser, "review-page.png")
+
+    # Evidence from another document: its link opens that document on the cited claim.
+    cross = next(((c, ev) for c in doc["claims"] for ev in c["evidence"] if ev["document_id"] != doc["id"]
+                  and ev["claim_id"]), None)
+    if cross is not None:
+        c, ev = cross
+        browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim[data-claim-id='{c['id']}']").click()
+        wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == c["id"],
+                 "the evidence panel of a claim with cross-document evidence")
+        keep_screenshot(browser, "review-evidence.png")
+        link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "#p-evidence a.ev-link")
+                    if f"#/documents/{ev['document_id']}/" in a.get_attribute("href"))
+        link.click()
+        wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == ev["claim_id"],
+                 "the cited claim in the other document")
+        mark = browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim.selected[data-claim-id='{ev['claim_id']}']")
+        assert mark.text in ev["quote"] or ev["quote"] in mark.text
+
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
 

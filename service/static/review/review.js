@@ -175,6 +175,18 @@ async function loadList(append = false) {
   $("doc-more").hidden = !state.listCursor;
 }
 
+// Titles of every document, for evidence and history links (the API pages 200 at a time).
+async function loadTitles() {
+  let cursor = null;
+  do {
+    const params = new URLSearchParams({ limit: "200" });
+    if (cursor) params.set("cursor", cursor);
+    const page = await api(`/v1/documents?${params}`);
+    for (const d of page.items || []) state.titles.set(d.id, d.title || d.source || d.id);
+    cursor = page.next_cursor || null;
+  } while (cursor);
+}
+
 // ---- Queue -----------------------------------------------------------------------------------
 
 async function loadQueue() {
@@ -557,10 +569,6 @@ document.addEventListener("DOMContentLoaded", () => {
     route();
   });
   window.addEventListener("hashchange", route);
-  // Titles for evidence links; the list view refreshes them too.
-  api("/v1/documents?limit=500")
-    .then((page) => { for (const d of (page.items || page || [])) state.titles.set(d.id, d.title || d.source || d.id); })
-    .catch(() => {})
-    .finally(route);
+  loadTitles().catch(() => {}).finally(route);
   followEvents();
 });
