@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.conftest import open_checker
 from tests.test_editorial import parse_sse
 
 FIRST = "Meta invested $14.3 billion in Scale AI in June 2025."
@@ -14,9 +15,9 @@ SECOND = "In June 2025 Scale AI received an investment of $14 billion from Meta,
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("editorial-app"), _env_file=None)
-    with TestClient(create_app(settings)) as c:
+def client(tmp_path_factory, embedder):
+    path = tmp_path_factory.mktemp("editorial-app")
+    with TestClient(create_app(Settings(data_dir=path, _env_file=None), checker=open_checker(path, embedder))) as c:
         yield c
 
 
@@ -82,9 +83,9 @@ def test_deleting_the_cause_is_recorded_and_streamed(client, corpus):
     assert client.get(f"/v1/claims/{claim_id}").json()["review"]["reviewer"] == "Bo"
 
 
-def test_scopes_in_the_real_app(tmp_path):
+def test_scopes_in_the_real_app(tmp_path, embedder):
     settings = Settings(data_dir=tmp_path, api_keys="wkey:write,rkey:read", _env_file=None)
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings, checker=open_checker(tmp_path, embedder))) as c:
         assert c.get("/healthz").status_code == 200
         assert c.get("/review").status_code == 200
         assert c.get("/v1/documents").status_code == 401

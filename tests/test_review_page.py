@@ -14,7 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service.app import create_app
+from service.settings import Settings
 from tests.browser import chromium
+from tests.conftest import open_checker
 from tests.served import Served
 
 pytestmark = pytest.mark.integration
@@ -43,13 +46,10 @@ def wait_for(predicate, what: str, timeout: float = WAIT_S):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, embedder):
     """The app on a fresh data dir, with the seed corpus posted through the public API."""
-    from service.app import create_app
-    from service.settings import Settings
-
     data_dir = tmp_path_factory.mktemp("review-data")
-    app = create_app(Settings(data_dir=data_dir, api_keys="", _env_file=None))
+    app = create_app(Settings(data_dir=data_dir, _env_file=None), checker=open_checker(data_dir, embedder))
     with Served(app) as base, httpx.Client(base_url=base, timeout=300) as http:
         for path in SEEDS:
             r = http.post("/v1/documents", json={"text": path.read_text("utf-8"), "title": path.stem,
