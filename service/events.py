@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 EVENT_TYPES = ("verdict_changed", "review_added")
+
+# Set when the process begins a graceful shutdown: open streams end so the server can drain its connections
+# (a stream never ends on its own; clients reconnect with their cursor).
+_STOPPING = threading.Event()
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -165,7 +170,7 @@ async def sse_stream(
             yield event.to_sse()
         if len(batch) == 500:
             continue  # more backlog: keep replaying without sleeping
-        if not follow:
+        if not follow or _STOPPING.is_set():
             return
         if await is_disconnected():
             return
@@ -174,3 +179,23 @@ async def sse_stream(
         if idle >= heartbeat_s:
             idle = 0.0
             yield ": keep-alive\n\n"
+
+
+def stop_streams() -> None:
+    """End every open event stream of this process (called when the server starts shutting down)."""
+    _STOPPING.set()
+
+
+def run_uvicorn(app: Any, **config: Any) -> None:
+    """`uvicorn.run`, except that a shutdown signal first ends the event streams so draining is quick."""
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            stop_streams()
+            super().handle_exit(sig, frame)
+
+    try:
+        _Server(uvicorn.Config(app, **config)).run()
+    except KeyboardInterrupt:  # uvicorn re-raises the captured SIGINT once it has shut down, as uvicorn.run does
+        pass

@@ -226,3 +226,16 @@ def test_real_record_store_verdict_changes_reach_the_log(tmp_path):
     assert [(e.payload["verdict"], e.payload["reason"], e.payload["cause_document_id"]) for e in events] == [
         ("unverified", "ingest", None), ("corroborated", "document_added", "d2")]
     assert all(e.document_id == "d1" for e in events)
+
+
+def test_streams_end_when_the_server_shuts_down(tmp_path):
+    from service import events as events_module
+
+    with Served(make_app(tmp_path)) as base, httpx.Client(base_url=base, timeout=20) as http:
+        with http.stream("GET", "/v1/events") as live:
+            try:
+                events_module.stop_streams()
+                body = "".join(live.iter_text())  # returns only because the server ended the stream
+            finally:
+                events_module._STOPPING.clear()
+    assert body.startswith("retry: 2000")
