@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -18,6 +19,17 @@ from service.reviews import ReviewStore
 
 STATIC_DIR = Path(__file__).parent / "static" / "review"
 JSONLD = "application/ld+json"
+
+
+class JSONLDResponse(JSONResponse):
+    """JSON-LD that is safe to paste into a <script type="application/ld+json"> block of a newsroom page."""
+
+    media_type = JSONLD
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        # "</script>" or "<!--" inside a claim's text must not end the host page's script element.
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
 
 
 class ReportSource(Protocol):
@@ -92,8 +104,8 @@ def _date(claim: ClaimReport) -> str | None:
     return claim.history[-1].at.isoformat() if claim.history else None
 
 
-@router.get("/claims/{claim_id}/claimreview", response_class=JSONResponse)
-def claim_claimreview(claim_id: str, request: Request, ed: EditorialDep) -> JSONResponse:
+@router.get("/claims/{claim_id}/claimreview", response_class=JSONLDResponse)
+def claim_claimreview(claim_id: str, request: Request, ed: EditorialDep) -> JSONLDResponse:
     """schema.org ClaimReview JSON-LD for one claim."""
     claim = ed.claim(claim_id)
     ed.reviews.attach([claim])
@@ -103,14 +115,14 @@ def claim_claimreview(claim_id: str, request: Request, ed: EditorialDep) -> JSON
         {ev.document_id: ed.document_ref(ev.document_id, cache) for ev in claim.evidence},
         review_url=_review_url(request, claim.document_id, claim.id), publisher=ed.publisher, date=_date(claim),
     )
-    return JSONResponse(with_context(obj), media_type=JSONLD)
+    return JSONLDResponse(with_context(obj))
 
 
-@router.get("/documents/{document_id}/claimreview", response_class=JSONResponse)
+@router.get("/documents/{document_id}/claimreview", response_class=JSONLDResponse)
 def document_claimreview(
     document_id: str, request: Request, ed: EditorialDep,
     checkworthy_only: Annotated[bool, Query(description="Leave out opinions, predictions and generic statements.")] = True,
-) -> JSONResponse:
+) -> JSONLDResponse:
     """schema.org ClaimReview JSON-LD for every (check-worthy) claim of a document, as an @graph."""
     doc = ed.document(document_id)
     claims = [c for c in doc.claims if c.checkworthy or not checkworthy_only]
@@ -125,7 +137,7 @@ def document_claimreview(
         )
         for c in claims
     ]
-    return JSONResponse(graph(objs), media_type=JSONLD)
+    return JSONLDResponse(graph(objs))
 
 
 @router.get(

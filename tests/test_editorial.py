@@ -149,6 +149,12 @@ def test_claimreview_jsonld(client):
     assert cr["author"]["name"] == "Ana" and cr["itemReviewed"]["author"] == {"name": "Altman"}
 
 
+def test_claimreview_cannot_break_out_of_a_script_element(client):
+    raw = client.get("/v1/claims/doc-a-c1/claimreview?x=1")
+    assert "<" not in raw.text and ">" not in raw.text and "&" not in raw.text
+    assert raw.json()["itemReviewed"]["appearance"][0]["headline"] == "<script>alert(1)</script> Scale AI deal"
+
+
 def test_document_claimreview_graph(client):
     g = client.get("/v1/documents/doc-a/claimreview").json()
     assert [c["claimReviewed"] for c in g["@graph"]] == ["Meta invested $14.3 billion in Scale AI.",
