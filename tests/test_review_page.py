@@ -201,3 +201,22 @@ def test_titles_and_text_are_never_parsed_as_html(site, browser):
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "a.doc-link"), "the document list")
     assert title in [a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.doc-link")]
     assert browser.execute_script("return window.__pwned === undefined")
+
+
+def test_queue_lists_unreviewed_claims_and_opens_them(site, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, http = site
+    browser.get(f"{base}/review#/queue")
+    Select(wait_for(lambda: browser.find_element(By.ID, "queue-verdict"), "the queue form")).select_by_value("")
+    expected = [c["id"] for c in http.get("/v1/claims?reviewed=false&limit=100").json()["items"]]
+    wait_for(lambda: [li.get_attribute("data-claim-id")
+                      for li in browser.find_elements(By.CSS_SELECTOR, "#queue-list li")] == expected,
+             "the unreviewed claims")
+    reviewed = {c["id"] for c in http.get("/v1/claims?reviewed=true&limit=200").json()["items"]}
+    assert not reviewed & set(expected)
+    first = browser.find_element(By.CSS_SELECTOR, "#queue-list li a")
+    first.click()
+    wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == expected[0],
+             "the queued claim opened in its document")

@@ -15,7 +15,8 @@ const state = {
   listCursor: null,
   reloadTimer: null,
   eventCursor: null,
-  panelClaim: null,    // claim whose review form is on screen   // last SSE id seen; the page loads current state, so it only needs events after that
+  panelClaim: null,    // claim whose review form is on screen
+  loads: { doc: 0, queue: 0 }, // request counters: only the newest answer is drawn   // last SSE id seen; the page loads current state, so it only needs events after that
 };
 
 const $ = (id) => document.getElementById(id);
@@ -194,7 +195,9 @@ async function loadQueue() {
   const verdict = $("queue-verdict").value;
   if (verdict) params.set("verdict", verdict);
   if ($("queue-unreviewed").checked) params.set("reviewed", "false");
+  const token = ++state.loads.queue;
   const page = await api(`/v1/claims?${params}`);
+  if (token !== state.loads.queue) return; // a newer filter's answer is on its way
   const items = Array.isArray(page) ? page : page.items || [];
   const list = $("queue-list");
   list.replaceChildren();
@@ -213,7 +216,9 @@ async function loadQueue() {
 // ---- Document view ---------------------------------------------------------------------------
 
 async function loadDocument(id) {
+  const token = ++state.loads.doc;
   const doc = unwrapDocument(await api(`/v1/documents/${encodeURIComponent(id)}`));
+  if (token !== state.loads.doc) return; // the editor moved on to another document meanwhile
   state.doc = doc;
   state.claimsById = new Map((doc.claims || []).map((c) => [c.id, c]));
   state.titles.set(doc.id, doc.title || doc.source || doc.id);
