@@ -1,4 +1,4 @@
-"""The editorial features inside the real app: review queue, verdict history events, scopes, ClaimReport export."""
+"""The editorial features inside the real app: review queue, verdict history events, scopes, ClaimReview export."""
 
 from __future__ import annotations
 

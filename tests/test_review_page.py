@@ -85,7 +85,7 @@ def pick_claim(http) -> tuple[dict, dict]:
     return doc, claim
 
 
-def test_review_page_on_the_seed_corpus(site, browser):
+def test_review_page_on_the_seed_corpus(browser, site):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -181,7 +181,7 @@ def test_review_page_on_the_seed_corpus(site, browser):
     assert not severe, severe
 
 
-def test_titles_and_text_are_never_parsed_as_html(site, browser):
+def test_titles_and_text_are_never_parsed_as_html(browser, site):
     from selenium.webdriver.common.by import By
 
     base, http = site
@@ -203,7 +203,7 @@ def test_titles_and_text_are_never_parsed_as_html(site, browser):
     assert browser.execute_script("return window.__pwned === undefined")
 
 
-def test_queue_lists_unreviewed_claims_and_opens_them(site, browser):
+def test_queue_lists_unreviewed_claims_and_opens_them(browser, site):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
