@@ -220,3 +220,26 @@ def test_queue_lists_unreviewed_claims_and_opens_them(browser, site):
     first.click()
     wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == expected[0],
              "the queued claim opened in its document")
+
+
+def test_page_asks_for_a_key_when_the_api_needs_one(browser, tmp_path, embedder):
+    from selenium.webdriver.common.by import By
+
+    settings = Settings(data_dir=tmp_path, api_keys="editor-key:write", _env_file=None)
+    app = create_app(settings, checker=open_checker(tmp_path, embedder))
+    with Served(app) as base, httpx.Client(base_url=base, timeout=120,
+                                           headers={"X-API-Key": "editor-key"}) as http:
+        assert http.post("/v1/documents", json={"text": "Meta invested $14.3 billion in Scale AI.",
+                                                 "title": "Keyed"}).status_code == 201
+        browser.get(f"{base}/review")
+        browser.execute_script("localStorage.clear()")
+        browser.refresh()
+        form = wait_for(lambda: browser.find_element(By.ID, "key-form").is_displayed()
+                        and browser.find_element(By.ID, "key-form"), "the key form")
+        browser.find_element(By.ID, "key-input").send_keys("editor-key")
+        form.submit()
+        links = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "a.doc-link"), "the document list")
+        assert [a.text for a in links] == ["Keyed"]
+        # The event stream authenticates with the same key (a header, not the URL).
+        wait_for(lambda: browser.find_element(By.ID, "live").get_attribute("data-state") == "on", "the event stream")
+        browser.execute_script("localStorage.clear()")

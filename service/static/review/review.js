@@ -16,7 +16,8 @@ const state = {
   reloadTimer: null,
   eventCursor: null,
   panelClaim: null,    // claim whose review form is on screen
-  loads: { doc: 0, queue: 0 }, // request counters: only the newest answer is drawn   // last SSE id seen; the page loads current state, so it only needs events after that
+  loads: { doc: 0, queue: 0 }, // request counters: only the newest answer is drawn
+  wakeStream: null,    // ends the event stream's retry wait early   // last SSE id seen; the page loads current state, so it only needs events after that
 };
 
 const $ = (id) => document.getElementById(id);
@@ -505,7 +506,10 @@ async function followEvents() {
     }
     live.dataset.state = "retrying";
     live.textContent = "live: reconnecting";
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await new Promise((resolve) => {
+      state.wakeStream = resolve; // a newly entered API key retries at once
+      setTimeout(resolve, delay);
+    });
     delay = Math.min(delay * 2, 15000);
   }
 }
@@ -571,7 +575,8 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     localStorage.setItem(KEY_STORE, $("key-input").value.trim());
     $("key-form").hidden = true;
-    route();
+    if (state.wakeStream) state.wakeStream();
+    loadTitles().catch(() => {}).finally(route);
   });
   window.addEventListener("hashchange", route);
   loadTitles().catch(() => {}).finally(route);
