@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,7 +162,7 @@ async def events(
         return JSONResponse({"error": {"code": "invalid_input", "message": message}}, status_code=422)
     if since is None and last_event_id and last_event_id.strip().isdigit():
         since = int(last_event_id.strip())
-    last = ed.events.last_id()
+    last = await asyncio.to_thread(ed.events.last_id)
     prefix = ""
     if since is None:
         since = last  # a new client starts from now

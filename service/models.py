@@ -6,9 +6,9 @@ Request shapes end in `In`, stored shapes have no suffix, response shapes end in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Verdict = Literal["corroborated", "contradicted", "disputed", "unverified"]
 Stance = Literal["supports", "refutes", "neutral"]
@@ -98,7 +98,8 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Verdict = Field(description="The editor's verdict: the machine's to confirm it, another to override it.")
-    reviewer: str = Field(min_length=1, max_length=200, description="Who decided (name or handle).")
+    reviewer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="Who decided (name or handle).")
     note: str = Field("", max_length=5000, description="Why, in the editor's words.")
 
 

@@ -59,7 +59,7 @@ class ReviewStore:
             cur = conn.execute(
                 "INSERT INTO reviews (claim_id, document_id, verdict, reviewer, note, machine_verdict,"
                 " machine_confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (claim.id, claim.document_id, review.verdict, review.reviewer.strip(), review.note,
+                (claim.id, claim.document_id, review.verdict, review.reviewer, review.note,
                  claim.verdict, claim.confidence, created),
             )
             row = conn.execute("SELECT * FROM reviews WHERE id = ?", (cur.lastrowid,)).fetchone()

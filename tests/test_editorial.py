@@ -68,6 +68,7 @@ def test_reviews_are_append_only(client, tmp_path):
 @pytest.mark.parametrize("body,status", [
     ({"verdict": "maybe", "reviewer": "Ana"}, 422),
     ({"verdict": "disputed", "reviewer": ""}, 422),
+    ({"verdict": "disputed", "reviewer": "   "}, 422),
     ({"verdict": "disputed"}, 422),
     ({"verdict": "disputed", "reviewer": "Ana", "extra": 1}, 422),
     ({"verdict": "disputed", "reviewer": "Ana", "note": "x" * 5001}, 422),
