@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Protocol
 
@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service.claimreview import DocumentRef, claim_review, graph, with_context
 from service.errors import NotFoundError
-from service.events import EVENT_TYPES, EventLog, sse_stream
+from service.events import EVENT_TYPES, EventLog, EventTail, sse_stream
 from service.models import ClaimReport, DocumentReport, ReviewIn, ReviewOut
 from service.reviews import ReviewStore
 
@@ -51,6 +51,16 @@ class Editorial:
     publisher: str = "factcheck"
     poll_s: float = 0.5
     heartbeat_s: float = 15.0
+
+    _tail: EventTail | None = field(default=None, init=False, repr=False)
+    _tail_loop: Any = field(default=None, init=False, repr=False)
+
+    def tail(self) -> EventTail:
+        """The event poller of the running event loop (one per process, whatever the number of streams)."""
+        loop = asyncio.get_running_loop()
+        if self._tail is None or self._tail_loop is not loop:
+            self._tail, self._tail_loop = EventTail(self.events, self.poll_s), loop
+        return self._tail
 
     def pipeline(self) -> ReportSource:
         return self.source() if callable(self.source) and not hasattr(self.source, "claim_report") else self.source
@@ -175,7 +185,7 @@ async def events(
         if prefix:
             yield prefix
         async for chunk in sse_stream(ed.events, since, follow=follow, is_disconnected=request.is_disconnected,
-                                      types=wanted, poll_s=ed.poll_s, heartbeat_s=ed.heartbeat_s):
+                                      tail=ed.tail(), types=wanted, heartbeat_s=ed.heartbeat_s):
             yield chunk
 
     return StreamingResponse(body(), media_type="text/event-stream",

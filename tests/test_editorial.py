@@ -246,3 +246,15 @@ def test_streams_end_when_the_server_shuts_down(tmp_path):
             finally:
                 events_module._STOPPING.clear()
     assert body.startswith("retry: 2000")
+
+
+def test_live_stream_with_a_type_filter_skips_other_events(tmp_path):
+    app = make_app(tmp_path)
+    with Served(app) as base, httpx.Client(base_url=base, timeout=20) as http:
+        with http.stream("GET", "/v1/events?types=review_added") as live:
+            log = app.state.editorial.events
+            for i in range(3):  # events the filter leaves out must not stall or repeat the stream
+                log.append("verdict_changed", {"claim_id": f"x{i}", "verdict": "unverified"})
+            posted = review(http, reviewer="filtered").json()
+            [got] = _EventReader(live).take(1)
+    assert got["event"] == "review_added" and got["data"]["review_id"] == posted["id"]
