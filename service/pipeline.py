@@ -467,9 +467,9 @@ class FactChecker:
         return items, (rows[-1]["seq"] if len(rows) == limit else None)
 
     def list_claims(self, *, verdict: str | None = None, document_id: str | None = None, q: str | None = None,
-                    checkworthy: bool | None = None, limit: int = 50,
-                    after_seq: int | None = None) -> tuple[list[ClaimReport], int | None]:
-        rows = self.store.list_claims(verdict, document_id, q, checkworthy, limit, after_seq)
+                    checkworthy: bool | None = None, limit: int = 50, after_seq: int | None = None,
+                    reviewed: bool | None = None) -> tuple[list[ClaimReport], int | None]:
+        rows = self.store.list_claims(verdict, document_id, q, checkworthy, limit, after_seq, reviewed=reviewed)
         evidence = self.store.evidence_of([r["id"] for r in rows])
         items = [_claim_report(RecordStore.row_to_claim(r), r["verdict"], r["confidence"], evidence[r["id"]])
                  for r in rows]
