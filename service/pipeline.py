@@ -20,6 +20,7 @@ from service.analysis.claims import OfflineClaimExtractor, single_claim
 from service.analysis.entities import entity_key
 from service.analysis.stance import OfflineStanceJudge
 from service.analysis.text import dominant_language, normalise, paragraphs
+from service.events import EventLog
 from service.errors import EmptyTextError, InputError, NotFoundError, TextTooLargeError
 from service.models import (
     CheckIn, Claim, ClaimDraft, ClaimReport, DocumentIn, DocumentReport, DocumentSummary, EvidenceOut, Report,
@@ -101,6 +102,7 @@ class FactChecker:
         settings = settings or Settings()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = RecordStore(settings.sqlite_path)
+        EventLog(settings.sqlite_path)  # the event log's trigger records verdict changes from the first ingest on
         vectors = ChromaVectorStore(
             path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
             collection=settings.collection,
