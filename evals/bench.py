@@ -436,12 +436,12 @@ def bench_chroma(sizes: list[int], queries: int, k: int, chroma_url: str | None)
             batched = (time.perf_counter() - started) / queries
             started = time.perf_counter()
             for i in range(0, queries, 7):
-                store.query(q[i : i + 7], k + 7)  # no $ne filter: k + a document's claims, filtered afterwards
-            unfiltered = (time.perf_counter() - started) / queries
+                store._raw_query(q[i : i + 7], k, {"document_id": {"$ne": "d0"}})  # Chroma's own $ne filter
+            filtered = (time.perf_counter() - started) / queries
             out.append({"vectors": size, "upsert_per_1k_s": round(upsert_s / n * 1000, 3),
                         "query_ms_one_per_call": round(one_by_one * 1000, 2),
                         "query_ms_per_claim_batched_7": round(batched * 1000, 2),
-                        "query_ms_per_claim_batched_7_no_filter": round(unfiltered * 1000, 2)})
+                        "query_ms_per_claim_batched_7_chroma_ne_filter": round(filtered * 1000, 2)})
     return {"k": k, "queries": queries, "server": bool(chroma_url), "sizes": out, "peak_rss_mib": peak_rss_mib()}
 
 
