@@ -1,0 +1,15 @@
+"""Typed errors of the LLM path; the backends catch LLMError and fall back to the offline analyser."""
+
+from __future__ import annotations
+
+
+class LLMError(Exception):
+    """The LLM could not give a usable answer."""
+
+
+class LLMUnavailableError(LLMError):
+    """The endpoint kept failing (429, 5xx, timeouts, connection errors) through every attempt, or refused the request."""
+
+
+class LLMOutputError(LLMError):
+    """The endpoint answered, but not with output that validates against the schema, even after one re-ask."""
