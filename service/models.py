@@ -53,6 +53,7 @@ class ClaimDraft(BaseModel):
     denies_claim_index: int | None = Field(
         None, description="For a denial ('this was denied by Meta'), index of the claim of the same document it denies."
     )
+    backend: str = Field("offline", description="What extracted it: offline, llm, or offline-fallback (the LLM failed).")
 
 
 class Claim(ClaimDraft):
