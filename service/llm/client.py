@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 import httpx
 import openai
 from pydantic import BaseModel, ValidationError
-from tenacity import RetryCallState, Retrying, before_sleep_log, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base, wait_exponential_jitter
 
 from service.llm.cache import ReplyCache, cache_key
@@ -63,9 +63,13 @@ class LLM(Protocol):
         ...
 
 
+class MalformedResponseError(Exception):
+    """The endpoint answered 200 with a body that is not a chat completion (truncated or garbled JSON)."""
+
+
 def is_transient(exc: BaseException) -> bool:
-    """Retry predicate: 408, 409, 429, 5xx, timeouts and connection errors are worth another attempt."""
-    if isinstance(exc, openai.APIConnectionError | httpx.TransportError):  # APITimeoutError is an APIConnectionError
+    """Retry predicate: 408, 409, 429, 5xx, timeouts, connection errors and garbled bodies are worth another attempt."""
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError | MalformedResponseError):  # APITimeoutError is an APIConnectionError
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -101,7 +105,7 @@ class wait_retry_after_or_backoff(wait_base):
 
     def __init__(self, initial_s: float, max_s: float) -> None:
         self.max_s = max_s
-        self.backoff = wait_exponential_jitter(initial=initial_s, max=max_s, jitter=initial_s)
+        self.backoff = wait_exponential_jitter(multiplier=initial_s, max=max_s, jitter=initial_s)
 
     def __call__(self, retry_state: RetryCallState) -> float:
         exc = retry_state.outcome.exception() if retry_state.outcome else None
@@ -114,6 +118,8 @@ def _retry_reason(exc: BaseException | None) -> str:
         return "timeout"
     if isinstance(exc, openai.APIStatusError):
         return str(exc.status_code)
+    if isinstance(exc, MalformedResponseError):
+        return "malformed"
     return "connection"
 
 
@@ -205,8 +211,13 @@ class OpenAICompatibleLLM:
 
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
-            self.metrics.retry(_retry_reason(exc))
-            before_sleep_log(log, logging.WARNING)(state)
+            reason = _retry_reason(exc)
+            self.metrics.retry(reason)
+            wait = state.next_action.sleep if state.next_action else 0.0
+            log.warning(
+                "llm prompt=%s model=%s attempt %d failed (%s: %s); retrying in %.2f s",
+                prompt_id, self.model, state.attempt_number, reason, exc, wait,
+            )
 
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
@@ -220,8 +231,11 @@ class OpenAICompatibleLLM:
                 with attempt:
                     sent += 1
                     self.metrics.record(prompt_id, self.model, http_requests=1)
-                    message = runnable.invoke(messages)
-        except (openai.OpenAIError, httpx.HTTPError) as exc:
+                    try:
+                        message = runnable.invoke(messages)
+                    except json.JSONDecodeError as exc:
+                        raise MalformedResponseError(f"unparseable response body: {exc}") from exc
+        except (openai.OpenAIError, httpx.HTTPError, MalformedResponseError) as exc:
             raise LLMUnavailableError(f"{prompt_id} on {self.model}: {type(exc).__name__}: {exc}") from exc
         return message, sent
 
