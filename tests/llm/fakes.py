@@ -56,7 +56,7 @@ class FakeLLM:
         return Completion(value, prompt.id, self.model, http_requests=1, prompt_tokens=10, completion_tokens=5)
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_SENTENCE = re.compile(r"\S.*?(?:[.!?](?=\s|$)|(?=\n)|$)")
 _MONEY = re.compile(r"\$(\d+(?:\.\d+)?) (billion|million)")
 _DENIAL = re.compile(r"\b(denied|denies)\b", re.IGNORECASE)
 
