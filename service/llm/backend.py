@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -182,6 +183,7 @@ class LLMClaimExtractor:
             if start is None:
                 log.warning("dropped LLM claim %r: its quote %r is not an exact substring of the article", item.text[:80], item.quote[:80])
                 continue
+            item = item.model_copy(update={"quote": text[start : start + len(unicodedata.normalize("NFC", item.quote))]})
             end = start + len(item.quote)
             taken.add((start, end))
             out.append(self._draft(item, start, end, offline, language_hint))
@@ -189,6 +191,8 @@ class LLMClaimExtractor:
 
     @staticmethod
     def _find(body: str, quote: str, offset: int, taken: set[tuple[int, int]]) -> int | None:
+        # Documents are NFC; a model may echo a quote decomposed. NFC of an exact substring is still exact.
+        quote = unicodedata.normalize("NFC", quote)
         at = body.find(quote)
         while at != -1:
             if (offset + at, offset + at + len(quote)) not in taken:

@@ -177,3 +177,13 @@ def test_build_llm_backends(tmp_path) -> None:
     assert built is not None
     ext, judge = built
     assert ext.name == judge.name == "llm" and ext.llm is judge.llm
+
+
+def test_decomposed_quote_matches_the_nfc_document() -> None:
+    import unicodedata
+
+    text = "Zhao a été nommé scientifique en chef chez Meta."
+    llm = FakeLLM()
+    llm.enqueue({"claims": [claim("Zhao a rejoint Meta.", unicodedata.normalize("NFD", "a été nommé scientifique"))]})
+    (draft,) = extractor(llm).extract(text)
+    assert text[draft.start : draft.end] == draft.quote == "a été nommé scientifique"
