@@ -109,6 +109,21 @@ class ClaimReport(BaseModel):
     history: list[VerdictChange] | None = Field(None, description="Verdict history, on the single-claim endpoint.")
 
 
+class LLMUsage(BaseModel):
+    """LLM work behind a report: what ran, how often, and what it cost in tokens."""
+
+    model: str | None = Field(None, description="Model name sent to the endpoint.")
+    prompts: list[str] = Field(default_factory=list, description="Prompts used, as name@version.")
+    calls: int = Field(0, description="Completions requested (cache hits included, retries not).")
+    http_requests: int = Field(0, description="HTTP requests sent to the endpoint (retries and re-asks included).")
+    cache_hits: int = Field(0, description="Completions answered from the cache, with no request.")
+    retries: int = Field(0, description="Requests repeated after a 429, 5xx, timeout or connection error.")
+    reasks: int = Field(0, description="Requests repeated because the reply did not validate.")
+    fallbacks: int = Field(0, description="Chunks or claims handed to the offline analyser after the LLM failed.")
+    prompt_tokens: int = Field(0, description="Prompt tokens the endpoint reported.")
+    completion_tokens: int = Field(0, description="Completion tokens the endpoint reported.")
+
+
 class DocumentReport(BaseModel):
     """A document with its claims, as the report contract gives it."""
 
@@ -123,6 +138,7 @@ class DocumentReport(BaseModel):
     created_at: datetime | None = None
     text: str | None = Field(None, description="The stored (NFC-normalised) text offsets refer to.")
     claims: list[ClaimReport] = Field(default_factory=list)
+    llm: LLMUsage | None = Field(None, description="LLM work behind this document's claims and stances, when an LLM ran.")
 
 
 class Report(BaseModel):
@@ -130,6 +146,7 @@ class Report(BaseModel):
 
     documents: list[DocumentReport]
     backend: str = Field("offline", description="Analyser that produced the claims and stances.")
+    llm: LLMUsage | None = Field(None, description="LLM work behind the whole report (model, prompt versions, tokens).")
 
 
 class DocumentIn(BaseModel):

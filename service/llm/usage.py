@@ -9,22 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter
-from pydantic import BaseModel, Field
 
-
-class LLMUsage(BaseModel):
-    """LLM work behind a report: what ran, how often, and what it cost in tokens."""
-
-    model: str | None = Field(None, description="Model name sent to the endpoint.")
-    prompts: list[str] = Field(default_factory=list, description="Prompts used, as name@version.")
-    calls: int = Field(0, description="Completions requested (cache hits included, retries not).")
-    http_requests: int = Field(0, description="HTTP requests sent to the endpoint (retries and re-asks included).")
-    cache_hits: int = Field(0, description="Completions answered from the cache, with no request.")
-    retries: int = Field(0, description="Requests repeated after a 429, 5xx, timeout or connection error.")
-    reasks: int = Field(0, description="Requests repeated because the reply did not validate.")
-    fallbacks: int = Field(0, description="Chunks or claims handed to the offline analyser after the LLM failed.")
-    prompt_tokens: int = Field(0, description="Prompt tokens the endpoint reported.")
-    completion_tokens: int = Field(0, description="Completion tokens the endpoint reported.")
+from service.models import LLMUsage
 
 
 @dataclass
