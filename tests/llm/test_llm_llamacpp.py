@@ -33,7 +33,8 @@ pytestmark = [
 
 def llm(method: str = "function_calling", attempts: int = 2) -> OpenAICompatibleLLM:
     return OpenAICompatibleLLM(
-        base_url=URL or "", model=MODEL, structured_output=method, attempts=attempts, timeout_s=180, max_tokens=384,
+        base_url=URL or "", model=MODEL, structured_output=method, attempts=attempts, max_tokens=384,
+        timeout_s=float(os.environ.get("FACTCHECK_TEST_LLAMA_TIMEOUT_S", "180")),
         backoff_s=0.2,
     )
 
