@@ -1,25 +1,34 @@
-"""LLM path: one client interface over any OpenAI-compatible endpoint and the backends built on it."""
+"""LLM path: one client interface over any OpenAI-compatible endpoint and the backends built on it.
+
+Names are imported lazily so the offline path (which only needs `usage`) does not load openai and LangChain.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from service.llm.backend import FALLBACK_BACKEND, LLM_BACKEND, LLMClaimExtractor, LLMStanceJudge
-from service.llm.client import LLM, Completion, OpenAICompatibleLLM
-from service.llm.errors import LLMError, LLMOutputError, LLMUnavailableError
-from service.llm.usage import LLMMetrics, LLMUsage, track_usage
+import importlib
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
 
     from service.analysis import ClaimExtractor, StanceJudge
+    from service.llm.backend import LLMClaimExtractor, LLMStanceJudge
     from service.settings import Settings
 
-__all__ = [
-    "FALLBACK_BACKEND", "LLM", "LLM_BACKEND", "Completion", "LLMClaimExtractor", "LLMError", "LLMMetrics",
-    "LLMOutputError", "LLMStanceJudge", "LLMUnavailableError", "LLMUsage", "OpenAICompatibleLLM",
-    "build_llm_backends", "track_usage",
-]
+_LAZY = {
+    "FALLBACK_BACKEND": "service.llm.backend", "LLM_BACKEND": "service.llm.backend",
+    "LLMClaimExtractor": "service.llm.backend", "LLMStanceJudge": "service.llm.backend",
+    "LLM": "service.llm.client", "Completion": "service.llm.client", "OpenAICompatibleLLM": "service.llm.client",
+    "LLMError": "service.llm.errors", "LLMOutputError": "service.llm.errors", "LLMUnavailableError": "service.llm.errors",
+    "LLMMetrics": "service.llm.usage", "track_usage": "service.llm.usage",
+}
+__all__ = [*_LAZY, "build_llm_backends"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'service.llm' has no attribute {name!r}")
 
 
 def build_llm_backends(
@@ -31,6 +40,10 @@ def build_llm_backends(
     """The LLM extractor and judge the settings describe, or None when no endpoint is configured."""
     if not settings.llm_base_url:
         return None
+    from service.llm.backend import LLMClaimExtractor, LLMStanceJudge
+    from service.llm.client import OpenAICompatibleLLM
+    from service.llm.usage import LLMMetrics
+
     metrics = LLMMetrics(registry)
     client = OpenAICompatibleLLM.from_settings(settings, metrics)
     return (

@@ -25,6 +25,11 @@ class UsageScope:
             for key, value in counts.items():
                 setattr(self.usage, key, getattr(self.usage, key) + value)
 
+    @property
+    def used(self) -> LLMUsage | None:
+        """The totals, or None when no LLM work happened (offline reports stay as they were)."""
+        return self.usage.model_copy(deep=True) if self.usage.model is not None else None
+
     def note(self, model: str, prompt_id: str) -> None:
         with self._lock:
             self.usage.model = model
@@ -36,9 +41,9 @@ _scopes: contextvars.ContextVar[tuple[UsageScope, ...]] = contextvars.ContextVar
 
 
 @contextlib.contextmanager
-def track_usage() -> Iterator[UsageScope]:
-    """Collect the LLM usage of everything run inside the block (nested scopes each see it)."""
-    scope = UsageScope()
+def track_usage(scope: UsageScope | None = None) -> Iterator[UsageScope]:
+    """Collect the LLM usage of everything run inside the block (nested scopes each see it; pass a scope to add to it)."""
+    scope = scope if scope is not None else UsageScope()
     token = _scopes.set(_scopes.get() + (scope,))
     try:
         yield scope
