@@ -127,6 +127,20 @@ class LLMUsage(BaseModel):
     prompt_tokens: int = Field(0, description="Prompt tokens the endpoint reported.")
     completion_tokens: int = Field(0, description="Completion tokens the endpoint reported.")
 
+    @classmethod
+    def total(cls, usages: list[LLMUsage | None]) -> LLMUsage | None:
+        """Sum of several documents' usage; None when none of them used the LLM."""
+        present = [u for u in usages if u is not None]
+        if not present:
+            return None
+        out = cls(model=present[-1].model)
+        for u in present:
+            out.prompts += [p for p in u.prompts if p not in out.prompts]
+            for name in ("calls", "http_requests", "cache_hits", "retries", "reasks", "fallbacks", "prompt_tokens",
+                         "completion_tokens"):
+                setattr(out, name, getattr(out, name) + getattr(u, name))
+        return out
+
 
 class DocumentReport(BaseModel):
     """A document with its claims, as the report contract gives it."""
