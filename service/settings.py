@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     llm_max_wait_s: float = Field(60.0, gt=0, description="Longest single wait between attempts, Retry-After included.")
     llm_chunk_chars: int = Field(6000, ge=500, description="Largest article chunk sent in one extraction call, in characters.")
     llm_cache: bool = Field(True, description="Cache LLM replies by (model, prompt name@version, input hash) under data_dir.")
+    llm_recheck_interval_s: float = Field(
+        300.0, gt=0, description="How often the server re-checks claims the offline fallback judged during an LLM outage."
+    )
 
     api_keys: str = Field("", description="Comma-separated API keys; empty means no auth and localhost only.")
     host: str = Field("127.0.0.1", description="Interface the API binds to.")
