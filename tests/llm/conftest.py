@@ -1,45 +1,12 @@
-"""Fixtures of the LLM tests: a network guard, the scripted OpenAI-compatible server, fakes."""
+"""Fixtures of the LLM tests: the scripted OpenAI-compatible server (the root conftest guards the network)."""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Iterator
 
 import pytest
 
 from openai_stub_server import StubServer
-
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-
-
-def _loopback_only(address: object) -> None:
-    if isinstance(address, tuple) and address:
-        host = str(address[0])
-        try:
-            if ipaddress.ip_address(host).is_loopback:
-                return
-        except ValueError:
-            if host == "localhost":
-                return
-        raise RuntimeError(f"network access outside loopback in a unit test: {address!r}")
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any connection to a non-loopback address fails loudly."""
-
-    def connect(self: socket.socket, address: object) -> None:
-        _loopback_only(address)
-        return _real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: object) -> int:
-        _loopback_only(address)
-        return _real_connect_ex(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
 
 
 @pytest.fixture(scope="session")

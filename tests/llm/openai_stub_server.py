@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import threading
 import time
@@ -118,3 +119,29 @@ class StubServer:
     def stop(self) -> None:
         if self._server:
             self._server.should_exit = True
+
+
+def _data(body: dict[str, Any]) -> str:
+    from service.prompts import DATA_CLOSE, DATA_OPEN
+
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    return user.split(DATA_OPEN, 1)[1].rsplit(DATA_CLOSE, 1)[0].strip("\n")
+
+
+def offline_echo(body: dict[str, Any]) -> Reply:
+    """A plausible model: extraction returns the offline analyser's claims of the chunk, stance says neutral."""
+    from service.analysis.claims import OfflineClaimExtractor
+
+    name = body["tools"][0]["function"]["name"] if body.get("tools") else ""
+    if name == "ExtractionOut":
+        drafts = OfflineClaimExtractor().extract(_data(body))
+        return ok({"claims": [
+            {"text": d.text, "quote": d.quote, "language": d.language, "checkworthy": d.checkworthy,
+             "speaker": d.attribution.speaker if d.attribution else None,
+             "attribution": d.attribution.stance if d.attribution else None}
+            for d in drafts
+        ]})
+    evidence = json.loads(re.search(r'"evidence": (\[.*\])\}', _data(body), re.DOTALL).group(1))
+    return ok({"judgements": [
+        {"evidence_id": e["id"], "stance": "neutral", "score": 0.5, "rationale": "stub"} for e in evidence
+    ]})
