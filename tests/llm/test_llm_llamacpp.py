@@ -25,10 +25,17 @@ URL = os.environ.get("FACTCHECK_TEST_LLAMA_URL")
 MODEL = os.environ.get("FACTCHECK_TEST_LLAMA_MODEL", "smollm2")
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(not URL, reason="FACTCHECK_TEST_LLAMA_URL is not set (start one with scripts/llama_server.sh)"),
-]
+pytestmark = [pytest.mark.integration]
+
+
+@pytest.fixture(autouse=True)
+def llama_server() -> None:
+    """Skip without a server, except in CI (FACTCHECK_REQUIRE_INTEGRATION=1), where a missing server is a failure."""
+    if not URL:
+        message = "FACTCHECK_TEST_LLAMA_URL is not set (start a server with scripts/llama_server.sh start)"
+        if os.environ.get("FACTCHECK_REQUIRE_INTEGRATION") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def llm(method: str = "function_calling", attempts: int = 2) -> OpenAICompatibleLLM:
