@@ -274,7 +274,7 @@ class LLMStanceJudge:
         open_ = [i for i, r in enumerate(offline) if not r.decisive]
         if not open_:
             return offline  # figures or denials decided every candidate: no call needed
-        evidence = [{"id": n + 1, **_describe(candidates[i].claim)} for n, i in enumerate(open_)]
+        evidence = [{"id": n + 1, **_describe(candidates[i].claim, candidates[i].denied_by)} for n, i in enumerate(open_)]
         wanted = set(range(1, len(evidence) + 1))
 
         def covers_every_item(out: StanceOut) -> None:
@@ -304,9 +304,11 @@ class LLMStanceJudge:
         return results
 
 
-def _describe(claim: Claim) -> dict[str, str]:
-    """What the stance prompt sees of a claim: its text and who asserts or denies it."""
+def _describe(claim: Claim, denied_by: str | None = None) -> dict[str, str]:
+    """What the stance prompt sees of a claim: its text, who asserts or denies it, and who denies it elsewhere."""
     out = {"text": claim.text}
     if claim.attribution and claim.attribution.speaker:
         out["attributed_to"] = f"{claim.attribution.speaker} ({claim.attribution.stance})"
+    if denied_by:
+        out["denied_by"] = denied_by
     return out

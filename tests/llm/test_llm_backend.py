@@ -187,3 +187,15 @@ def test_decomposed_quote_matches_the_nfc_document() -> None:
     llm.enqueue({"claims": [claim("Zhao a rejoint Meta.", unicodedata.normalize("NFD", "a été nommé scientifique"))]})
     (draft,) = extractor(llm).extract(text)
     assert text[draft.start : draft.end] == draft.quote == "a été nommé scientifique"
+
+
+def test_stance_prompt_says_who_asserts_or_denies_evidence() -> None:
+    from service.models import Attribution
+
+    llm = FakeLLM(responder=lambda call: {"judgements": [
+        {"evidence_id": 1, "stance": "refutes", "score": 0.7, "rationale": "denied"}]})
+    denial = make_claim("Meta offered $100 million bonuses.", "d5", 0,
+                        attribution=Attribution(speaker="Meta", stance="denies"))
+    LLMStanceJudge(llm, FakeOfflineAnalyser()).judge(make_claim("Meta offered bonuses."), [Candidate(denial, denied_by="Meta")])
+    sent = llm.history[0].variables["evidence"]
+    assert '"attributed_to": "Meta (denies)"' in sent and '"denied_by": "Meta"' in sent
