@@ -130,3 +130,16 @@ def test_deleting_the_contradicting_article_restores_the_verdict(tmp_path, embed
     after = checker.claim_report(fr_14.id)
     assert after.verdict == "corroborated"
     assert after.history[-1].reason == "document_deleted" and after.history[-1].cause_document_id == four.id
+
+
+def test_a_denial_in_another_article_disputes_the_claim(tmp_path, embedder):
+    from service.models import DocumentIn
+
+    checker = open_checker(tmp_path / "d", embedder)
+    (claim_doc, _), (denial_doc, _) = checker.ingest_many([
+        DocumentIn(text="Meta offered OpenAI researchers pay packages of up to $1 billion, Sam Altman said on a podcast."),
+        DocumentIn(text="Meta denied that it offered OpenAI researchers pay packages of up to $1 billion."),
+    ])
+    claim = checker.document_report(claim_doc.id).claims[0]
+    assert claim.verdict == "disputed"
+    assert any(e.kind == "denial" and e.document_id == denial_doc.id for e in claim.evidence)

@@ -122,8 +122,12 @@ class OfflineStanceJudge:
             return self._with_denial(other, "supports", 0.85, f"both say {mine[0]} joined {mine[1]}", flip)
         # 3. A denial of the same content.
         if other.attribution and other.attribution.stance == "denies" and self._same_content(claim, other, cand, comparison):
-            stance = "supports" if flip else "refutes"
-            return StanceResult(stance, 0.9, f"denied by {other.attribution.speaker}", decisive=True)
+            if flip:
+                return StanceResult("supports", 0.9, f"also denied by {other.attribution.speaker}", decisive=True)
+            return StanceResult("refutes", 0.9, f"denied by {other.attribution.speaker}", decisive=True, kind="denial")
+        if flip and self._same_content(claim, other, cand, comparison) and claim.negated == other.negated:
+            who = other.attribution.speaker if other.attribution else "another source"
+            return StanceResult("refutes", 0.9, f"asserted by {who}, against this denial", decisive=True, kind="assertion")
         # 4. The same statement with the negation flipped.
         if cand.similarity >= PARAPHRASE and claim.negated != other.negated and not comparison:
             return self._with_denial(other, "refutes", 0.7, "one says it, the other says it is not so", flip, decisive=False)
@@ -154,12 +158,15 @@ class OfflineStanceJudge:
                      decisive: bool = True) -> StanceResult:
         """Evidence that itself denies its content works the other way round; so does a claim that denies."""
         denied = other.attribution is not None and other.attribution.stance == "denies"
+        kind = "evidence"
         if denied:
             stance = {"supports": "refutes", "refutes": "supports"}.get(stance, stance)
             rationale = f"denied by {other.attribution.speaker}: {rationale}"
+            kind = "denial" if stance == "refutes" and not flip else kind
         if flip:
             stance = {"supports": "refutes", "refutes": "supports"}.get(stance, stance)
-        return StanceResult(stance, score, rationale, decisive=decisive)  # type: ignore[arg-type]
+            kind = "assertion" if stance == "refutes" and not denied else kind
+        return StanceResult(stance, score, rationale, decisive=decisive, kind=kind)  # type: ignore[arg-type]
 
     def _learned(self, claim: Claim, cands: list[Candidate]) -> list[StanceResult]:
         if self._model is None or self._embed_pair is None:
