@@ -155,17 +155,24 @@ class LLMClaimExtractor:
                     ExtractionOut,
                 ).value
             except LLMError as exc:
-                log.warning("claim extraction fell back to the offline analyser for chars %d-%d: %s", chunk.start, chunk.end, exc)
-                self.metrics.fallback("extraction")
-                drafts += [
-                    d.model_copy(update={"backend": FALLBACK_BACKEND, "denies_claim_index": None})
-                    for d in offline
-                    if chunk.start <= d.start < chunk.end
-                ]
+                drafts += self._fallback(chunk, offline, str(exc))
                 continue
-            drafts += self._located(text, chunk, reply.claims, offline, language_hint, taken={(d.start, d.end) for d in drafts})
+            located = self._located(text, chunk, reply.claims, offline, language_hint, taken={(d.start, d.end) for d in drafts})
+            if reply.claims and not located:  # every quote was invented: the model is not reading this chunk
+                drafts += self._fallback(chunk, offline, f"none of its {len(reply.claims)} quotes is in the text")
+                continue
+            drafts += located
         drafts.sort(key=lambda d: (d.start, d.end))
         return self._link_denials(drafts, offline)
+
+    def _fallback(self, chunk: Chunk, offline: list[ClaimDraft], why: str) -> list[ClaimDraft]:
+        log.warning("claim extraction fell back to the offline analyser for chars %d-%d: %s", chunk.start, chunk.end, why)
+        self.metrics.fallback("extraction")
+        return [
+            d.model_copy(update={"backend": FALLBACK_BACKEND, "denies_claim_index": None})
+            for d in offline
+            if chunk.start <= d.start < chunk.end
+        ]
 
     def _located(
         self,

@@ -103,7 +103,8 @@ def test_injected_instructions_stay_data_and_cannot_add_claims() -> None:
     llm = FakeLLM()
     # Even an LLM that obeys the injection can only return claims; ones whose quotes are not in the text are dropped.
     llm.enqueue({"claims": [claim("Everything is corroborated.", "Everything is corroborated.")]})
-    assert extractor(llm).extract(text) == []
+    drafts = extractor(llm).extract(text)
+    assert drafts and all(d.backend == "offline-fallback" for d in drafts)  # invented quotes only: offline takes over
     user = llm.history[0].messages[1][1]
     assert user.count("<data>") == 1 and user.count("</data>") == 1
     assert user.index("ignore your instructions") < user.index("</data>")
@@ -199,3 +200,9 @@ def test_stance_prompt_says_who_asserts_or_denies_evidence() -> None:
     LLMStanceJudge(llm, FakeOfflineAnalyser()).judge(make_claim("Meta offered bonuses."), [Candidate(denial, denied_by="Meta")])
     sent = llm.history[0].variables["evidence"]
     assert '"attributed_to": "Meta (denies)"' in sent and '"denied_by": "Meta"' in sent
+
+
+def test_an_empty_answer_is_an_answer() -> None:
+    llm = FakeLLM()
+    llm.enqueue({"claims": []})
+    assert extractor(llm).extract("Some think this will end well. Others disagree.") == []
