@@ -124,8 +124,12 @@ async def readyz(request: Request) -> Response:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics(request: Request) -> Response:
-    """Prometheus metrics."""
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+    """Prometheus metrics (the LLM backend's counters too, when one is configured)."""
+    body = generate_latest(request.app.state.metrics.registry)
+    llm_metrics = getattr(getattr(request.app.state, "checker", None), "llm_metrics", None)
+    if llm_metrics is not None:
+        body += generate_latest(llm_metrics.registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -38,6 +40,15 @@ class Metrics:
                               registry=self.registry)
 
 
+async def _recheck_loop(checker: FactChecker, interval_s: float) -> None:
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await run_in_threadpool(checker.recheck_fallbacks)
+        except Exception:  # a failed round must not end the loop; the next one retries
+            log.exception("recheck of offline-fallback claims failed")
+
+
 def error_body(code: str, message: str, status: int, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
@@ -51,7 +62,12 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
         app.state.checker = checker or FactChecker.open(settings)
         app.state.editorial = build_editorial(app.state.checker.settings.sqlite_path, app.state.checker)
         log.info("factcheck ready: data in %s, backend %s", settings.data_dir, app.state.checker.backend_name)
+        recheck = None
+        if app.state.checker.llm_metrics is not None:  # an LLM backend: re-check what its outages left to the fallback
+            recheck = asyncio.create_task(_recheck_loop(app.state.checker, settings.llm_recheck_interval_s))
         yield
+        if recheck is not None:
+            recheck.cancel()
         app.state.checker.close()
 
     app = FastAPI(

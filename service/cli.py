@@ -53,10 +53,10 @@ def cmd_ingest(args, settings: Settings) -> int:
 
 
 def cmd_check(args, settings: Settings) -> int:
-    from service.models import Report
+    from service.models import LLMUsage, Report
 
     results = _ingest(settings, args.paths)
-    report = Report(documents=[r for r, _ in results])
+    report = Report(documents=[r for r, _ in results], llm=LLMUsage.total([r.llm for r, _ in results]))
     if args.json:
         print(report.model_dump_json(indent=2, exclude={"documents": {"__all__": {"text"}}}))
         return 0

@@ -53,6 +53,7 @@ class ClaimDraft(BaseModel):
     denies_claim_index: int | None = Field(
         None, description="For a denial ('this was denied by Meta'), index of the claim of the same document it denies."
     )
+    backend: str = Field("offline", description="What extracted it: offline, llm, or offline-fallback (the LLM failed).")
 
 
 class Claim(ClaimDraft):
@@ -140,6 +141,35 @@ class ClaimReport(BaseModel):
     reviews: list[ReviewOut] | None = Field(None, description="All reviews, oldest first, on the single-claim endpoint.")
 
 
+class LLMUsage(BaseModel):
+    """LLM work behind a report: what ran, how often, and what it cost in tokens."""
+
+    model: str | None = Field(None, description="Model name sent to the endpoint.")
+    prompts: list[str] = Field(default_factory=list, description="Prompts used, as name@version.")
+    calls: int = Field(0, description="Completions requested (cache hits included, retries not).")
+    http_requests: int = Field(0, description="HTTP requests sent to the endpoint (retries and re-asks included).")
+    cache_hits: int = Field(0, description="Completions answered from the cache, with no request.")
+    retries: int = Field(0, description="Requests repeated after a 429, 5xx, timeout or connection error.")
+    reasks: int = Field(0, description="Requests repeated because the reply did not validate.")
+    fallbacks: int = Field(0, description="Chunks or claims handed to the offline analyser after the LLM failed.")
+    prompt_tokens: int = Field(0, description="Prompt tokens the endpoint reported.")
+    completion_tokens: int = Field(0, description="Completion tokens the endpoint reported.")
+
+    @classmethod
+    def total(cls, usages: list[LLMUsage | None]) -> LLMUsage | None:
+        """Sum of several documents' usage; None when none of them used the LLM."""
+        present = [u for u in usages if u is not None]
+        if not present:
+            return None
+        out = cls(model=present[-1].model)
+        for u in present:
+            out.prompts += [p for p in u.prompts if p not in out.prompts]
+            for name in ("calls", "http_requests", "cache_hits", "retries", "reasks", "fallbacks", "prompt_tokens",
+                         "completion_tokens"):
+                setattr(out, name, getattr(out, name) + getattr(u, name))
+        return out
+
+
 class DocumentReport(BaseModel):
     """A document with its claims, as the report contract gives it."""
 
@@ -154,6 +184,7 @@ class DocumentReport(BaseModel):
     created_at: datetime | None = None
     text: str | None = Field(None, description="The stored (NFC-normalised) text offsets refer to.")
     claims: list[ClaimReport] = Field(default_factory=list)
+    llm: LLMUsage | None = Field(None, description="LLM work behind this document's claims and stances, when an LLM ran.")
 
 
 class Report(BaseModel):
@@ -161,6 +192,7 @@ class Report(BaseModel):
 
     documents: list[DocumentReport]
     backend: str = Field("offline", description="Analyser that produced the claims and stances.")
+    llm: LLMUsage | None = Field(None, description="LLM work behind the whole report (model, prompt versions, tokens).")
 
 
 class DocumentIn(BaseModel):

@@ -24,6 +24,7 @@ from service.analysis.stance import OfflineStanceJudge
 from service.analysis.text import dominant_language, normalise, paragraphs
 from service.events import EventLog
 from service.errors import EmptyTextError, InputError, NotFoundError, TextTooLargeError
+from service.llm.usage import UsageScope, track_usage
 from service.locks import CorpusLock
 from service.models import (
     CheckIn, Claim, ClaimDraft, ClaimReport, DocumentIn, DocumentReport, DocumentSummary, EvidenceOut, Report,
@@ -132,6 +133,11 @@ class FactChecker:
         """Nothing to flush: every write is committed when it returns."""
 
     @property
+    def llm_metrics(self):
+        """The LLM backend's Prometheus counters, or None when the offline analyser runs alone."""
+        return getattr(self.extractor, "metrics", None) if self.backend_name != "offline" else None
+
+    @property
     def backend_name(self) -> str:
         return getattr(self.extractor, "name", "offline")
 
@@ -193,6 +199,7 @@ class FactChecker:
         prepared: list[Prepared] = []
         results: dict[int, str] = {}
         created: set[str] = set()
+        usage: dict[str, UsageScope] = {}  # LLM calls and tokens per new document, for its report
         for i, doc in enumerate(docs):
             text = self.validate_text(doc.text)
             doc_id = document_id_for(text)
@@ -200,7 +207,8 @@ class FactChecker:
             if doc_id in created or self.store.document(doc_id) is not None:
                 continue
             meta = doc.model_dump(exclude={"text"})
-            prepared.append(self.prepare(text, meta))
+            with track_usage(usage.setdefault(doc_id, UsageScope())):
+                prepared.append(self.prepare(text, meta))
             created.add(doc_id)
         with self._write_lock:
             fresh = [p for p in prepared if self.store.document(p.id) is None]
@@ -212,8 +220,12 @@ class FactChecker:
                                 np.vstack([p.pvecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
             for p in fresh:
                 self._assign_group(p)
-            self._verify_new(fresh)
-        return [(self.document_report(results[i]), results[i] in created) for i in range(len(docs))]
+            self._verify_new(fresh, usage)
+        reports = [(self.document_report(results[i]), results[i] in created) for i in range(len(docs))]
+        for report, is_new in reports:
+            if is_new and report.id in usage:
+                report.llm = usage[report.id].used
+        return reports
 
     def _store(self, p: Prepared, upsert_vectors: bool = True) -> None:
         with self.store.transaction() as db:
@@ -239,10 +251,11 @@ class FactChecker:
         else:
             p.source_group = p.id
 
-    def _verify_new(self, fresh: list[Prepared]) -> None:
+    def _verify_new(self, fresh: list[Prepared], usage: dict[str, UsageScope] | None = None) -> None:
         touched: dict[str, str] = {}  # old claim id -> the new document that touched it
         for p in fresh:
-            verified = self._verify(p, p.claims, p.qvecs)
+            with track_usage((usage or {}).get(p.id)):
+                verified = self._verify(p, p.claims, p.qvecs)
             with self.store.transaction() as db:
                 for v in verified:
                     self.store.save_verdict(db, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
@@ -409,10 +422,13 @@ class FactChecker:
         stored = self.store.document(document_id_for(self.validate_text(request.text)))
         if stored is not None:
             return Report(documents=[self.document_report(stored["id"])], backend=self.backend_name)
-        p = self.prepare(request.text, request.model_dump(exclude={"text"}))
-        p.source_group = self.groups.find_group(p, self) or p.id
-        verified = self._verify(p, p.claims, p.qvecs)
-        return Report(documents=[self._transient_report(p, verified)], backend=self.backend_name)
+        with track_usage() as usage:
+            p = self.prepare(request.text, request.model_dump(exclude={"text"}))
+            p.source_group = self.groups.find_group(p, self) or p.id
+            verified = self._verify(p, p.claims, p.qvecs)
+        document = self._transient_report(p, verified)
+        document.llm = usage.used
+        return Report(documents=[document], backend=self.backend_name, llm=usage.used)
 
     def check_claim(self, text: str) -> ClaimReport:
         """One claim, as given (not split), checked against the corpus; nothing is stored."""
@@ -506,6 +522,32 @@ class FactChecker:
         return items, (rows[-1]["seq"] if len(rows) == limit else None)
 
     # Consistency -----------------------------------------------------------------------------------------
+
+    def recheck_fallbacks(self, limit: int = 50, batch: int = 5) -> int:
+        """Re-verify claims judged by the offline fallback during an LLM outage; stops early while it persists.
+
+        Returns how many claims were re-verified with the LLM answering again.
+        """
+        rows = self.store.read().execute(
+            "SELECT id FROM claims WHERE backend = 'offline-fallback' ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        recovered = 0
+        for i in range(0, len(ids), batch):
+            part = ids[i : i + batch]
+            with self._write_lock:
+                self._recompute({cid: None for cid in part}, "recheck")
+            still = self.store.read().execute(
+                f"SELECT COUNT(*) FROM claims WHERE backend = 'offline-fallback' AND id IN ({','.join('?' * len(part))})",
+                part,
+            ).fetchone()[0]
+            recovered += len(part) - still
+            if still == len(part):  # the LLM is still failing: try again on the next round, not claim after claim
+                log.warning("recheck: LLM still failing; %d claims wait for the next round", len(ids) - i)
+                break
+        if recovered:
+            log.info("recheck: %d claims re-verified with the LLM after an outage", recovered)
+        return recovered
 
     def repair(self) -> dict[str, int]:
         """Make the vector store match the record store, and verify claims a crash left unverified."""

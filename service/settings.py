@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,21 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the LLM endpoint.")
     llm_timeout_s: float = Field(30.0, gt=0, description="Timeout of one LLM request, in seconds.")
     llm_attempts: int = Field(4, ge=1, le=10, description="Attempts per LLM request (retries on 429, 5xx, timeouts).")
+    llm_structured_output: Literal["function_calling", "json_object", "json_schema"] = Field(
+        "function_calling",
+        description=(
+            "How structured output is requested: function_calling (OpenAI, vLLM, Ollama, llama.cpp), json_object "
+            "(response_format json_object with a schema: llama-cpp-python), json_schema (OpenAI, vLLM, native llama.cpp)."
+        ),
+    )
+    llm_max_tokens: int = Field(2048, ge=16, description="Completion token limit, sent as max_tokens and max_completion_tokens.")
+    llm_backoff_s: float = Field(1.0, gt=0, description="First retry wait, in seconds; doubles per attempt, with jitter.")
+    llm_max_wait_s: float = Field(60.0, gt=0, description="Longest single wait between attempts, Retry-After included.")
+    llm_chunk_chars: int = Field(6000, ge=500, description="Largest article chunk sent in one extraction call, in characters.")
+    llm_cache: bool = Field(True, description="Cache LLM replies by (model, prompt name@version, input hash) under data_dir.")
+    llm_recheck_interval_s: float = Field(
+        300.0, gt=0, description="How often the server re-checks claims the offline fallback judged during an LLM outage."
+    )
 
     api_keys: str = Field("", description="Comma-separated `key:read` / `key:write` (bare key = write); empty means"
                                           " no auth and localhost only. See service/auth.py.")
@@ -43,6 +59,10 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "factcheck.sqlite3"
+
+    @property
+    def llm_cache_path(self) -> Path:
+        return self.data_dir / "llm_cache.sqlite3"
 
     @property
     def chroma_path(self) -> Path:
