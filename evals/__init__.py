@@ -1,0 +1,1 @@
+"""Eval suite: runs the fact-checker on externally labelled data and reports metrics against targets."""
