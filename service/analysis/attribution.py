@@ -1,0 +1,124 @@
+"""Reported speech, denials, negation and hedges in English, French and Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Reporting verbs that assert the reported content. Each pattern matches the verb group only.
+_ASSERT = [
+    r"said|says|say|told|tells|stated|states|claimed|claims|announced|announces|revealed|reveals|reported|reports|"
+    r"confirmed|confirms|noted|notes|added|adds|wrote|writes|explained|explains|insisted|insists|argued|argues|"
+    r"stressed|stresses|mentioned|mentions|disclosed|discloses|acknowledged|acknowledges|admitted|admits|asserted|asserts",
+    r"(?:a|ont|avait|avaient)\s+(?:également\s+|aussi\s+|déjà\s+|récemment\s+)?"
+    r"(?:affirmé|déclaré|dit|révélé|annoncé|confirmé|indiqué|précisé|assuré|expliqué|souligné|mentionné|"
+    r"rapporté|reconnu|admis|estimé|ajouté|écrit|raconté|soutenu|prétendu)",
+    r"affirme|affirment|déclare|déclarent|dit|disent|révèle|révèlent|annonce|annoncent|confirme|confirment|"
+    r"indique|indiquent|précise|précisent|assure|assurent|explique|expliquent|souligne|soulignent|mentionne|"
+    r"reconnaît|ajoute|ajoutent|soutient|prétend",
+    r"cho biết|cho hay|nói|khẳng định|tiết lộ|nhấn mạnh|tuyên bố|thông báo|xác nhận|chia sẻ|thừa nhận|"
+    r"công bố|phát biểu|giải thích|đưa tin|bày tỏ",
+]
+_DENY = [
+    r"denied|denies|deny|rejected|rejects|disputed|disputes|refuted|refutes|dismissed|dismisses|"
+    r"contradicted|contradicts|rebutted|rebuts",
+    r"(?:a|ont|avait|avaient)\s+(?:également\s+|aussi\s+|fermement\s+|catégoriquement\s+)?"
+    r"(?:nié|démenti|contesté|rejeté|réfuté|infirmé)",
+    r"nie|nient|dément|démentent|conteste|contestent|rejette|rejettent|réfute",
+    r"bác bỏ|phủ nhận|bác tin|phủ định|bác thông tin",
+]
+# Passive denials: "cette affirmation a été niée par Meta", "the claim was denied by Meta", "bị Meta bác bỏ".
+_PASSIVE_DENY = re.compile(
+    r"(?:(?:a|ont|avait)\s+été|(?:était|est|sont))\s+(?:formellement\s+|catégoriquement\s+)?"
+    r"(?:niée?s?|démentie?s?|contestée?s?|rejetée?s?|réfutée?s?)\s+par\s+(?P<fr>[^,.;]+)"
+    r"|(?:was|were|has been|have been|is|are)\s+(?:flatly\s+|strongly\s+)?"
+    r"(?:denied|rejected|disputed|refuted|dismissed)\s+by\s+(?P<en>[^,.;]+)"
+    r"|(?:bị|đã bị)\s+(?P<vi>[^,.;]+?)\s+(?:bác bỏ|phủ nhận)",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(
+    r"^(?:according to|selon|d['’]après|theo)\s+(?P<who>[^,]+),\s*", re.IGNORECASE
+)
+# Anaphora for what was said just before: "this claim", "cette affirmation", "thông tin này".
+_ANAPHORA = re.compile(
+    r"^(?:this|that|the)\s+(?:claim|statement|report|assertion|allegation|figure)|^(?:it|this|that)\b"
+    r"|^(?:cette|cet|ces|la)\s+(?:affirmation|déclaration|information|allégation|rumeur|accusation|assertion)s?"
+    r"|^(?:ce|le)\s+(?:chiffre|propos)|^(?:thông tin|tuyên bố|khẳng định|con số|cáo buộc)\s+(?:này|đó|trên)",
+    re.IGNORECASE,
+)
+_COMPLEMENTISER = re.compile(r"^\s*(?:that|que|qu['’]|rằng|là|:)\s*", re.IGNORECASE)
+
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|n['’]t|cannot|neither|nor|none)\b"
+    r"|\bne\b|\bn['’](?=\w)|\b(?:pas|jamais|aucun|aucune|guère|nullement)\b"
+    r"|(?<!\w)(?:không|chưa|chẳng|chả|đâu có)(?!\w)",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:i think|we think|believe|believes|in my opinion|should|must|ought|might|may|could|would|will|"
+    r"likely|probably|perhaps|possibly|expected to|predict|forecast|hope|"
+    r"pensent|pense|estime|estiment|croit|croient|devrait|devraient|pourrait|pourraient|doit|doivent|"
+    r"probablement|peut-être|sans doute|est convaincu|sont convaincus|espère|"
+    r"nên|cần phải|có thể|sẽ|dự báo|dự đoán|hy vọng|tin rằng|cho rằng)\b",
+    re.IGNORECASE,
+)
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+_VERB = re.compile(
+    rf"(?<!\w)(?P<verb>{_alternation(_DENY)}|{_alternation(_ASSERT)})(?!\w)", re.IGNORECASE
+)
+_DENY_ONLY = re.compile(rf"^(?:{_alternation(_DENY)})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A clause split into who speaks, how, and what is said (offsets relative to the clause)."""
+
+    speaker: str
+    stance: str  # asserts | denies
+    cue: str
+    content_start: int
+    content_end: int
+    anaphoric: bool  # the content is "this claim": it refers to the previous clause
+
+
+def find_reported_speech(clause: str) -> Reported | None:
+    """Attribution of a clause, if it reports speech: 'Altman a affirmé que X' -> (Altman, asserts, X)."""
+    m = _ACCORDING.match(clause)
+    if m:
+        return Reported(m["who"].strip(), "asserts", clause[: m.start("who")].strip(), m.end(), len(clause), False)
+    m = _PASSIVE_DENY.search(clause)
+    if m:
+        speaker = (m["fr"] or m["en"] or m["vi"]).strip()
+        subject = clause[: m.start()].strip()
+        anaphoric = bool(_ANAPHORA.match(subject)) or not subject
+        return Reported(speaker, "denies", m.group(0).split(speaker)[0].strip(), 0, m.start(), anaphoric)
+    for m in _VERB.finditer(clause):
+        subject = clause[: m.start()].strip(" ,")
+        # The speaker is the subject before the verb; it must be short (a name or a noun phrase).
+        if not subject or len(subject.split()) > 12:
+            continue
+        rest = clause[m.end() :]
+        comp = _COMPLEMENTISER.match(rest)
+        stance = "denies" if _DENY_ONLY.match(m["verb"]) else "asserts"
+        content_start = m.end() + (comp.end() if comp else 0)
+        content = clause[content_start:].strip()
+        if stance == "asserts" and not comp:
+            continue  # "X announced a product": an action, not reported speech
+        anaphoric = not content or bool(_ANAPHORA.match(content))
+        return Reported(subject, stance, m["verb"], content_start, len(clause), anaphoric)
+    return None
+
+
+def is_negated(text: str) -> bool:
+    """True when the clause contains a negation cue (not, ne…pas, không …)."""
+    return bool(_NEGATION.search(text))
+
+
+def is_hedged(text: str) -> bool:
+    """True for opinions, predictions and modal statements, which are not checkworthy facts."""
+    return bool(_HEDGE.search(text))

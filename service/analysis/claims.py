@@ -1,0 +1,268 @@
+"""Offline claim extraction: sentences -> clauses carrying one fact each -> self-contained claims."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.analysis.attribution import find_reported_speech, is_hedged, is_negated
+from service.analysis.entities import entity_key, extract_entities, is_person, known_names
+from service.analysis.quantity import extract_quantities
+from service.analysis.text import Sentence, normalise, sentences, tokens
+from service.models import Attribution, ClaimDraft
+
+# Where one sentence holds two facts. The right-hand side of each split starts a new clause.
+_HARD_SPLIT = re.compile(
+    r";\s+|,\s+(?:mais|but|nhưng|whereas|while|tout en|đồng thời|alors que|tandis que|dont|of whom|of which)\s+"
+    r"|,\s+(?:qui|which|who)\s+(?=(?:pourrait|pourraient|could|might|may|would|sẽ|có thể))"
+    r"|\s+(?:mais|but|nhưng|tandis que|whereas)\s+",
+    re.IGNORECASE,
+)
+_COORD = re.compile(r",?\s+(?:et|and|và)\s+", re.IGNORECASE)
+_VERB_START = re.compile(
+    r"^(?:(?:également|aussi|déjà|ensuite|puis|then|also|later|still|vẫn|còn|cũng)\s+)?"
+    r"(?:a|ont|est|sont|avait|avaient|sera|seront|va|vont|fait|font|se|s['’]|n['’]|ne|"
+    r"has|have|had|is|are|was|were|will|would|can|could|did|does|"
+    r"đã|đang|sẽ|được|bị|tiếp tục|có|"
+    r"[^\W\d_]+(?:é|ée|és|ées|ed))\b",
+    re.IGNORECASE,
+)
+_SUBJECT_END = re.compile(
+    r"\s(?P<aux>a|ont|est|sont|avait|avaient|va|vont|has|have|had|is|are|was|were|will|did|đã|đang|sẽ|vẫn|"
+    r"[^\W\d_]+ed)\s",
+    re.IGNORECASE,
+)
+_AUXILIARIES = {"a", "ont", "est", "sont", "avait", "avaient", "has", "have", "had", "is", "are", "was", "were", "will",
+                "đã", "đang", "sẽ"}
+_IMPERSONAL_REPORT = re.compile(
+    r"^(?:il a été|il est|it (?:was|has been|is))\s+(?:rapporté|signalé|annoncé|indiqué|reported|said|claimed|"
+    r"announced)\s+(?:que|qu['’]|that)\s+",
+    re.IGNORECASE,
+)
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:(?:récemment|recently|cependant|however|enfin|finally|en outre|moreover|by contrast|par ailleurs|"
+    r"tuy nhiên|gần đây|ngoài ra|en juin|in june|selon les médias|meanwhile|dans le même temps)\s*,\s*)",
+    re.IGNORECASE,
+)
+_PERSON_PRONOUN = re.compile(
+    r"^(?i:il|elle|he|she|ông ấy|bà ấy|anh ấy|chị ấy|ông|bà)\b(?!\s+(?:a été|est|y a|faut|semble)\b)(?!\s+[A-ZĐ])"
+)
+_ORG_ANAPHOR = re.compile(
+    r"^(?:l['’]entreprise|la société|le groupe|the company|the firm|the group|công ty này|tập đoàn này)\b",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^[\W_]+", re.UNICODE)
+_TRAILING = " \t.;:,!…"
+
+
+@dataclass
+class _Clause:
+    start: int  # offsets into the document
+    end: int
+    text: str  # decontextualised text
+    carried_subject: str | None = None
+    context_entities: tuple[str, ...] = ()
+
+
+def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) to drop bullets, emoji and trailing punctuation."""
+    segment = doc[start:end]
+    lead = _BULLET.match(segment)
+    if lead and not segment[len(lead.group(0)) :][:1] in ("'", '"', "“", "«", "$", "€", "£"):
+        start += len(lead.group(0))
+    while end > start and doc[end - 1] in _TRAILING:
+        end -= 1
+    while start < end and doc[start].isspace():
+        start += 1
+    return start, end
+
+
+def _subject_of(clause: str) -> tuple[str, str] | None:
+    """The subject of a clause and its auxiliary ('L'entreprise', 'a'), for a coordinated verb phrase to reuse."""
+    body = _LEADING_ADVERBIAL.sub("", clause)
+    m = _SUBJECT_END.search(" " + body)
+    if not m:
+        return None
+    subject = body[: max(m.start(), 0)].strip(" ,")
+    aux = m["aux"] if m["aux"].lower() in _AUXILIARIES else ""
+    return (subject, aux) if 0 < len(subject.split()) <= 8 else None
+
+
+def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
+    start, end = _trim(doc, sentence.start, sentence.end)
+    text = doc[start:end]
+    cuts: list[tuple[int, int]] = []  # (end of left clause, start of right clause) relative to `text`
+    for m in _HARD_SPLIT.finditer(text):
+        cuts.append((m.start(), m.end()))
+    for m in _COORD.finditer(text):
+        right = text[m.end() :]
+        if _VERB_START.match(right) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
+            cuts.append((m.start(), m.end()))
+    cuts.sort()
+    clauses: list[_Clause] = []
+    cursor = 0
+    pieces: list[tuple[int, int]] = []
+    for left_end, right_start in cuts:
+        if left_end - cursor < 12:  # too short to hold a fact on its own
+            continue
+        pieces.append((cursor, left_end))
+        cursor = right_start
+    pieces.append((cursor, len(text)))
+    first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
+    for i, (a, b) in enumerate(pieces):
+        ca, cb = _trim(doc, start + a, start + b)
+        if cb - ca < 3:
+            continue
+        piece = doc[ca:cb]
+        carried = None
+        if i > 0 and _VERB_START.match(piece) and first_subject:
+            subject, aux = first_subject
+            first_word = piece.split()[0].lower()
+            carried = subject if first_word in _AUXILIARIES or not aux else f"{subject} {aux}"
+        clauses.append(_Clause(ca, cb, f"{carried} {piece}" if carried else piece, carried))
+    context = tuple(extract_entities(text))
+    for clause in clauses[1:]:
+        clause.context_entities = context
+    return clauses
+
+
+def _is_fact_shaped(text: str) -> bool:
+    words = tokens(text)
+    return len(words) >= 3 and not re.fullmatch(r"[\w-]+\.(?:png|jpe?g|gif|svg|webp)", text.strip(), re.IGNORECASE)
+
+
+class OfflineClaimExtractor:
+    """Rule-based extraction: clause splitting, attribution, denials, figures, names, check-worthiness."""
+
+    name = "offline"
+
+    def extract(self, text: str, language_hint: str | None = None) -> list[ClaimDraft]:
+        """Claims of `text` (already normalised); quotes are exact substrings, offsets index into `text`."""
+        sents = sentences(text, language_hint)
+        names = known_names([s.text for s in sents])
+        drafts: list[ClaimDraft] = []
+        last_person: str | None = None
+        org_mentions: dict[str, int] = {}
+        for sentence in sents:
+            # "L'entreprise" names the organisation the article is about: the one mentioned most so far.
+            last_org = max(org_mentions, key=lambda k: org_mentions[k]) if org_mentions else None
+            if not _is_fact_shaped(sentence.text):
+                continue
+            for clause in _split_clauses(text, sentence):
+                draft = self._claim(text, sentence, clause, names, last_person, last_org, drafts)
+                if draft is None:
+                    continue
+                drafts.append(draft)
+                for name in extract_entities(doc_slice(text, draft), names):
+                    if is_person(name):
+                        last_person = name
+                    else:
+                        org_mentions[name] = org_mentions.get(name, 0) + 1
+        return drafts
+
+    def _claim(
+        self,
+        doc: str,
+        sentence: Sentence,
+        clause: _Clause,
+        names: set[str],
+        last_person: str | None,
+        last_org: str | None,
+        previous: list[ClaimDraft],
+    ) -> ClaimDraft | None:
+        quote = doc[clause.start : clause.end]
+        if not _is_fact_shaped(quote):
+            return None
+        claim_text = _IMPERSONAL_REPORT.sub("", clause.text)
+        attribution = None
+        denies_index = None
+        reported = find_reported_speech(claim_text)
+        if reported:
+            speaker = _LEADING_ADVERBIAL.sub("", reported.speaker).strip(" ,")
+            if _PERSON_PRONOUN.match(speaker) and last_person:
+                speaker = last_person
+            speaker_names = extract_entities(speaker, names)
+            people = [n for n in speaker_names if is_person(n)]
+            speaker = people[0] if people else (speaker_names[-1] if speaker_names else speaker)
+            attribution = Attribution(speaker=speaker, stance=reported.stance, cue=reported.cue)
+            content = claim_text[reported.content_start : reported.content_end].strip(_TRAILING)
+            if reported.anaphoric and reported.stance == "denies" and previous:
+                denies_index = len(previous) - 1
+                content = previous[-1].text
+            if content and len(tokens(content)) >= 2:
+                claim_text = content
+        claim_text = _resolve_anaphora(_LEADING_ADVERBIAL.sub("", claim_text), last_person, last_org)
+        entities = extract_entities(claim_text, names)
+        named_here = bool(entities)
+        if not entities and clause.context_entities:
+            entities = list(clause.context_entities)  # "..., dont au moins 10 ont été embauchés" keeps its sentence's names
+        if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
+            entities = entities + ([attribution.speaker] if extract_entities(attribution.speaker, names) else [])
+        quantities = extract_quantities(quote, clause.start, sentence.language)
+        if denies_index is not None:
+            quantities = previous[denies_index].quantities
+            entities = list(dict.fromkeys(previous[denies_index].entities + entities))
+        checkworthy = (
+            (named_here or bool(quantities) or denies_index is not None)
+            and not is_hedged(claim_text)
+            and not quote.rstrip().endswith("?")
+            and len(tokens(claim_text)) >= 4
+        )
+        first_word = claim_text.split()[0] if claim_text.split() else ""
+        if first_word[:1].islower() and not any(c.isupper() for c in first_word[1:]):
+            claim_text = claim_text[0].upper() + claim_text[1:]
+        return ClaimDraft(
+            text=claim_text,
+            quote=quote,
+            start=clause.start,
+            end=clause.end,
+            language=sentence.language,
+            checkworthy=checkworthy,
+            attribution=attribution,
+            quantities=quantities,
+            entities=entities,
+            negated=is_negated(claim_text) if denies_index is None else previous[denies_index].negated,
+            denies_claim_index=denies_index,
+        )
+
+
+def doc_slice(text: str, draft: ClaimDraft) -> str:
+    """The quoted text of a draft: names are counted where they are written, not where they were carried."""
+    return text[draft.start : draft.end]
+
+
+def _resolve_anaphora(text: str, last_person: str | None, last_org: str | None) -> str:
+    """Replace a leading 'Il'/'He'/'L'entreprise' with the person or organisation last named."""
+    m = _PERSON_PRONOUN.match(text)
+    if m and last_person:
+        return last_person + text[m.end() :]
+    m = _ORG_ANAPHOR.match(text)
+    if m and last_org:
+        return last_org + text[m.end() :]
+    return text
+
+
+def extract_claims(text: str, language_hint: str | None = None) -> list[ClaimDraft]:
+    """Convenience: normalise then extract with the offline extractor."""
+    return OfflineClaimExtractor().extract(normalise(text), language_hint)
+
+
+def single_claim(text: str, language: str | None = None) -> ClaimDraft:
+    """The whole (normalised) text as one claim: for checking a claim as given, without splitting it."""
+    from service.analysis.text import detect_language
+
+    language = language or detect_language(text)
+    quote = text.strip()
+    start = text.find(quote) if quote else 0
+    reported = find_reported_speech(quote)
+    attribution, content = None, quote
+    if reported:
+        attribution = Attribution(speaker=reported.speaker, stance=reported.stance, cue=reported.cue)
+        content = quote[reported.content_start : reported.content_end].strip(_TRAILING) or quote
+    entities = extract_entities(content)
+    quantities = extract_quantities(quote, start, language)
+    return ClaimDraft(
+        text=content, quote=quote, start=start, end=start + len(quote), language=language,
+        checkworthy=bool(entities or quantities) and not is_hedged(content), attribution=attribution,
+        quantities=quantities, entities=entities, negated=is_negated(content),
+    )

@@ -1,0 +1,380 @@
+"""Figures across languages and scales: '14,3 milliards de dollars' = '$14.3 billion' = '14,3 tỷ USD'.
+
+Each figure becomes a Quantity with a value in base units, a unit, a qualifier (up to, about, at least...)
+and the rounding its written precision implies; `compare` decides whether two figures for the same quantity
+agree, conflict, or are merely compatible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from service.models import Quantity
+
+_SCALES: list[tuple[str, float]] = [
+    # Longest first: "nghìn tỷ" before "tỷ", "milliards" before "milliard".
+    (r"nghìn tỷ|nghìn tỉ|ngàn tỷ|ngàn tỉ|trillions?|tn", 1e12),
+    (r"milliards?|billions?|tỷ|tỉ|bn|mds?|mrd", 1e9),
+    (r"millions?|triệu|mln|mio|mn|m", 1e6),
+    (r"milliers|thousands?|nghìn|ngàn|mille|k", 1e3),
+]
+_CURRENCY_WORDS: list[tuple[str, str]] = [
+    (r"dollars? américains|dollars? us|us dollars?|dollars?|usd|đô la mỹ|đô la|đô|đôla", "USD"),
+    (r"euros?|eur", "EUR"),
+    (r"livres? sterling|pounds?|gbp", "GBP"),
+    (r"vnd|đồng|vnđ", "VND"),
+    (r"yuans?|cny|rmb", "CNY"),
+    (r"yens?|jpy", "JPY"),
+]
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₫": "VND"}
+_PERCENT = r"%|pour ?cent|pourcent|per ?cent|percent|phần trăm"
+
+_QUALIFIERS: list[tuple[str, str]] = [
+    (r"up to|as much as|as many as|as high as|allant jusqu['’]à|jusqu['’]à|jusqu['’]aux?|lên tới|lên đến|tới|đến|"
+     r"at most|no more than|au plus|tout au plus|tối đa", "up_to"),
+    (r"at least|no fewer than|no less than|au moins|au minimum|ít nhất|tối thiểu", "at_least"),
+    (r"more than|over|above|in excess of|upwards of|plus de|plus d['’]|au-delà de|hơn|trên|vượt", "more_than"),
+    (r"less than|fewer than|under|below|moins de|moins d['’]|dưới|chưa đến|chưa tới", "less_than"),
+    (r"about|around|approximately|roughly|nearly|almost|some|close to|circa|environ|près de|presque|"
+     r"approximativement|quelque|approchaient|approchant|approche|avoisinant|khoảng|gần|chừng|xấp xỉ|ước tính", "about"),
+]
+_FRACTIONS: list[tuple[str, float]] = [
+    (r"three[- ]quarters|trois[- ]quarts|ba phần tư", 75.0),
+    (r"two[- ]thirds|deux[- ]tiers|hai phần ba", 200 / 3),
+    (r"half|la moitié|moitié|một nửa|nửa", 50.0),
+    (r"one[- ]third|a third|un tiers|một phần ba", 100 / 3),
+    (r"one[- ]quarter|a quarter|un quart|một phần tư", 25.0),
+]
+_VAGUE: list[tuple[str, float, float]] = [
+    # "tens of millions": the scale word's multiplier follows.
+    (r"tens of|dozens of|des dizaines de|dizaines de|hàng chục", 10, 100),
+    (r"hundreds of|des centaines de|centaines de|hàng trăm", 100, 1000),
+]
+_MONTHS = {
+    **{m: i + 1 for i, m in enumerate(
+        "january february march april may june july august september october november december".split())},
+    **{m: i + 1 for i, m in enumerate(
+        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())},
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12, "fevrier": 2, "aout": 8, "decembre": 12,
+}
+_SMALL_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+}
+
+_NUM = r"\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE_RE = "|".join(p for p, _ in _SCALES)
+_CUR_WORD_RE = "|".join(p for p, _ in _CURRENCY_WORDS)
+_QUAL_RE = "|".join(f"(?:{p})" for p, _ in _QUALIFIERS)
+_SYMBOL_RE = r"us\$|\$|€|£|¥|₫"
+
+# One figure: [qualifier] [currency symbol] number [scale] [de|of] [currency word | percent].
+_FIGURE = re.compile(
+    rf"(?P<qual>(?:{_QUAL_RE})\s+(?:les\s+|la\s+|l['’]|de\s+|d['’]|the\s+)?)?"
+    rf"(?P<sym>{_SYMBOL_RE})?\s?"
+    rf"(?P<num>{_NUM}|(?:{'|'.join(_SMALL_NUMBERS)})(?=\s+(?:{_SCALE_RE})\b))"
+    rf"(?:\s?(?P<scale>{_SCALE_RE})\b)?"
+    rf"(?:\s?(?:(?:de|d['’]|of)\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
+    re.IGNORECASE,
+)
+_FRACTION_RE = re.compile(
+    rf"(?P<qual>(?:{_QUAL_RE})\s+)?(?P<frac>{'|'.join(p for p, _ in _FRACTIONS)})\b", re.IGNORECASE
+)
+_VAGUE_RE = re.compile(
+    rf"(?P<vague>{'|'.join(p for p, _, _ in _VAGUE)})\s+(?P<scale>{_SCALE_RE})\b"
+    rf"(?:\s?(?:(?:de|d['’]|of)\s)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
+    re.IGNORECASE,
+)
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:er)?\s+(?P<m>{_MONTH_NAMES})\.?\s+(?P<y>\d{{4}})\b", re.IGNORECASE)
+_DATE_MDY = re.compile(rf"\b(?P<m>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.IGNORECASE)
+_DATE_MY = re.compile(rf"\b(?P<m>{_MONTH_NAMES})\.?\s+(?:of\s+)?(?P<y>\d{{4}})\b", re.IGNORECASE)
+_DATE_VI = re.compile(
+    r"(?:ngày\s+(?P<d>\d{1,2})\s+)?tháng\s+(?P<m>\d{1,2})(?:\s+năm\s+(?P<y>\d{4})|/(?P<y2>\d{4}))?", re.IGNORECASE
+)
+_MONTH_ONLY = re.compile(rf"\b(?:in|en|au mois de|in the month of)\s+(?P<m>{_MONTH_NAMES})\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d.,$€£])\b(?P<y>1[89]\d\d|20\d\d|2100)\b(?![.,]\d|\s?%|\s?(?:" + _SCALE_RE + r")\b)", re.IGNORECASE)
+
+
+def _parse_number(raw: str, language: str) -> tuple[float, float]:
+    """Value and the half-unit of its last written digit ('14,3' in French is 14.3, precision 0.05)."""
+    raw = raw.strip()
+    if raw.lower() in _SMALL_NUMBERS:
+        return float(_SMALL_NUMBERS[raw.lower()]), 0.5
+    s = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
+    groups = re.split(r"[ .,']", s)
+    seps = re.findall(r"[ .,']", s)
+    if not seps:
+        return float(s), _half_unit(s, "")
+    last_sep, last_group = seps[-1], groups[-1]
+    thousands_only = all(len(g) == 3 for g in groups[1:])
+    if last_sep in " '" or (thousands_only and len(groups) > 2 and len(set(seps)) == 1):
+        integer, fraction = "".join(groups), ""
+    elif len(set(seps)) > 1:
+        integer, fraction = "".join(groups[:-1]), last_group  # "1,234.5" or "1.234,5"
+    elif thousands_only and len(last_group) == 3:
+        # "1,000" is a thousand in English; "1.000" is a thousand in French and Vietnamese; "14,300" likewise.
+        decimal_mark = "." if language == "en" else ","
+        if last_sep == decimal_mark and language in ("fr", "vi") and last_sep == ",":
+            integer, fraction = groups[0], last_group
+        elif last_sep == decimal_mark and language == "en":
+            integer, fraction = groups[0], last_group
+        else:
+            integer, fraction = "".join(groups), ""
+    else:
+        integer, fraction = "".join(groups[:-1]), last_group
+    value = float(f"{integer}.{fraction}" if fraction else integer)
+    return value, _half_unit(integer, fraction)
+
+
+def _half_unit(integer: str, fraction: str) -> float:
+    if fraction:
+        return 0.5 * 10 ** (-len(fraction))
+    # "14" is rounded to the unit; "100" or "1000" round figures are read to their last significant digit,
+    # capped below so that a round figure still distinguishes 100 from 120.
+    stripped = integer.rstrip("0")
+    zeros = len(integer) - len(stripped) if stripped else 0
+    return 0.5 * 10**zeros
+
+
+def _scale_value(word: str | None, language: str) -> float:
+    if not word:
+        return 1.0
+    w = word.lower()
+    if language == "fr" and re.fullmatch(r"billions?", w):
+        return 1e12  # a French "billion" is a million million
+    for pattern, factor in _SCALES:
+        if re.fullmatch(pattern, w):
+            return factor
+    return 1.0
+
+
+def _currency(word: str | None, symbol: str | None) -> str | None:
+    if symbol:
+        return _CURRENCY_SYMBOLS.get(symbol.lower())
+    if word:
+        for pattern, code in _CURRENCY_WORDS:
+            if re.fullmatch(pattern, word.lower()):
+                return code
+    return None
+
+
+def _qualifier(text: str | None) -> str:
+    if not text:
+        return "exact"
+    t = text.strip().lower()
+    for pattern, name in _QUALIFIERS:
+        if re.match(rf"(?:{pattern})\b", t) or re.match(rf"(?:{pattern})", t):
+            return name
+    return "exact"
+
+
+def _cap_precision(value: float, precision: float) -> float:
+    # A round figure is not a range of ±50%: cap the implied rounding at 10% of the value.
+    return min(precision, abs(value) * 0.1) if value else precision
+
+
+def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list[Quantity]:
+    """All figures of `text` (a sentence or clause); offsets are shifted by `offset` into the document."""
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    def add(q: Quantity, a: int, b: int) -> None:
+        found.append(q)
+        taken.append((a, b))
+
+    for rx in (_DATE_DMY, _DATE_MDY):
+        for m in rx.finditer(text):
+            try:
+                day = dt.date(int(m["y"]), _MONTHS[m["m"].lower()], int(m["d"]))
+            except (ValueError, KeyError):
+                continue
+            add(Quantity(text=m.group(0), value=day.toordinal(), unit="date", precision=0.0,
+                         start=offset + m.start(), end=offset + m.end()), m.start(), m.end())
+    for m in _DATE_VI.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        year = m["y"] or m["y2"]
+        month = int(m["m"])
+        if not 1 <= month <= 12:
+            continue
+        if year and m["d"]:
+            try:
+                value, precision, unit = dt.date(int(year), month, int(m["d"])).toordinal(), 0.0, "date"
+            except ValueError:
+                continue
+        elif year:
+            value, precision, unit = dt.date(int(year), month, 15).toordinal(), 15.0, "date"
+        else:
+            value, precision, unit = float(month), 0.0, "month"
+        add(Quantity(text=m.group(0), value=value, unit=unit, precision=precision,
+                     start=offset + m.start(), end=offset + m.end()), m.start(), m.end())
+    for m in _DATE_MY.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        value = dt.date(int(m["y"]), _MONTHS[m["m"].lower()], 15).toordinal()
+        add(Quantity(text=m.group(0), value=value, unit="date", precision=15.0,
+                     start=offset + m.start(), end=offset + m.end()), m.start(), m.end())
+    for m in _MONTH_ONLY.finditer(text):
+        if free(m.start("m"), m.end("m")):
+            add(Quantity(text=m["m"], value=_MONTHS[m["m"].lower()], unit="month", precision=0.0,
+                         start=offset + m.start("m"), end=offset + m.end("m")), m.start("m"), m.end("m"))
+    for m in _VAGUE_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        low, high = next((lo, hi) for p, lo, hi in _VAGUE if re.fullmatch(p, m["vague"].lower()))
+        scale = _scale_value(m["scale"], language)
+        value = (low + high) / 2 * scale
+        add(Quantity(text=m.group(0), value=value, unit=_currency(m["cur"], None) or "count", qualifier="about",
+                     precision=(high - low) / 2 * scale, start=offset + m.start(), end=offset + m.end()),
+            m.start(), m.end())
+    for m in _FIGURE.finditer(text):
+        a, b = m.start("num") - (len(m["sym"]) if m["sym"] else 0), m.end()
+        if m["qual"]:
+            a = m.start()
+        if not free(m.start("num"), m.end("num")):
+            continue
+        # Skip digits glued to letters or hyphens: "GPT-4", "3D", "A380".
+        before = text[m.start("num") - 1] if m.start("num") > 0 else " "
+        after = text[m.end("num")] if m.end("num") < len(text) else " "
+        if (before.isalpha() or before in "-_/") and not m["sym"]:
+            continue
+        if after.isalpha() and not (m["scale"] or m["cur"] or m["pct"]):
+            continue
+        value, precision = _parse_number(m["num"], language)
+        scale = _scale_value(m["scale"], language)
+        currency = _currency(m["cur"], m["sym"])
+        if m["pct"]:
+            unit = "%"
+        elif currency:
+            unit = currency
+        elif not m["scale"] and _YEAR.fullmatch(m["num"]) and not m["qual"]:
+            unit = "year"
+        else:
+            unit = "count"
+        value *= scale
+        precision = _cap_precision(value, precision * scale)
+        add(Quantity(text=text[a:b].strip(), value=value, unit=unit, qualifier=_qualifier(m["qual"]),
+                     precision=precision, start=offset + a, end=offset + a + len(text[a:b].rstrip())),
+            a, b)
+    for m in _FRACTION_RE.finditer(text):
+        if not free(m.start("frac"), m.end("frac")):
+            continue
+        value = next(v for p, v in _FRACTIONS if re.fullmatch(p, m["frac"].lower()))
+        qualifier = _qualifier(m["qual"])
+        add(Quantity(text=m.group(0), value=value, unit="%", qualifier="about" if qualifier == "exact" else qualifier,
+                     precision=2.5, start=offset + m.start(), end=offset + m.end()), m.start(), m.end())
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+Relation = Literal["agree", "conflict", "compatible", "unrelated"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How two figures for what may be the same quantity relate, and the words that say so."""
+
+    relation: Relation
+    rationale: str
+
+
+_BOUNDS = {"up_to": "upper", "less_than": "upper", "at_least": "lower", "more_than": "lower"}
+
+
+def _interval(q: Quantity) -> tuple[float, float]:
+    p = q.precision
+    if q.qualifier == "about":
+        p = max(p, abs(q.value) * 0.1)
+    return q.value - p, q.value + p
+
+
+def describe(q: Quantity) -> str:
+    """A figure in words an editor reads: '14.3 billion USD', '50%', 'up to 1 billion USD'."""
+    if q.unit == "date":
+        day = dt.date.fromordinal(int(q.value))
+        text = day.isoformat() if q.precision == 0 else (day.strftime("%Y-%m") if q.precision <= 16 else str(day.year))
+    elif q.unit == "month":
+        text = dt.date(2000, int(q.value), 1).strftime("%B")
+    elif q.unit == "year":
+        text = str(int(q.value))
+    else:
+        v = q.value
+        for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+            if abs(v) >= factor:
+                text = f"{_fmt(v / factor)} {word}"
+                break
+        else:
+            text = _fmt(v)
+        text = f"{text}%" if q.unit == "%" else (text if q.unit == "count" else f"{text} {q.unit}")
+    prefix = {"up_to": "up to ", "at_least": "at least ", "more_than": "more than ", "less_than": "less than ",
+              "about": "about "}.get(q.qualifier, "")
+    return prefix + text
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else str(int(v))
+
+
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Same dimension: both money in one currency, both percentages, both dates, both counts."""
+    units = {a.unit, b.unit}
+    if units <= {"date", "year"}:
+        return True
+    return a.unit == b.unit
+
+
+def _as_date_interval(q: Quantity) -> tuple[float, float]:
+    if q.unit == "year":
+        first = dt.date(int(q.value), 1, 1).toordinal()
+        return first, dt.date(int(q.value), 12, 31).toordinal()
+    return q.value - q.precision, q.value + q.precision
+
+
+def compare(claim: Quantity, evidence: Quantity) -> Comparison:
+    """Does the evidence figure agree with, conflict with, or merely fit the claim's figure?"""
+    if not comparable(claim, evidence):
+        return Comparison("unrelated", "")
+    said = f"{describe(claim)} vs {describe(evidence)}"
+    if {claim.unit, evidence.unit} <= {"date", "year"}:
+        (a0, a1), (b0, b1) = _as_date_interval(claim), _as_date_interval(evidence)
+        if a1 < b0 or b1 < a0:
+            return Comparison("conflict", f"dates differ: {said}")
+        return Comparison("agree", f"dates agree: {said}")
+    kind_c, kind_e = _BOUNDS.get(claim.qualifier), _BOUNDS.get(evidence.qualifier)
+    (c0, c1), (e0, e1) = _interval(claim), _interval(evidence)
+    tol = 1e-9 * max(abs(claim.value), abs(evidence.value), 1.0)
+    if kind_c == kind_e:
+        # Both point figures, or both the same kind of bound (a maximum against a maximum): compare the numbers.
+        if c1 + tol < e0 or e1 + tol < c0:
+            return Comparison("conflict", f"figures differ: {said}")
+        exact = math.isclose(claim.value, evidence.value, rel_tol=1e-9)
+        return Comparison("agree", f"figures agree{'' if exact else ' within rounding'}: {said}")
+    point, bound = (evidence, claim) if kind_c else (claim, evidence)
+    if kind_c and kind_e:
+        # An upper bound against a lower bound: they conflict only when the ranges cannot meet.
+        upper, lower = (claim, evidence) if kind_c == "upper" else (evidence, claim)
+        if upper.value + upper.precision < lower.value - lower.precision:
+            return Comparison("conflict", f"ranges cannot meet: {said}")
+        return Comparison("compatible", f"ranges overlap: {said}")
+    p0, p1 = _interval(point)
+    if _BOUNDS[bound.qualifier] == "upper":
+        if p0 > bound.value + bound.precision + tol:
+            return Comparison("conflict", f"{describe(point)} exceeds {describe(bound)}")
+        if p1 >= bound.value * 0.8:
+            return Comparison("agree", f"figures agree: {said}")
+        return Comparison("compatible", f"{describe(point)} is within {describe(bound)}")
+    if p1 < bound.value - bound.precision - tol or (bound.qualifier == "more_than" and p1 <= bound.value):
+        return Comparison("conflict", f"{describe(point)} is below {describe(bound)}")
+    if p0 <= bound.value * 1.25:
+        return Comparison("agree", f"figures agree: {said}")
+    return Comparison("compatible", f"{describe(point)} satisfies {describe(bound)}")

@@ -1,0 +1,163 @@
+"""Text normalisation, language identification per paragraph, and sentence splitting with offsets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+# Letters that only Vietnamese uses among our languages (đ, ơ, ư and the stacked tone marks).
+_VI_CHARS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂÂĐÊÔƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ")
+_FR_WORDS = set(
+    "le la les des du de un une et est sont dans pour avec sur au aux que qui ne pas plus par ce cette ces il elle "
+    "ils elles nous vous son sa ses leur leurs été était a ont mais ou où donc selon après avant depuis entre".split()
+)
+_EN_WORDS = set(
+    "the a an and is are was were of to in for with on at by that which who this these those it he she they "
+    "we you his her their has have had been not but or from as after before since between said".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """NFC, Unix newlines, no byte-order mark: the form every offset refers to."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", text)
+
+
+def detect_language(text: str) -> str:
+    """Return 'vi', 'fr', 'en' or 'und' for a paragraph, from letters and function words."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "und"
+    vi_share = sum(1 for c in letters if c in _VI_CHARS) / len(letters)
+    if vi_share > 0.03:
+        return "vi"
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    fr = sum(1 for w in words if w in _FR_WORDS or w.split("'")[0] in {"l", "d", "qu", "n", "s", "c", "j"})
+    en = sum(1 for w in words if w in _EN_WORDS)
+    accents = sum(1 for c in letters if c in "éèêàçùûîôœ")
+    fr += accents / 3
+    if fr == 0 and en == 0:
+        return "und"
+    return "fr" if fr > en else "en"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the document text: `text == document[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph(Span):
+    language: str
+
+
+@dataclass(frozen=True)
+class Sentence(Span):
+    language: str
+    paragraph: int
+
+
+def paragraphs(text: str, language_hint: str | None = None) -> list[Paragraph]:
+    """Blocks separated by blank lines; a one-line block is a paragraph of its own (titles, bullets)."""
+    out: list[Paragraph] = []
+    for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        block = match.group(0)
+        stripped = block.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(block) - len(block.lstrip()))
+        end = start + len(stripped)
+        language = detect_language(stripped)
+        if language == "und" and language_hint:
+            language = language_hint
+        out.append(Paragraph(start, end, text[start:end], language))
+    return out
+
+
+# Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e",
+    "u.s", "u.k", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "m", "mme", "mlle", "ông", "bà", "tp", "approx", "est", "gen", "gov", "sen", "rep", "p", "pp", "vol", "art",
+}
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”»)\]]*\s+(?=[\"'“«(\[]?[^\s])")
+
+
+def _is_abbreviation(before: str) -> bool:
+    word = re.search(r"([^\s(\"'“«]+)\.$", before)
+    if not word:
+        return False
+    token = word.group(1).lower()
+    if token.rstrip(".") in _ABBREVIATIONS:
+        return True
+    # Initials: "J." or "U.S."
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token)) and len(token.replace(".", "")) <= 2
+
+
+def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
+    """Sentences of every paragraph, with offsets into `text` and the paragraph's language."""
+    out: list[Sentence] = []
+    for index, para in enumerate(paragraphs(text, language_hint)):
+        # A line break inside a paragraph ends a sentence only when the line ends in punctuation or is a heading.
+        pieces: list[tuple[int, int]] = []
+        cursor = 0
+        body = para.text
+        for match in _BOUNDARY.finditer(body):
+            before = body[: match.start()]
+            if _is_abbreviation(before.rstrip("\"'”»)]")):
+                continue
+            nxt = body[match.end() : match.end() + 1]
+            if nxt.islower() and "\n" not in match.group(0):
+                continue  # "... 14.3 billion. and" is rare; lower-case continuation usually means no boundary
+            pieces.append((cursor, match.start()))
+            cursor = match.end()
+        pieces.append((cursor, len(body)))
+        for a, b in pieces:
+            for line_start, line_end in _split_lines(body, a, b):
+                seg = body[line_start:line_end]
+                lead = len(seg) - len(seg.lstrip())
+                trail = len(seg.rstrip())
+                if trail <= lead:
+                    continue
+                start = para.start + line_start + lead
+                end = para.start + line_start + trail
+                out.append(Sentence(start, end, text[start:end], para.language, index))
+    return out
+
+
+def _split_lines(body: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Split a sentence candidate at line breaks that follow terminal punctuation or a short heading line."""
+    spans: list[tuple[int, int]] = []
+    start = a
+    for match in re.finditer(r"\n", body[a:b]):
+        pos = a + match.start()
+        line = body[start:pos].strip()
+        if not line or re.search(r"[.!?:;…]$", line) or len(line.split()) <= 12:
+            spans.append((start, pos))
+            start = pos + 1
+    spans.append((start, b))
+    return spans
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens (letters, with internal apostrophes), for overlap measures."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def dominant_language(paras: list[Paragraph]) -> tuple[str, list[str]]:
+    """The language with the most characters, and all languages by decreasing share."""
+    weights: Counter[str] = Counter()
+    for p in paras:
+        if p.language != "und":
+            weights[p.language] += len(p.text)
+    if not weights:
+        return "und", []
+    ranked = [lang for lang, _ in weights.most_common()]
+    return ranked[0], ranked
