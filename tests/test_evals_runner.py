@@ -60,7 +60,8 @@ class WordOverlapChecker:
             doc_id = uuid.uuid5(uuid.NAMESPACE_URL, doc.text).hex
             self.docs[doc_id] = doc.text
             claims = [self._report(d, doc_id, "unverified", []) for d in self.extract(doc.text)]
-            reports.append(DocumentReport(id=doc_id, language="en", source_group=doc_id, text=doc.text, claims=claims))
+            reports.append((DocumentReport(id=doc_id, language="en", source_group=doc_id, text=doc.text,
+                                           claims=claims), True))
         return reports
 
     @staticmethod
