@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import re
 import uuid
@@ -117,13 +116,16 @@ def test_every_set_runs_and_writes_a_run_folder_with_a_test_double(tmp_path: Pat
 
 
 @needs_data
-@pytest.mark.skipif(importlib.util.find_spec("service.pipeline") is None, reason="service.pipeline not merged yet")
-def test_cli_runs_a_few_dev_items_on_the_real_factchecker(tmp_path: Path):
-    code = main(["--sets", "climate_fever,vitaminc,factcheck_bench", "--split", "dev", "--limit", "2",
+def test_cli_runs_a_few_dev_items_on_the_real_factchecker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # main() sets a default; undo it after the test
+    sets = {"climate_fever", "vitaminc", "factcheck_bench", "xnli_retrieval"}
+    code = main(["--sets", ",".join(sorted(sets)), "--split", "dev", "--limit", "2",
                  "--run", "pytest", "--out", str(tmp_path), "--no-progress"])
     assert code == 0
     summary = json.loads((tmp_path / "pytest" / "summary.json").read_text())
-    assert summary["partial"] is True and set(summary["sets"]) == {"climate_fever", "vitaminc", "factcheck_bench"}
+    assert summary["partial"] is True and set(summary["sets"]) == sets
+    assert summary["sets"]["climate_fever"]["offline"]["n"] == 2
+    assert summary["sets"]["climate_fever"]["offline"]["errors"] == 0
     assert (tmp_path / "pytest" / "summary.md").exists()
 
 
