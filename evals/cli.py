@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print("--backend llm needs FACTCHECK_LLM_BASE_URL", file=sys.stderr)
         return 2
     now = dt.datetime.now(dt.timezone.utc)
+    commit = _git_commit()  # at start: the code that produced the numbers, not a later HEAD
     run_name = args.run or f"{args.split}-{now:%Y%m%dT%H%M%SZ}"
     command = "python -m evals " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     started = time.perf_counter()
@@ -124,10 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - started
     summary = {"run": run_name, "split": args.split, "backends": backends, "limit": args.limit,
                "partial": args.limit is not None, "skipped_backends": skipped, "command": command,
-               "commit": _git_commit(), "wall_seconds": round(wall, 1), **summary}
+               "commit": commit, "wall_seconds": round(wall, 1), **summary}
     config = {"run": run_name, "command": command, "argv": argv if argv is not None else sys.argv[1:],
               "started_utc": now.isoformat(), "split": args.split, "sets": sets, "backends": backends,
-              "limit": args.limit, "data_dir": str(args.data_dir), "commit": _git_commit(),
+              "limit": args.limit, "data_dir": str(args.data_dir), "commit": commit,
               "python": platform.python_version(), "cpus": os.cpu_count(),
               "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
               "load_average_at_end": list(os.getloadavg()),
