@@ -1,1 +1,1 @@
-"""Eval suite: runs the fact-checker on externally labelled data and reports metrics against targets."""
+"""Eval suite (labelled sets -> metrics against targets) and the stance model's training scripts; run from the repository root."""
