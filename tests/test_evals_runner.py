@@ -11,14 +11,21 @@ from pathlib import Path
 import pytest
 
 from evals import datasets as ds
-from evals.cli import main
 from evals.metrics import classification_summary, greedy_match, macro_f1, reliability, token_f1
-from evals.report import write_run
 from evals.runner import SETS, EvalContext
 from service.analysis import StanceResult
 from service.models import ClaimDraft, ClaimReport, DocumentReport, EvidenceOut
 
 needs_data = pytest.mark.skipif(not ds.DEFAULT_DATA_DIR.is_dir(), reason="../shared/data is not beside the repo")
+
+
+def _report_modules():
+    """The run writer and CLI; they draw PNGs, so they need matplotlib (pinned in requirements.lock)."""
+    pytest.importorskip("matplotlib", reason="matplotlib is not installed: add it to requirements.lock")
+    from evals.cli import main
+    from evals.report import write_run
+
+    return main, write_run
 
 
 def test_metrics_on_a_hand_worked_example():
@@ -93,6 +100,8 @@ class WordOverlapChecker:
 
 @needs_data
 def test_every_set_runs_and_writes_a_run_folder_with_a_test_double(tmp_path: Path):
+    _, write_run = _report_modules()
+
     @contextlib.contextmanager
     def open_checker():
         yield WordOverlapChecker()
@@ -117,6 +126,7 @@ def test_every_set_runs_and_writes_a_run_folder_with_a_test_double(tmp_path: Pat
 
 @needs_data
 def test_cli_runs_a_few_dev_items_on_the_real_factchecker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    main, _ = _report_modules()
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # main() sets a default; undo it after the test
     sets = {"climate_fever", "vitaminc", "factcheck_bench", "xnli_retrieval"}
     code = main(["--sets", ",".join(sorted(sets)), "--split", "dev", "--limit", "2",
@@ -130,4 +140,5 @@ def test_cli_runs_a_few_dev_items_on_the_real_factchecker(tmp_path: Path, monkey
 
 
 def test_limit_on_test_split_is_refused(tmp_path: Path):
+    main, _ = _report_modules()
     assert main(["--split", "test", "--limit", "5", "--out", str(tmp_path)]) == 2
