@@ -1,1 +1,1 @@
-"""Evaluation and training scripts (run from the repository root)."""
+"""Eval suite (labelled sets -> metrics against targets) and the stance model's training scripts; run from the repository root."""
