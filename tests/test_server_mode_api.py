@@ -48,7 +48,7 @@ def _serve(data_dir: Path, chroma_url: str, collection: str, workers: int) -> tu
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(workers)],
+             "--port", str(port), "--workers", str(workers), "--timeout-worker-healthcheck", "120"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     return proc, f"http://127.0.0.1:{port}", log

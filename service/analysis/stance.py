@@ -12,7 +12,7 @@ from functools import lru_cache
 from collections.abc import Callable
 
 from service.analysis import Candidate, StanceResult
-from service.analysis.attribution import is_negated
+from service.analysis.attribution import is_hedged, is_negated
 from service.analysis.entities import entity_key, extract_entities, is_person
 from service.analysis.quantity import Comparison, compare
 from service.models import Claim, Quantity
@@ -46,6 +46,9 @@ _JOIN = re.compile(
 TOPICAL = 0.83
 PARAPHRASE = 0.905
 RESTATEMENT = 0.93  # without the learned model, only near-identical statements count as support
+# The learned model is weak (macro-F1 about 0.5 on dev): it may only judge pairs that are about the same thing,
+# i.e. that share a specific name, or, for claims without names, that are close paraphrases. Chosen on dev.
+LEARNED_MIN_SIMILARITY = 0.88
 
 
 @lru_cache(maxsize=65536)  # pure; the same claim is compared with many candidates
@@ -109,7 +112,7 @@ class OfflineStanceJudge:
         if not topical:
             if claim.entities and other.entities and weight == 0:
                 return StanceResult("neutral", 0.0, "no shared subject")
-            return None
+            return self._learned_or_neutral(claim, cand, weight)
         flip = (claim.attribution is not None and claim.attribution.stance == "denies")
         # 1. Figures for the same quantity.
         comparison = self._compare_figures(claim, other)
@@ -133,7 +136,19 @@ class OfflineStanceJudge:
         # 4. The same statement with the negation flipped.
         if cand.similarity >= PARAPHRASE and claim.negated != other.negated and not comparison:
             return self._with_denial(other, "refutes", 0.7, "one says it, the other says it is not so", flip, decisive=False)
-        return None
+        return self._learned_or_neutral(claim, cand, weight)
+
+    def _learned_or_neutral(self, claim: Claim, cand: Candidate, weight: float) -> StanceResult | None:
+        """None hands the pair to the learned model; pairs it cannot judge reliably are neutral."""
+        if cand.similarity < TOPICAL:
+            return StanceResult("neutral", 0.0, "not about the same thing")
+        if is_hedged(claim.text) or is_hedged(cand.claim.text):
+            return StanceResult("neutral", 0.0, "an opinion or a prediction, not a checkable statement")
+        if claim.entities and cand.claim.entities:
+            return None if weight >= 1.0 else StanceResult("neutral", 0.0, "no specific name in common")
+        if cand.similarity >= LEARNED_MIN_SIMILARITY:
+            return None
+        return StanceResult("neutral", 0.0, "related, but not about the same thing")
 
     def _compare_figures(self, claim: Claim, other: Claim) -> Comparison | None:
         """The strongest relation between figures of the two claims that measure the same thing."""
