@@ -74,8 +74,12 @@ class EvidenceOut(BaseModel):
     stance: Stance = Field(description="What the evidence does to the claim.")
     score: float = Field(ge=0, le=1, description="Strength of that stance, in [0, 1].")
     same_source: bool = Field(description="True when the evidence comes from the claim's own source group.")
+    source_group: str | None = Field(None, description="Source group of the evidence document: copies count once.")
     rationale: str = Field(description="Why this stance, in words an editor can check.")
     backend: str = Field("offline", description="What judged the stance: offline, llm, or offline-fallback.")
+    kind: Literal["evidence", "denial", "assertion"] = Field(
+        "evidence", description="'denial'/'assertion' when one party denies what another asserts (may be same-document)."
+    )
 
 
 class VerdictChange(BaseModel):

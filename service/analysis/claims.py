@@ -245,3 +245,24 @@ def _resolve_anaphora(text: str, last_person: str | None, last_org: str | None) 
 def extract_claims(text: str, language_hint: str | None = None) -> list[ClaimDraft]:
     """Convenience: normalise then extract with the offline extractor."""
     return OfflineClaimExtractor().extract(normalise(text), language_hint)
+
+
+def single_claim(text: str, language: str | None = None) -> ClaimDraft:
+    """The whole (normalised) text as one claim: for checking a claim as given, without splitting it."""
+    from service.analysis.text import detect_language
+
+    language = language or detect_language(text)
+    quote = text.strip()
+    start = text.find(quote) if quote else 0
+    reported = find_reported_speech(quote)
+    attribution, content = None, quote
+    if reported:
+        attribution = Attribution(speaker=reported.speaker, stance=reported.stance, cue=reported.cue)
+        content = quote[reported.content_start : reported.content_end].strip(_TRAILING) or quote
+    entities = extract_entities(content)
+    quantities = extract_quantities(quote, start, language)
+    return ClaimDraft(
+        text=content, quote=quote, start=start, end=start + len(quote), language=language,
+        checkworthy=bool(entities or quantities) and not is_hedged(content), attribution=attribution,
+        quantities=quantities, entities=entities, negated=is_negated(content),
+    )

