@@ -372,6 +372,7 @@ class FactChecker:
             document_id=c.claim.document_id, claim_id=c.claim.id, quote=c.claim.quote, start=c.claim.start,
             end=c.claim.end, stance=r.stance, score=round(min(max(r.score, 0.0), 1.0), 3), same_source=c.same_source,
             source_group=c.source_group or c.claim.document_id, rationale=r.rationale, backend=r.backend,
+            kind=r.kind if r.kind in ("denial", "assertion") else "evidence",
         )
 
     # Checking without storing ----------------------------------------------------------------------------

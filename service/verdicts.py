@@ -13,6 +13,9 @@ import math
 from service.models import EvidenceOut, Verdict
 
 
+UNVERIFIED_PRIOR = 0.75
+
+
 def _combine(scores: list[float]) -> float:
     return 1.0 - math.prod(1.0 - min(max(s, 0.0), 0.99) for s in scores)
 
@@ -45,5 +48,5 @@ def decide(evidence: list[EvidenceOut]) -> tuple[Verdict, float]:
         return "corroborated", round(support * (1 - refute), 3)
     if has_refute:
         return "contradicted", round(refute * (1 - support), 3)
-    leaning = _combine(_per_source(independent, "neutral")) * 0.5
-    return "unverified", round((1 - support) * (1 - refute) * (1 - leaning), 3)
+    # "Nothing decides it" is itself uncertain: the corpus may hold evidence the analyser did not recognise.
+    return "unverified", round(UNVERIFIED_PRIOR * (1 - support) * (1 - refute), 3)

@@ -33,6 +33,7 @@ class StanceResult:
     rationale: str
     backend: str = "offline"
     decisive: bool = field(default=False)  # set by deterministic checks (figures, denials) that an LLM may not overrule
+    kind: str = "evidence"  # "denial" / "assertion" when one party denies what another asserts
 
 
 class ClaimExtractor(Protocol):

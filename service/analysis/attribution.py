@@ -46,6 +46,12 @@ _ANAPHORA = re.compile(
     r"|^(?:ce|le)\s+(?:chiffre|propos)|^(?:thông tin|tuyên bố|khẳng định|con số|cáo buộc)\s+(?:này|đó|trên)",
     re.IGNORECASE,
 )
+# Attribution after the content: "..., Sam Altman said on a podcast." / "..., a déclaré Altman." / "..., theo X."
+_TRAILING_SPEECH = re.compile(
+    r",\s*(?:(?P<who>[A-ZĐ][^,]{1,60}?)\s+(?P<verb>said|says|told \w+|claimed|stated|wrote|cho biết|nói|khẳng định)"
+    r"|(?P<verb2>a déclaré|a affirmé|a dit|a indiqué|affirme|déclare|a assuré|selon|according to|theo)\s+(?P<who2>[^,]{2,60}?))"
+    r"(?:\s+(?:on|in|at|to|last|this|lors|dans|sur|trong|vào)\b[^,]{0,40})?\s*[.!]?$",
+)
 _COMPLEMENTISER = re.compile(r"^\s*(?:that|que|qu['’]|rằng|là|:)\s*", re.IGNORECASE)
 
 _NEGATION = re.compile(
@@ -91,6 +97,10 @@ def find_reported_speech(clause: str) -> Reported | None:
     m = _ACCORDING.match(clause)
     if m:
         return Reported(m["who"].strip(), "asserts", clause[: m.start("who")].strip(), m.end(), len(clause), False)
+    m = _TRAILING_SPEECH.search(clause)
+    if m:
+        who = (m["who"] or m["who2"]).strip()
+        return Reported(who, "asserts", (m["verb"] or m["verb2"]).strip(), 0, m.start(), False)
     m = _PASSIVE_DENY.search(clause)
     if m:
         speaker = (m["fr"] or m["en"] or m["vi"]).strip()

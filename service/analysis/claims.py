@@ -260,6 +260,8 @@ def single_claim(text: str, language: str | None = None) -> ClaimDraft:
         attribution = Attribution(speaker=reported.speaker, stance=reported.stance, cue=reported.cue)
         content = quote[reported.content_start : reported.content_end].strip(_TRAILING) or quote
     entities = extract_entities(content)
+    if attribution and attribution.speaker:
+        entities += [n for n in extract_entities(attribution.speaker) if n not in entities]
     quantities = extract_quantities(quote, start, language)
     return ClaimDraft(
         text=content, quote=quote, start=start, end=start + len(quote), language=language,

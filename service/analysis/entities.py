@@ -126,7 +126,7 @@ def is_person(name: str) -> bool:
     """Two or three capitalised words with no organisation marker: 'Sam Altman', 'Shengjia Zhao'."""
     parts = name.split()
     return 2 <= len(parts) <= 4 and not _ORG_MARKERS.search(name) and all(p[:1].isupper() for p in parts) \
-        and not any(p.isupper() and len(p) > 1 for p in parts)
+        and not any(any(c.isupper() for c in p[1:]) for p in parts)  # "DeepMind", "OpenAI", "AI" are not people
 
 
 def entity_overlap(a: list[str], b: list[str]) -> float:

@@ -44,6 +44,7 @@ _JOIN = re.compile(
 # translations and restatements sit above 0.88, same-topic different facts around 0.84-0.88.
 TOPICAL = 0.83
 PARAPHRASE = 0.905
+RESTATEMENT = 0.93  # without the learned model, only near-identical statements count as support
 
 
 def frames(text: str) -> set[str]:
@@ -72,10 +73,11 @@ def _joined_org(claim: Claim) -> tuple[str, str] | None:
     if not m:
         return None
     before, after = claim.text[: m.start()], claim.text[m.end() :]
-    people = [e for e in extract_entities(before) if is_person(e)]
-    orgs = [e for e in extract_entities(after) if not is_person(e)]
+    names = claim.entities or extract_entities(claim.text)
+    people = [e for e in names if is_person(e) and e in before]
+    orgs = sorted((after.find(e), e) for e in names if not is_person(e) and e in after)
     if people and orgs:
-        return entity_key(people[0]), entity_key(orgs[0])
+        return entity_key(people[0]), entity_key(orgs[0][1])
     return None
 
 
@@ -103,7 +105,9 @@ class OfflineStanceJudge:
         weight, shared = _specific_shared(claim, other, self._rarity)
         topical = cand.similarity >= TOPICAL and (weight >= 1.0 or cand.similarity >= PARAPHRASE)
         if not topical:
-            return StanceResult("neutral", 0.0, "no shared subject", decisive=False) if weight == 0 else None
+            if claim.entities and other.entities and weight == 0:
+                return StanceResult("neutral", 0.0, "no shared subject")
+            return None
         flip = (claim.attribution is not None and claim.attribution.stance == "denies")
         # 1. Figures for the same quantity.
         comparison = self._compare_figures(claim, other)
@@ -118,8 +122,12 @@ class OfflineStanceJudge:
             return self._with_denial(other, "supports", 0.85, f"both say {mine[0]} joined {mine[1]}", flip)
         # 3. A denial of the same content.
         if other.attribution and other.attribution.stance == "denies" and self._same_content(claim, other, cand, comparison):
-            stance = "supports" if flip else "refutes"
-            return StanceResult(stance, 0.9, f"denied by {other.attribution.speaker}", decisive=True)
+            if flip:
+                return StanceResult("supports", 0.9, f"also denied by {other.attribution.speaker}", decisive=True)
+            return StanceResult("refutes", 0.9, f"denied by {other.attribution.speaker}", decisive=True, kind="denial")
+        if flip and self._same_content(claim, other, cand, comparison) and claim.negated == other.negated:
+            who = other.attribution.speaker if other.attribution else "another source"
+            return StanceResult("refutes", 0.9, f"asserted by {who}, against this denial", decisive=True, kind="assertion")
         # 4. The same statement with the negation flipped.
         if cand.similarity >= PARAPHRASE and claim.negated != other.negated and not comparison:
             return self._with_denial(other, "refutes", 0.7, "one says it, the other says it is not so", flip, decisive=False)
@@ -150,12 +158,15 @@ class OfflineStanceJudge:
                      decisive: bool = True) -> StanceResult:
         """Evidence that itself denies its content works the other way round; so does a claim that denies."""
         denied = other.attribution is not None and other.attribution.stance == "denies"
+        kind = "evidence"
         if denied:
             stance = {"supports": "refutes", "refutes": "supports"}.get(stance, stance)
             rationale = f"denied by {other.attribution.speaker}: {rationale}"
+            kind = "denial" if stance == "refutes" and not flip else kind
         if flip:
             stance = {"supports": "refutes", "refutes": "supports"}.get(stance, stance)
-        return StanceResult(stance, score, rationale, decisive=decisive)  # type: ignore[arg-type]
+            kind = "assertion" if stance == "refutes" and not denied else kind
+        return StanceResult(stance, score, rationale, decisive=decisive, kind=kind)  # type: ignore[arg-type]
 
     def _learned(self, claim: Claim, cands: list[Candidate]) -> list[StanceResult]:
         if self._model is None or self._embed_pair is None:
@@ -177,7 +188,7 @@ class OfflineStanceJudge:
     def _similarity_only(self, claim: Claim, cand: Candidate) -> StanceResult:
         """Without the learned model: only near-restatements naming the same things count as support."""
         weight, shared = _specific_shared(claim, cand.claim, self._rarity)
-        if cand.similarity >= PARAPHRASE and weight >= 1.0 and claim.negated == cand.claim.negated:
+        if cand.similarity >= RESTATEMENT and weight >= 1.0 and claim.negated == cand.claim.negated:
             return StanceResult("supports", round(min(1.0, (cand.similarity - 0.8) * 5), 3),
                                 f"restates it (similarity {cand.similarity:.2f}; names {', '.join(shared)})")
         return StanceResult("neutral", 0.0, "does not decide it")
