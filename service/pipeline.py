@@ -8,6 +8,7 @@ import logging
 import math
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,8 +141,8 @@ class FactChecker:
         except UnicodeEncodeError as exc:
             raise InputError("text is not valid Unicode (lone surrogates)") from exc
         text = normalise(text.replace("\x00", ""))
-        if not text.strip():
-            raise EmptyTextError("text is empty or only whitespace")
+        if not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text):
+            raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
         return text
 
     def prepare(self, text: str, meta: dict | None = None) -> Prepared:
