@@ -196,6 +196,7 @@ class FactChecker:
         with self._write_lock:
             self._resume_pending()  # an earlier ingest that failed half-way is finished first
             fresh = [p for p in prepared if self.store.document(p.id) is None]
+            created = {p.id for p in fresh}  # a racing post of the same text stored it first: that one is a 200
             for p in fresh:
                 self._store(p)
             for p in fresh:
