@@ -57,9 +57,11 @@ def list_documents(checker: Checker, limit: Annotated[int, Query(ge=1, le=200)] 
 
 
 @router.get("/v1/documents/{document_id}", response_model=DocumentReport)
-def get_document(document_id: str, checker: Checker) -> DocumentReport:
-    """A document's report: its text, claims, verdicts and evidence."""
-    return checker.document_report(document_id)
+def get_document(document_id: str, checker: Checker, request: Request) -> DocumentReport:
+    """A document's report: its text, claims, verdicts and evidence (and each claim's latest editor review)."""
+    report = checker.document_report(document_id)
+    request.app.state.editorial.reviews.attach(report.claims)
+    return report
 
 
 @router.delete("/v1/documents/{document_id}")
@@ -72,23 +74,28 @@ def delete_document(document_id: str, checker: Checker) -> dict:
 @router.get("/v1/claims", response_model=Page[ClaimReport])
 def list_claims(
     checker: Checker,
+    request: Request,
     verdict: Verdict | None = None,
     document_id: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     checkworthy: bool | None = None,
+    reviewed: Annotated[bool | None, Query(description="false: claims no editor has reviewed (a review queue).")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> Page[ClaimReport]:
-    """Claims filtered by verdict, document, check-worthiness and text; paginated with `cursor`."""
+    """Claims filtered by verdict, document, check-worthiness, review state and text; paginated with `cursor`."""
     items, next_seq = checker.list_claims(verdict=verdict, document_id=document_id, q=q, checkworthy=checkworthy,
-                                          limit=limit, after_seq=_cursor(cursor))
+                                          reviewed=reviewed, limit=limit, after_seq=_cursor(cursor))
+    request.app.state.editorial.reviews.attach(items)
     return Page[ClaimReport](items=items, next_cursor=str(next_seq) if next_seq else None)
 
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimReport)
-def get_claim(claim_id: str, checker: Checker) -> ClaimReport:
-    """One claim with its evidence and verdict history."""
-    return checker.claim_report(claim_id)
+def get_claim(claim_id: str, checker: Checker, request: Request) -> ClaimReport:
+    """One claim with its evidence, verdict history and editor reviews (the machine verdict stays in `verdict`)."""
+    report = checker.claim_report(claim_id)
+    request.app.state.editorial.reviews.attach([report], full=True)
+    return report
 
 
 @router.post("/v1/check", response_model=Report)

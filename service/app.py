@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.auth import ApiKeyMiddleware, parse_api_keys
+from service.editorial_api import build_editorial, install_editorial
 from service.errors import FactCheckError
 from service.limits import install_limits
 from service.pipeline import FactChecker
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
     async def lifespan(app: FastAPI):
         install_log_redaction(settings)  # after uvicorn has configured logging; masks keys in every record
         app.state.checker = checker or FactChecker.open(settings)
+        app.state.editorial = build_editorial(app.state.checker.settings.sqlite_path, app.state.checker)
         log.info("factcheck ready: data in %s, backend %s", settings.data_dir, app.state.checker.backend_name)
         yield
         app.state.checker.close()
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
     )
     app.state.settings = settings
     app.state.metrics = Metrics()
+    api_keys = parse_api_keys(settings.api_keys)  # a malformed FACTCHECK_API_KEYS fails here, at start-up
 
     install_limits(app, settings)  # body size (streamed bodies too), per-key rate, bounded in-flight queue
 
@@ -102,4 +106,6 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
     from service.api import router
 
     app.include_router(router)
+    install_editorial(app)
+    app.add_middleware(ApiKeyMiddleware, keys=api_keys)  # outermost: no key, no work
     return app

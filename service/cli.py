@@ -72,14 +72,17 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    import uvicorn
 
     from service.app import create_app
+    from service.auth import bind_host, parse_api_keys
+    from service.events import run_uvicorn
 
     if args.seed:
         for report, created in _ingest(settings, args.seed):
             log.info("%s %s (%d claims)", "seeded" if created else "already stored", report.source, len(report.claims))
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+    host = bind_host(args.host or settings.host, parse_api_keys(settings.api_keys))  # no keys: localhost only
+    # Like uvicorn.run, but a shutdown signal also ends /v1/events streams (clients resume with their cursor).
+    run_uvicorn(create_app(settings), host=host, port=args.port or settings.port,
                 log_level=settings.log_level.lower())
     return 0
 

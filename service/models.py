@@ -6,9 +6,9 @@ Request shapes end in `In`, stored shapes have no suffix, response shapes end in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Verdict = Literal["corroborated", "contradicted", "disputed", "unverified"]
 Stance = Literal["supports", "refutes", "neutral"]
@@ -92,6 +92,32 @@ class VerdictChange(BaseModel):
     at: datetime
 
 
+class ReviewIn(BaseModel):
+    """An editor's decision on a claim, as posted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Verdict = Field(description="The editor's verdict: the machine's to confirm it, another to override it.")
+    reviewer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="Who decided (name or handle).")
+    note: str = Field("", max_length=5000, description="Why, in the editor's words.")
+
+
+class ReviewOut(BaseModel):
+    """A stored review: append-only, with the machine verdict it was made against."""
+
+    id: int = Field(description="Monotonic review number.")
+    claim_id: str
+    document_id: str
+    verdict: Verdict = Field(description="The editor's verdict.")
+    reviewer: str
+    note: str
+    machine_verdict: Verdict = Field(description="The machine verdict when the review was recorded.")
+    machine_confidence: float = Field(description="The machine confidence when the review was recorded.")
+    agrees: bool = Field(description="True when the editor confirmed the machine verdict.")
+    created_at: datetime
+
+
 class ClaimReport(BaseModel):
     """A claim with its verdict and evidence, as the report contract gives it."""
 
@@ -110,6 +136,8 @@ class ClaimReport(BaseModel):
     confidence: float = Field(ge=0, le=1)
     evidence: list[EvidenceOut] = Field(default_factory=list)
     history: list[VerdictChange] | None = Field(None, description="Verdict history, on the single-claim endpoint.")
+    review: ReviewOut | None = Field(None, description="The latest editor review, if any; `verdict` stays the machine's.")
+    reviews: list[ReviewOut] | None = Field(None, description="All reviews, oldest first, on the single-claim endpoint.")
 
 
 class DocumentReport(BaseModel):

@@ -21,6 +21,7 @@ from service.analysis.claims import OfflineClaimExtractor, single_claim
 from service.analysis.entities import entity_key
 from service.analysis.stance import OfflineStanceJudge
 from service.analysis.text import dominant_language, normalise, paragraphs
+from service.events import EventLog
 from service.errors import EmptyTextError, InputError, NotFoundError, TextTooLargeError
 from service.models import (
     CheckIn, Claim, ClaimDraft, ClaimReport, DocumentIn, DocumentReport, DocumentSummary, EvidenceOut, Report,
@@ -102,6 +103,7 @@ class FactChecker:
         settings = settings or Settings()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = RecordStore(settings.sqlite_path)
+        EventLog(settings.sqlite_path)  # the event log's trigger records verdict changes from the first ingest on
         vectors = ChromaVectorStore(
             path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
             collection=settings.collection, timeout_s=settings.chroma_timeout_s,
@@ -472,9 +474,9 @@ class FactChecker:
         return items, (rows[-1]["seq"] if len(rows) == limit else None)
 
     def list_claims(self, *, verdict: str | None = None, document_id: str | None = None, q: str | None = None,
-                    checkworthy: bool | None = None, limit: int = 50,
-                    after_seq: int | None = None) -> tuple[list[ClaimReport], int | None]:
-        rows = self.store.list_claims(verdict, document_id, q, checkworthy, limit, after_seq)
+                    checkworthy: bool | None = None, limit: int = 50, after_seq: int | None = None,
+                    reviewed: bool | None = None) -> tuple[list[ClaimReport], int | None]:
+        rows = self.store.list_claims(verdict, document_id, q, checkworthy, limit, after_seq, reviewed=reviewed)
         evidence = self.store.evidence_of([r["id"] for r in rows])
         items = [_claim_report(RecordStore.row_to_claim(r), r["verdict"], r["confidence"], evidence[r["id"]])
                  for r in rows]

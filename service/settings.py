@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(30.0, gt=0, description="Timeout of one LLM request, in seconds.")
     llm_attempts: int = Field(4, ge=1, le=10, description="Attempts per LLM request (retries on 429, 5xx, timeouts).")
 
-    api_keys: str = Field("", description="Comma-separated API keys; empty means no auth and localhost only.")
+    api_keys: str = Field("", description="Comma-separated `key:read` / `key:write` (bare key = write); empty means"
+                                          " no auth and localhost only. See service/auth.py.")
     host: str = Field("127.0.0.1", description="Interface the API binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port the API binds to.")
     log_level: str = Field("INFO", description="Python logging level.")

@@ -288,8 +288,10 @@ class RecordStore:
         return self.read().execute("SELECT COUNT(*) FROM claim_keys WHERE key = ?", (key,)).fetchone()[0]
 
     def list_claims(self, verdict: str | None, document_id: str | None, q: str | None, checkworthy: bool | None,
-                    limit: int, after_seq: int | None) -> list[sqlite3.Row]:
+                    limit: int, after_seq: int | None, reviewed: bool | None = None) -> list[sqlite3.Row]:
         where, args = ["seq > ?"], [after_seq or 0]
+        if reviewed is not None:  # the reviews table belongs to service/reviews.py (created with the API)
+            where.append(f"{'' if reviewed else 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = claims.id)")
         if verdict:
             where.append("verdict = ?")
             args.append(verdict)

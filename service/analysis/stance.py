@@ -174,12 +174,11 @@ class OfflineStanceJudge:
         texts = [c.claim.text for c in cands]
         qv, pv = self._embed_pair([claim.text] * len(cands), texts)
         probs = self._model.predict_proba([claim.text] * len(cands), texts, qv, pv)
-        thresholds = getattr(self._model, "thresholds", {"supports": 0.5, "refutes": 0.5})
         out = []
-        for c, (p_sup, p_ref, _p_neu) in zip(cands, probs):
-            if p_sup >= thresholds.get("supports", 0.5) and p_sup >= p_ref:
+        for c, label, (p_sup, p_ref, _p_neu) in zip(cands, self._model.decide(probs), probs):
+            if label == "supports":
                 out.append(StanceResult("supports", float(p_sup), f"restates it (model {p_sup:.2f}, similarity {c.similarity:.2f})"))
-            elif p_ref >= thresholds.get("refutes", 0.5):
+            elif label == "refutes":
                 out.append(StanceResult("refutes", float(p_ref), f"says otherwise (model {p_ref:.2f}, similarity {c.similarity:.2f})"))
             else:
                 out.append(StanceResult("neutral", float(max(p_sup, p_ref)), "does not decide it"))

@@ -1,0 +1,1 @@
+"""Evaluation and training scripts (run from the repository root)."""
