@@ -237,6 +237,8 @@ def install_limits(app: Any, settings: Any) -> None:
     app.add_middleware(ConcurrencyLimitMiddleware, max_inflight=settings.max_inflight, max_waiting=settings.max_waiting)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.body_limit_bytes)
     if settings.rate_limit_per_minute > 0:
-        keys = [k.strip() for k in settings.api_keys.split(",") if k.strip()]
+        from service.redaction import api_key_secrets
+
+        keys = api_key_secrets(settings.api_keys)
         limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
         app.add_middleware(RateLimitMiddleware, limiter=limiter, valid_keys=keys)

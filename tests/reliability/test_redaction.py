@@ -27,8 +27,9 @@ def test_redactor_masks_values_and_shapes():
 
 
 def test_secrets_of_settings(tmp_path):
-    s = Settings(data_dir=tmp_path, api_keys=f"{API_KEY}, other-key-999999", llm_api_key=SecretStr(LLM_KEY))
-    assert set(secrets_of(s)) == {API_KEY, "other-key-999999", LLM_KEY}
+    s = Settings(data_dir=tmp_path, api_keys=f"{API_KEY}:write, other-key-999999:read,bare-key-1234567",
+                 llm_api_key=SecretStr(LLM_KEY))
+    assert set(secrets_of(s)) == {API_KEY, "other-key-999999", "bare-key-1234567", LLM_KEY}
     assert secrets_of(Settings(data_dir=tmp_path)) == []
 
 
@@ -55,3 +56,28 @@ def test_log_records_are_redacted_whatever_the_handler(tmp_path):
     assert "3 retries" in out and "llm call failed" in out and "RuntimeError" in out
     assert '"GET /v1/claims?api_key=' in out and " 200" in out  # access-log shape kept
     install_log_redaction(Settings(data_dir=tmp_path))  # later tests get the default redactor back
+
+
+def test_keys_never_in_error_bodies_or_logs_of_the_app(tmp_path, caplog):
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.pipeline import FactChecker
+    from tests.reliability.fakes import HashingEmbedder
+
+    settings = Settings(data_dir=tmp_path, _env_file=None, api_keys=f"{API_KEY}:write", llm_api_key=SecretStr(LLM_KEY),
+                        rate_limit_per_minute=60, rate_limit_burst=3)
+    checker = FactChecker.open(settings, embedder=HashingEmbedder())
+    caplog.set_level(logging.DEBUG)
+    bodies = []
+    with TestClient(create_app(settings, checker)) as client:
+        wrong = "sk-wrong-key-presented-1234567"
+        bodies.append(client.get("/v1/documents", headers={"X-API-Key": wrong}))
+        bodies.append(client.get("/v1/documents", headers={"Authorization": f"Bearer {API_KEY}"}))
+        bodies.append(client.post("/v1/documents", json={"text": " "}, headers={"X-API-Key": API_KEY}))
+        bodies += [client.get("/v1/claims/nope", headers={"X-API-Key": API_KEY}) for _ in range(3)]
+    statuses = [r.status_code for r in bodies]
+    assert statuses[0] == 401 and statuses[1] == 200 and statuses[2] == 422 and 429 in statuses
+    everything = " ".join(r.text + str(dict(r.headers)) for r in bodies) + caplog.text
+    for secret in (API_KEY, LLM_KEY, wrong):
+        assert secret not in everything
