@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -46,20 +45,18 @@ class ChromaVectorStore:
     Vectors are always passed in: Chroma's default embedding function downloads a model, so none is set.
     """
 
-    def __init__(self, path: str | None = None, url: str | None = None, collection: str = "claims") -> None:
+    def __init__(
+        self, path: str | None = None, url: str | None = None, collection: str = "claims", timeout_s: float = 30.0
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         self.is_http = bool(url)  # a Chroma server shared by several processes, not an embedded store
         if url:
-            parsed = urlparse(url)
-            self._client = chromadb.HttpClient(
-                host=parsed.hostname or "127.0.0.1",
-                port=parsed.port or 8000,
-                ssl=parsed.scheme == "https",
-                settings=chroma_settings,
-            )
+            from retrieval.chroma_http import timed_http_client
+
+            self._client = timed_http_client(url, timeout_s)
         elif path:
             self._client = chromadb.PersistentClient(path=path, settings=chroma_settings)
         else:

@@ -11,11 +11,13 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from service.errors import InputError
 from service.models import (
+    ErrorOut,
     CheckIn, ClaimReport, DocumentIn, DocumentReport, DocumentSummary, Page, Report, Verdict,
 )
 from service.pipeline import FactChecker
 
-router = APIRouter()
+# Every error body has one documented shape, so schema checks (schemathesis) validate error responses too.
+router = APIRouter(responses={status: {"model": ErrorOut} for status in (400, 404, 413, 415, 422, 429, 503)})
 
 
 def get_checker(request: Request) -> FactChecker:

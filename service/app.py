@@ -17,13 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from service.auth import ApiKeyMiddleware, parse_api_keys
 from service.editorial_api import build_editorial, install_editorial
 from service.errors import FactCheckError
+from service.limits import install_limits
 from service.pipeline import FactChecker
+from service.redaction import install_log_redaction
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Room for JSON framing and metadata around the largest accepted text.
-_ENVELOPE_BYTES = 64_000
 
 
 class Metrics:
@@ -59,6 +58,7 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        install_log_redaction(settings)  # after uvicorn has configured logging; masks keys in every record
         app.state.checker = checker or FactChecker.open(settings)
         app.state.editorial = build_editorial(app.state.checker.settings.sqlite_path, app.state.checker)
         log.info("factcheck ready: data in %s, backend %s", settings.data_dir, app.state.checker.backend_name)
@@ -80,14 +80,12 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
     app.state.metrics = Metrics()
     api_keys = parse_api_keys(settings.api_keys)  # a malformed FACTCHECK_API_KEYS fails here, at start-up
 
+    install_limits(app, settings)  # body size (streamed bodies too), per-key rate, bounded in-flight queue
+
     @app.middleware("http")
     async def limits_and_metrics(request: Request, call_next):
         started = time.perf_counter()
         if request.method in ("POST", "PUT", "PATCH"):
-            length = request.headers.get("content-length")
-            if length and length.isdigit() and int(length) > settings.max_text_bytes + _ENVELOPE_BYTES:
-                return error_body("payload_too_large",
-                                  f"request body is larger than {settings.max_text_bytes + _ENVELOPE_BYTES} bytes", 413)
             ctype = request.headers.get("content-type", "")
             if request.url.path.startswith("/v1/") and not ctype.split(";")[0].strip().endswith("json"):
                 return error_body("unsupported_media_type", "send JSON with Content-Type: application/json", 415)

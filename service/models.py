@@ -240,3 +240,20 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     next_cursor: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, for a program (code) and for a person (message)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="Stable machine-readable code, e.g. empty_text, not_found, rate_limited.")
+    message: str = Field(description="Human-readable explanation; never contains secrets.")
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx/5xx body: {"error": {"code", "message"}}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorDetail

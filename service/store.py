@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS claim_keys (
 );
 CREATE INDEX IF NOT EXISTS claim_keys_key ON claim_keys(key);
 CREATE INDEX IF NOT EXISTS claim_keys_claim ON claim_keys(claim_id);
+CREATE TABLE IF NOT EXISTS pending_documents (
+    id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    at REAL NOT NULL
+);
 """
 
 
@@ -189,6 +193,19 @@ class RecordStore:
 
     def delete_document(self, db: sqlite3.Connection, document_id: str) -> None:
         db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+
+    # Documents stored but not yet fully verified: a crash leaves them here for repair() ----------------
+
+    def mark_pending(self, db: sqlite3.Connection, document_id: str) -> None:
+        db.execute("INSERT OR REPLACE INTO pending_documents (id, at) VALUES (?, ?)", (document_id, _now()))
+
+    def clear_pending(self, document_ids: list[str]) -> None:
+        if document_ids:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM pending_documents WHERE id = ?", [(d,) for d in document_ids])
+
+    def pending_documents(self) -> list[str]:
+        return [r[0] for r in self.read().execute("SELECT id FROM pending_documents ORDER BY at")]
 
     # Claims ----------------------------------------------------------------------------------------------
 
