@@ -606,6 +606,8 @@ class NameRarity:
         self._cache: dict[str, float] = {}
         self._total: int | None = None
         self._version: tuple | None = None
+        self._lock = threading.Lock()  # /v1/check reads weights while an ingest clears them
+        self._generation = 0  # bumped by clear(): a weight computed before a clear is not cached after it
 
     def sync(self) -> None:
         """Forget the weights if the corpus changed since they were computed, in this process or another
@@ -617,16 +619,27 @@ class NameRarity:
             self._version = version
 
     def __call__(self, key: str) -> float:
-        if key not in self._cache:
-            if self._total is None:
-                self._total = max(self._store.claim_count(), 1)
-            frequency = self._store.key_frequency(f"e:{key}")
-            self._cache[key] = 1.0 if frequency <= max(3, 0.08 * self._total) else 0.5
-        return self._cache[key]
+        with self._lock:
+            cached = self._cache.get(key)
+            total = self._total
+            generation = self._generation
+        if cached is not None:
+            return cached
+        if total is None:
+            total = max(self._store.claim_count(), 1)
+        frequency = self._store.key_frequency(f"e:{key}")
+        weight = 1.0 if frequency <= max(3, 0.08 * total) else 0.5
+        with self._lock:
+            if generation == self._generation:
+                self._total = total
+                self._cache[key] = weight
+        return weight
 
     def clear(self) -> None:
-        self._cache.clear()
-        self._total = None
+        with self._lock:
+            self._cache.clear()
+            self._total = None
+            self._generation += 1
 
 
 def _claim_report(claim: Claim, verdict: str, confidence: float, evidence: list[EvidenceOut]) -> ClaimReport:
