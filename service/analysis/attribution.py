@@ -124,6 +124,23 @@ def find_reported_speech(clause: str) -> Reported | None:
     return None
 
 
+# Text addressed to a model rather than to readers: prompt injection, in our three languages.
+_ADDRESSES_MODEL = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|your|the|previous|prior|above|earlier)\s+)*"
+    r"(?:instructions?|rules?|prompts?|directions?|guidelines?)\b"
+    r"|\bsystem prompt\b|\byou are now\b|\bas an ai (?:model|assistant)\b"
+    r"|\bmark (?:every|all|each|this|these|the) (?:claims?|statements?)\b"
+    r"|\b(?:ignore[zs]?|oublie[zs]?)\s+(?:toutes\s+)?(?:les|tes|vos)\s+(?:instructions|consignes)\b"
+    r"|\bbỏ qua (?:(?:các|mọi|tất cả)\s+)?(?:hướng dẫn|chỉ dẫn|chỉ thị)",
+    re.IGNORECASE,
+)
+
+
+def addresses_the_model(text: str) -> bool:
+    """True for text that gives instructions to a language model: it is never a claim nor evidence."""
+    return bool(_ADDRESSES_MODEL.search(text))
+
+
 def is_negated(text: str) -> bool:
     """True when the clause contains a negation cue (not, ne…pas, không …)."""
     return bool(_NEGATION.search(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.analysis.attribution import find_reported_speech, is_hedged, is_negated
+from service.analysis.attribution import addresses_the_model, find_reported_speech, is_hedged, is_negated
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
 from service.analysis.quantity import extract_quantities
 from service.analysis.text import Sentence, normalise, sentences, tokens
@@ -204,6 +204,7 @@ class OfflineClaimExtractor:
             entities = list(dict.fromkeys(previous[denies_index].entities + entities))
         checkworthy = (
             (named_here or bool(quantities) or denies_index is not None)
+            and not addresses_the_model(quote)
             and not is_hedged(claim_text)
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) >= 4
