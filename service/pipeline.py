@@ -261,7 +261,7 @@ class FactChecker:
         touched: dict[str, str] = {}  # old claim id -> the new document that touched it
         for p in fresh:
             with track_usage((usage or {}).get(p.id)):
-                verified = self._verify(p, p.claims, p.qvecs)
+                verified = self._verify(p)
             with self.store.transaction() as db:
                 for v in verified:
                     self.store.save_verdict(db, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
@@ -290,7 +290,7 @@ class FactChecker:
             p = self._prepared_from_store(doc_id, doc_rows)
             if p is None:
                 continue
-            verified = self._verify(p, p.claims, p.qvecs)
+            verified = self._verify(p)
             with self.store.transaction() as db:
                 for v in verified:
                     changed += self.store.save_verdict(db, v.claim.id, v.verdict, v.confidence, v.evidence,
@@ -313,8 +313,9 @@ class FactChecker:
 
     # Verification ----------------------------------------------------------------------------------------
 
-    def _verify(self, p: Prepared, claims: list[Claim], qvecs: np.ndarray) -> list[Verified]:
+    def _verify(self, p: Prepared) -> list[Verified]:
         """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict."""
+        claims, qvecs = p.claims, p.qvecs
         if not claims:
             return []
         self.rarity.sync()
@@ -325,7 +326,7 @@ class FactChecker:
         denial_links = _denial_links(p.claims)
         for i, claim in enumerate(claims):
             hits = {h.claim_id: h.similarity for h in (dense[i] if i < len(dense) else [])}
-            for cid, _n in self.store.claim_ids_for_keys(claim_keys(claim), p.id, k):
+            for cid, _n in self.store.claim_ids_for_keys(p.keys[i], p.id, k):
                 hits.setdefault(cid, None)  # similarity computed below from the stored vector
             rows = self.store.claims_by_id(list(hits))
             docs = self.store.documents(list({r["document_id"] for r in rows.values()}))
@@ -344,9 +345,9 @@ class FactChecker:
                 candidates.append(Candidate(
                     claim=RecordStore.row_to_claim(row), similarity=sim, source_group=doc["source_group"],
                     same_source=doc["source_group"] == (p.source_group or p.id),
-                    document_title=doc["title"], denied_by=denied.get(cid),
+                    denied_by=denied.get(cid),
                 ))
-            candidates += self._same_document_translations(p, i, claim, qvecs[i])
+            candidates += self._same_document_translations(p, i, qvecs[i])
             # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
             # the extractor made of them: no LLM ever sees them next to another document's claims.
             if addresses_the_model(claim.quote):
@@ -376,18 +377,18 @@ class FactChecker:
                                                exclude_document=exclude_document or p.id))
         return p.dense[1]
 
-    def _same_document_translations(self, p: Prepared, i: int, claim: Claim, qvec: np.ndarray) -> list[Candidate]:
+    def _same_document_translations(self, p: Prepared, i: int, qvec: np.ndarray) -> list[Candidate]:
         """Claims of the other-language half of a bilingual document: listed as same-source evidence."""
         if not p.translated_sections:
             return []
-        mine = p.claim_sections[p.claims.index(claim)] if claim in p.claims else None
+        mine = p.claim_sections[i]
         partners = {b for a, b in p.translated_sections if a == mine} | {a for a, b in p.translated_sections if b == mine}
         out = []
         for j, other in enumerate(p.claims):
             if p.claim_sections[j] in partners:
                 self.memo.put("passage", other.text, p.pvecs[j])
                 sim = float(qvec @ p.pvecs[j])
-                out.append(Candidate(claim=other, similarity=sim, same_source=True, document_title=p.meta.get("title")))
+                out.append(Candidate(claim=other, similarity=sim, same_source=True))
         out.sort(key=lambda c: -c.similarity)
         return out[:3]
 
@@ -436,7 +437,7 @@ class FactChecker:
         with track_usage() as usage:
             p = self.prepare(request.text, request.model_dump(exclude={"text"}))
             p.source_group = self.groups.find_group(p, self) or p.id
-            verified = self._verify(p, p.claims, p.qvecs)
+            verified = self._verify(p)
         document = self._transient_report(p, verified)
         document.llm = usage.used
         return Report(documents=[document], backend=self.backend_name, llm=usage.used)
@@ -446,7 +447,7 @@ class FactChecker:
         text = self.validate_text(text)
         draft = single_claim(text)
         p = self._single_prepared(text, draft)
-        verified = self._verify(p, p.claims, p.qvecs)
+        verified = self._verify(p)
         return self._transient_report(p, verified).claims[0]
 
     def extract(self, text: str) -> list[ClaimDraft]:

