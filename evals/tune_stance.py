@@ -1,0 +1,156 @@
+"""Choose the stance policy (when the learned model may judge a pair, and how sure it must be) on DEV.
+
+`python -m evals.tune_stance --limit 300` ingests the dev corpora of CLIMATE-FEVER and AVeriTeC exactly as the
+eval suite does, checks each claim once while recording the candidates the pipeline hands to the stance
+judge, then replays those candidates under every policy of a grid (rules and model are cheap once the
+vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. Never run on test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import json
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from evals import datasets as ds
+from evals.metrics import classification_summary
+from evals.runner import VERDICTS, open_factchecker, shared_embedder, subsample
+from service.analysis.stance import OfflineStanceJudge, StancePolicy
+from service.analysis.stance_model import StanceModel
+from service.models import DocumentIn
+from service.pipeline import FactChecker
+from service.verdicts import decide
+
+
+class RecordingJudge:
+    """Passes calls through to the real judge and keeps (claim, candidates) of each call."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.calls: list = []
+
+    def judge(self, claim, candidates):
+        self.calls.append((claim, list(candidates)))
+        return self.inner.judge(claim, candidates)
+
+
+def _record(fc, cases: Iterable, docs: list[DocumentIn]) -> list[tuple[str, object, list]]:
+    """(gold verdict, claim, candidates) for every case, after ingesting its corpus."""
+    fc.ingest_many(docs)
+    recorder = RecordingJudge(fc.judge)
+    fc.judge = recorder
+    out = []
+    for case in cases:
+        recorder.calls.clear()
+        fc.check_claim(case.claim)
+        claim, candidates = recorder.calls[0] if recorder.calls else (None, [])
+        if claim is not None:
+            out.append((case.gold, claim, candidates))
+        else:  # no candidates at all: unverified whatever the policy
+            out.append((case.gold, None, []))
+    fc.judge = recorder.inner
+    return out
+
+
+def _verdicts(judge: OfflineStanceJudge, recorded) -> list[str]:
+    preds = []
+    for _gold, claim, candidates in recorded:
+        if claim is None or not candidates:
+            preds.append("unverified")
+            continue
+        results = judge.judge(claim, candidates)
+        evidence = [FactChecker._evidence(c, r) for c, r in zip(candidates, results) if r.stance != "neutral"]
+        preds.append(decide(evidence)[0])
+    return preds
+
+
+def _corpora(split: str, limit: int | None):
+    cf = subsample(ds.load_climate_fever(split), lambda c: c.id, limit)
+    cf_docs = {ev.id: DocumentIn(text=ev.text, title=ev.title, source=ev.source) for c in cf for ev in c.evidence}
+    av = subsample(ds.load_averitec(split), lambda c: c.id, limit)
+    av_docs = [DocumentIn(text=ev.text, title=ev.title, source=ev.source) for c in av for ev in c.evidence]
+    return {"climate_fever": (cf, list(cf_docs.values())), "averitec": (av, av_docs)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.tune_stance", description=__doc__)
+    parser.add_argument("--limit", type=int, default=300, help="dev claims per set (deterministic subsample)")
+    parser.add_argument("--top", type=int, default=15, help="policies to print")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="pickle of the recorded candidates and vectors: written once, replayed after")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    embedder = shared_embedder()
+    if args.cache and args.cache.exists():
+        with args.cache.open("rb") as fh:
+            recorded, embedder._memo = pickle.load(fh)
+    else:
+        recorded = {}
+        for name, (cases, docs) in _corpora("dev", args.limit).items():
+            with open_factchecker("offline") as fc:
+                print(f"{name}: {len(cases)} claims, {len(docs)} documents", file=sys.stderr)
+                items = _record(fc, cases, docs)
+                # Replay needs this corpus's name weights: freeze them before the checker closes.
+                recorded[name] = (items, {k: fc.rarity(k) for k in _names(items)})
+        if args.cache:
+            with args.cache.open("wb") as fh:
+                pickle.dump((recorded, embedder._memo), fh)
+    model = StanceModel.load()
+
+    def embed_pair(claims: list[str], evidences: list[str]):
+        return embedder.query(claims), embedder.passage(evidences)
+    grid = {
+        "learned_min_similarity": (0.84, 0.85, 0.86, 0.88),
+        "learned_min_name_weight": (0.5, 1.0),
+        "supports_min": (0.42, 0.5, 0.6),
+        "refutes_min": (0.46, 0.55, 0.65),
+        "topical": (0.83, 0.85),
+    }
+    rows = []
+    default = StancePolicy()
+    for values in itertools.product(*grid.values()):
+        policy = dataclasses.replace(default, **dict(zip(grid, values)))
+        scores = {}
+        for name, (items, weights) in recorded.items():
+            judge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=weights: w.get(k, 1.0),
+                                       policy=policy)
+            gold = [g for g, _c, _k in items]
+            summary = classification_summary(gold, _verdicts(judge, items), VERDICTS)
+            scores[name] = (summary["accuracy"], summary["macro_f1"])
+        rows.append((policy, scores))
+    rows.sort(key=lambda r: -sum(acc + f1 for acc, f1 in r[1].values()))
+    shipped = dataclasses.replace(default, supports_min=default.supports_min or model.thresholds["supports"],
+                                  refutes_min=default.refutes_min or model.thresholds["refutes"])
+    current = [r for r in rows if r[0] == shipped]
+    for policy, scores in rows[: args.top] + [("current", s) for _p, s in current]:
+        cells = "  ".join(f"{n} acc {a:.3f} F1 {f:.3f}" for n, (a, f) in scores.items())
+        label = "current" if policy == "current" else ", ".join(f"{k}={getattr(policy, k)}" for k in grid)
+        print(f"{cells}  | {label}")
+    best = rows[0][0]
+    for name, (items, weights) in recorded.items():
+        judge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=weights: w.get(k, 1.0),
+                                   policy=best)
+        summary = classification_summary([g for g, _c, _k in items], _verdicts(judge, items), VERDICTS)
+        print(f"best on {name}: " + json.dumps({k: summary[k] for k in ("confusion", "per_class")}))
+    return 0
+
+
+def _names(items) -> set[str]:
+    from service.analysis.entities import entity_key
+
+    keys = set()
+    for _gold, claim, candidates in items:
+        for c in ([claim] if claim else []) + [k.claim for k in candidates]:
+            keys.update(entity_key(e) for e in c.entities)
+    return keys
+
+
+if __name__ == "__main__":
+    sys.exit(main())
