@@ -301,9 +301,12 @@ def run_xnli_stance(ctx: EvalContext) -> SetOutcome:
 def run_xnli_retrieval(ctx: EvalContext) -> SetOutcome:
     """For every French and Vietnamese sentence, is its English translation the nearest of all English sentences?
 
-    Uses the FactChecker's own embedder with the service's prefixes (query for the searching text, passage for
-    the stored one); the facade has no raw search call, and retrieval does not depend on the analysis backend.
+    Uses the FactChecker's own embedder the way its vector index does (retrieval.vector_store.VECTOR_SPACE:
+    query vectors on both sides); the facade has no raw search call, and retrieval does not depend on the
+    analysis backend.
     """
+    from retrieval.vector_store import VECTOR_SPACE
+
     import numpy as np
 
     items = subsample(ds.load_xnli(ctx.split, ctx.data_dir), lambda r: r.id, ctx.limit)
@@ -318,7 +321,8 @@ def run_xnli_retrieval(ctx: EvalContext) -> SetOutcome:
     english_texts = list(english)
     with ctx.open_checker() as fc:
         embedder = fc.embedder
-        candidates = _embed(embedder.passage, english_texts, ctx, "xnli_retrieval: en passages")
+        assert VECTOR_SPACE.startswith("query"), VECTOR_SPACE  # the index stores query vectors: embed them so
+        candidates = _embed(embedder.query, english_texts, ctx, "xnli_retrieval: en (as indexed)")
         vectors_by_lang = {}
         for lang, entries in queries.items():
             queries[lang] = list(dict.fromkeys(entries))  # premises repeat across the three hypotheses of a row
@@ -346,6 +350,7 @@ def run_xnli_retrieval(ctx: EvalContext) -> SetOutcome:
                            "recall_at_1_fr": summary["by_language"]["fr"]["recall_at_1"],
                            "recall_at_1_vi": summary["by_language"]["vi"]["recall_at_1"]}
     summary["embedder"] = embedder.name
+    summary["vector_space"] = VECTOR_SPACE
     return SetOutcome("xnli_retrieval", "embeddings", rows, summary)
 
 

@@ -3,7 +3,8 @@
 `python -m evals.tune_stance --limit 300` ingests the dev corpora of CLIMATE-FEVER and AVeriTeC exactly as the
 eval suite does, checks each claim once while recording the candidates the pipeline hands to the stance
 judge, then replays those candidates under every policy of a grid (rules and model are cheap once the
-vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. Never run on test.
+vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. With `--write-calibration` it fits the verdict confidence curves
+(service/verdicts.py) for the shipped policy instead. Never run on test.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evals import datasets as ds
-from evals.metrics import classification_summary
+from evals.metrics import classification_summary, reliability
 from evals.runner import VERDICTS, open_factchecker, shared_embedder, subsample
 from service.analysis.stance import OfflineStanceJudge, StancePolicy
 from service.analysis.stance_model import StanceModel
 from service.models import DocumentIn
 from service.pipeline import FactChecker
-from service.verdicts import decide
+from service.verdicts import CALIBRATION_PATH, calibrated, calibration, fit_curve, raw_decision
 
 
 class RecordingJudge:
@@ -59,16 +60,42 @@ def _record(fc, cases: Iterable, docs: list[DocumentIn]) -> list[tuple[str, obje
     return out
 
 
-def _verdicts(judge: OfflineStanceJudge, recorded) -> list[str]:
-    preds = []
+def _decisions(judge: OfflineStanceJudge, recorded) -> list:
+    """verdicts.Decision per recorded claim under the judge's policy."""
+    out = []
     for _gold, claim, candidates in recorded:
-        if claim is None or not candidates:
-            preds.append("unverified")
-            continue
-        results = judge.judge(claim, candidates)
+        results = judge.judge(claim, candidates) if claim is not None and candidates else []
         evidence = [FactChecker._evidence(c, r) for c, r in zip(candidates, results) if r.stance != "neutral"]
-        preds.append(decide(evidence)[0])
-    return preds
+        out.append(raw_decision(evidence))
+    return out
+
+
+def _verdicts(judge: OfflineStanceJudge, recorded) -> list[str]:
+    return [d.verdict for d in _decisions(judge, recorded)]
+
+
+def write_calibration(recorded, judges: dict, path: Path, limit: int) -> None:
+    """Fit the confidence curves (one per verdict, one for rule-decided verdicts) on the pooled dev decisions of
+    the shipped policy; print ECE before and after."""
+    pooled: dict[str, tuple[list[float], list[bool]]] = {v: ([], []) for v in (*VERDICTS, "rule")}
+    decided = {}
+    for name, (items, _weights) in recorded.items():
+        decided[name] = list(zip([g for g, _c, _k in items], _decisions(judges[name], items)))
+        for gold, (verdict, raw, by_rule) in decided[name]:
+            pooled["rule" if by_rule else verdict][0].append(raw)
+            pooled["rule" if by_rule else verdict][1].append(gold == verdict)
+    curves = {v: fit_curve(raw, ok) for v, (raw, ok) in pooled.items() if raw}
+    path.write_text(json.dumps({
+        "fitted_on": {name: f"dev, {len(items)} claims" for name, (items, _w) in recorded.items()},
+        "command": f"python -m evals.tune_stance --limit {limit} --write-calibration",
+        "policy": dataclasses.asdict(StancePolicy()), "verdicts": curves}, indent=1) + "\n", encoding="utf-8")
+    calibration.cache_clear()
+    for name, rows in decided.items():
+        correct = [gold == d.verdict for gold, d in rows]
+        raw_rel = reliability([d.raw for _g, d in rows], correct)
+        cal_rel = reliability([calibrated("rule" if d.by_rule else d.verdict, d.raw) for _g, d in rows], correct)
+        print(f"{name}: ECE raw {raw_rel['ece']:.3f} -> calibrated {cal_rel['ece']:.3f} (dev, in-sample; "
+              f"{sum(d.by_rule for _g, d in rows)} of {len(rows)} decided by a rule)")
 
 
 def _corpora(split: str, limit: int | None):
@@ -83,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.tune_stance", description=__doc__)
     parser.add_argument("--limit", type=int, default=300, help="dev claims per set (deterministic subsample)")
     parser.add_argument("--top", type=int, default=15, help="policies to print")
+    parser.add_argument("--write-calibration", action="store_true",
+                        help=f"fit the confidence curves for the shipped policy and write {CALIBRATION_PATH.name}")
     parser.add_argument("--cache", type=Path, default=None,
                         help="pickle of the recorded candidates and vectors: written once, replayed after")
     args = parser.parse_args(argv)
@@ -106,12 +135,17 @@ def main(argv: list[str] | None = None) -> int:
 
     def embed_pair(claims: list[str], evidences: list[str]):
         return embedder.query(claims), embedder.passage(evidences)
+    if args.write_calibration:
+        judges = {name: OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=w: w.get(k, 1.0))
+                  for name, (_items, w) in recorded.items()}
+        write_calibration(recorded, judges, CALIBRATION_PATH, args.limit)
+        return 0
     grid = {
-        "learned_min_similarity": (0.84, 0.85, 0.86, 0.88),
-        "learned_min_name_weight": (0.5, 1.0),
-        "supports_min": (0.42, 0.5, 0.6),
-        "refutes_min": (0.46, 0.55, 0.65),
-        "topical": (0.83, 0.85),
+        "topical": (0.83, 0.84, 0.85),
+        "learned_min_similarity": (0.84, 0.85, 0.86),
+        "learned_min_similarity_named": (0.83, 0.85, 0.86),
+        "supports_min": (0.42, 0.46),
+        "refutes_min": (0.5, 0.55, 0.6),
     }
     rows = []
     default = StancePolicy()

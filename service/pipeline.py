@@ -221,7 +221,7 @@ class FactChecker:
             # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
             self.vectors.upsert([c.id for p in fresh for c in p.claims],
                                 [p.id for p in fresh for _ in p.claims],
-                                np.vstack([p.pvecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
+                                np.vstack([p.qvecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
             for p in fresh:
                 self._assign_group(p)
             self._verify_new(fresh, usage)
@@ -244,7 +244,7 @@ class FactChecker:
             self.store.mark_pending(db, p.id)  # cleared once its verdicts and the ones it touches are saved
         # After the commit: a crash here leaves claims without vectors, which repair() re-adds at start-up.
         if upsert_vectors:
-            self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.pvecs)
+            self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.qvecs)
         self.rarity.clear()
 
     def _assign_group(self, p: Prepared) -> None:
@@ -325,9 +325,8 @@ class FactChecker:
         out: list[Verified] = []
         denial_links = _denial_links(p.claims)
         for i, claim in enumerate(claims):
-            hits = {h.claim_id: h.similarity for h in (dense[i] if i < len(dense) else [])}
-            for cid, _n in self.store.claim_ids_for_keys(p.keys[i], p.id, k):
-                hits.setdefault(cid, None)  # similarity computed below from the stored vector
+            hits = dict.fromkeys(h.claim_id for h in (dense[i] if i < len(dense) else []))
+            hits.update(dict.fromkeys(cid for cid, _n in self.store.claim_ids_for_keys(p.keys[i], p.id, k)))
             rows = self.store.claims_by_id(list(hits))
             docs = self.store.documents(list({r["document_id"] for r in rows.values()}))
             denied = self._denied_in_documents(list(docs))
@@ -338,9 +337,10 @@ class FactChecker:
                     continue
                 pvec = np.frombuffer(row["pvec"], dtype=np.float32)
                 self.memo.put("passage", row["text"], pvec)
-                sim = hits[cid]
-                if sim is None:
-                    sim = float(qvecs[i] @ pvec)
+                # The index ranks by query-query similarity (the symmetric comparison E5 prescribes, and the
+                # better one at finding translations); the stance rules and the learned model were set on the
+                # query-passage band, so that is the similarity a candidate carries.
+                sim = float(qvecs[i] @ pvec)
                 doc = docs[row["document_id"]]
                 candidates.append(Candidate(
                     claim=RecordStore.row_to_claim(row), similarity=sim, source_group=doc["source_group"],
@@ -414,7 +414,7 @@ class FactChecker:
             out.append(EvidenceOut(
                 document_id=p.id, claim_id=other.id, quote=other.quote, start=other.start, end=other.end,
                 stance="refutes", score=0.9, same_source=True, rationale=rationale, backend="offline",
-                kind="denial" if denying else "assertion",
+                kind="denial" if denying else "assertion", basis="rule",
             ))
         return out
 
@@ -424,7 +424,7 @@ class FactChecker:
             document_id=c.claim.document_id, claim_id=c.claim.id, quote=c.claim.quote, start=c.claim.start,
             end=c.claim.end, stance=r.stance, score=round(min(max(r.score, 0.0), 1.0), 3), same_source=c.same_source,
             source_group=c.source_group or c.claim.document_id, rationale=r.rationale, backend=r.backend,
-            kind=r.kind if r.kind in ("denial", "assertion") else "evidence",
+            kind=r.kind if r.kind in ("denial", "assertion") else "evidence", basis="rule" if r.basis == "rule" else "model",
         )
 
     # Checking without storing ----------------------------------------------------------------------------
@@ -456,15 +456,22 @@ class FactChecker:
 
     def judge_pair(self, claim_text: str, evidence_text: str) -> StanceResult:
         """Stance of one evidence text toward one claim text."""
-        a = self._single_prepared(self.validate_text(claim_text), single_claim(normalise(claim_text)))
-        b = self._single_prepared(self.validate_text(evidence_text), single_claim(normalise(evidence_text)))
-        b.claims[0] = b.claims[0].model_copy(update={"document_id": "evidence"})
-        sim = float(a.qvecs[0] @ b.pvecs[0])
-        return self.judge.judge(a.claims[0], [Candidate(claim=b.claims[0], similarity=sim)])[0]
+        claim = self._single_claim(self.validate_text(claim_text))
+        evidence = self._single_claim(self.validate_text(evidence_text)).model_copy(update={"document_id": "evidence"})
+        # Only what the judge reads: the claim as a query, the evidence as a passage (half the embedding work).
+        qvec = self.memo.embed("query", [claim.text], self.embedder.query)[0]
+        pvec = self.memo.embed("passage", [evidence.text], self.embedder.passage)[0]
+        return self.judge.judge(claim, [Candidate(claim=evidence, similarity=float(qvec @ pvec))])[0]
+
+    @staticmethod
+    def _single_claim(text: str, draft: ClaimDraft | None = None) -> Claim:
+        draft = draft or single_claim(text)
+        doc_id = document_id_for(text)
+        return Claim(**draft.model_dump(), id=claim_id_for(doc_id, draft.start, draft.end, 0), document_id=doc_id, index=0)
 
     def _single_prepared(self, text: str, draft: ClaimDraft) -> Prepared:
-        doc_id = document_id_for(text)
-        claim = Claim(**draft.model_dump(), id=claim_id_for(doc_id, draft.start, draft.end, 0), document_id=doc_id, index=0)
+        claim = self._single_claim(text, draft)
+        doc_id = claim.document_id
         q, pv = self.embedder.query([claim.text]), self.embedder.passage([claim.text])
         return Prepared(doc_id, text, {}, draft.language, [draft.language], [(0, len(text), draft.language)],
                         [claim], [0], q, pv, [claim_keys(claim)], doc_id)

@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     document_id TEXT NOT NULL, evidence_claim_id TEXT,
     quote TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
     stance TEXT NOT NULL, score REAL NOT NULL, same_source INTEGER NOT NULL,
-    rationale TEXT NOT NULL, backend TEXT NOT NULL, kind TEXT NOT NULL,
+    rationale TEXT NOT NULL, backend TEXT NOT NULL, kind TEXT NOT NULL, basis TEXT NOT NULL DEFAULT 'model',
     PRIMARY KEY (claim_id, position)
 );
 CREATE INDEX IF NOT EXISTS evidence_document ON evidence(document_id);
@@ -98,6 +98,14 @@ class RecordStore:
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._connection().executescript(_SCHEMA)  # executescript manages its own transaction
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Columns added after a store was first created (CREATE TABLE IF NOT EXISTS leaves old tables as they are)."""
+        db = self._connection()
+        columns = {r[1] for r in db.execute("PRAGMA table_info(evidence)")}
+        if "basis" not in columns:  # stores made before evidence recorded what decided it
+            db.execute("ALTER TABLE evidence ADD COLUMN basis TEXT NOT NULL DEFAULT 'model'")
 
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -261,17 +269,17 @@ class RecordStore:
         return self.read().execute("SELECT COUNT(*) FROM claims").fetchone()[0]
 
     def all_claim_vectors(self, batch: int = 5000) -> Iterator[tuple[list[str], list[str], np.ndarray]]:
-        """(claim ids, document ids, passage vectors) in batches, to rebuild the vector store."""
+        """(claim ids, document ids, query vectors) in batches, to rebuild the vector store."""
         last = 0
         while True:
             rows = self.read().execute(
-                "SELECT seq, id, document_id, pvec FROM claims WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+                "SELECT seq, id, document_id, qvec FROM claims WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
             ).fetchall()
             if not rows:
                 return
             last = rows[-1]["seq"]
             yield ([r["id"] for r in rows], [r["document_id"] for r in rows],
-                   np.vstack([np.frombuffer(r["pvec"], dtype=np.float32) for r in rows]))
+                   np.vstack([np.frombuffer(r["qvec"], dtype=np.float32) for r in rows]))
 
     def claim_ids_for_keys(self, keys: list[str], exclude_document: str | None, limit: int,
                            per_key: int = 500) -> list[tuple[str, int]]:
@@ -329,9 +337,9 @@ class RecordStore:
         db.execute("DELETE FROM evidence WHERE claim_id = ?", (claim_id,))
         db.executemany(
             "INSERT INTO evidence (claim_id, position, document_id, evidence_claim_id, quote, start, \"end\","
-            " stance, score, same_source, rationale, backend, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " stance, score, same_source, rationale, backend, kind, basis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(claim_id, i, e.document_id, e.claim_id, e.quote, e.start, e.end, e.stance, e.score,
-              int(e.same_source), e.rationale, e.backend, e.kind) for i, e in enumerate(evidence)],
+              int(e.same_source), e.rationale, e.backend, e.kind, e.basis) for i, e in enumerate(evidence)],
         )
         now = _now()
         db.execute("UPDATE claims SET verdict = ?, confidence = ?, backend = ?, updated_at = ? WHERE id = ?",
@@ -358,6 +366,7 @@ class RecordStore:
                     document_id=r["document_id"], claim_id=r["evidence_claim_id"], quote=r["quote"],
                     start=r["start"], end=r["end"], stance=r["stance"], score=r["score"],
                     same_source=bool(r["same_source"]), rationale=r["rationale"], backend=r["backend"], kind=r["kind"],
+                    basis=r["basis"],
                 ))
         return out
 
