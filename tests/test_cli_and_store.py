@@ -67,3 +67,21 @@ def test_restart_loses_nothing_and_chroma_is_rebuilt_from_the_record_store(tmp_p
 def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "service.cli", "--help"], capture_output=True, text=True, check=True)
     assert "serve" in out.stdout and "ingest" in out.stdout and "check" in out.stdout
+
+
+def test_a_store_from_before_evidence_had_a_basis_gains_the_column(tmp_path):
+    import sqlite3
+
+    from service.store import RecordStore
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE evidence (claim_id TEXT NOT NULL, position INTEGER NOT NULL, document_id TEXT NOT NULL,"
+                   " evidence_claim_id TEXT, quote TEXT NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL,"
+                   " stance TEXT NOT NULL, score REAL NOT NULL, same_source INTEGER NOT NULL, rationale TEXT NOT NULL,"
+                   " backend TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (claim_id, position))")
+        db.execute("INSERT INTO evidence VALUES ('c1', 0, 'd2', 'c2', 'q', 0, 1, 'supports', 0.8, 0, 'r', 'offline',"
+                   " 'evidence')")
+    store = RecordStore(str(path))
+    (evidence,) = store.evidence_of(["c1"])["c1"]
+    assert evidence.basis == "model" and evidence.stance == "supports"
