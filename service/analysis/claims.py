@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.analysis.attribution import addresses_the_model, find_reported_speech, is_hedged, is_negated
+from service.analysis.atomic import atomic_pieces, english_subject
+from service.analysis.attribution import (
+    addresses_the_model, find_reported_speech, is_hedged, is_negated, is_opinion_or_advice,
+)
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
 from service.analysis.quantity import extract_quantities
 from service.analysis.text import Sentence, normalise, sentences, tokens
@@ -41,7 +44,12 @@ _IMPERSONAL_REPORT = re.compile(
 )
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:récemment|recently|cependant|however|enfin|finally|en outre|moreover|by contrast|par ailleurs|"
-    r"tuy nhiên|gần đây|ngoài ra|en juin|in june|selon les médias|meanwhile|dans le même temps)\s*,\s*)",
+    r"tuy nhiên|gần đây|ngoài ra|en juin|in june|selon les médias|meanwhile|dans le même temps|"
+    r"therefore|thus|hence|additionally|in addition|furthermore|also|in fact|indeed|for example|for instance|"
+    r"overall|in contrast|as a result|consequently|similarly|instead|in summary|in conclusion|ultimately|"
+    r"no|yes|so|first|second|third|lastly|in short|in general|de plus|ainsi|donc|par exemple|en effet|"
+    r"based on my (?:general )?knowledge|as of my (?:last )?knowledge (?:cutoff|update)[^,]{0,30})\s*,\s*"
+    r"|(?:it(?:['’]s| is) (?:worth noting|important to note|also worth noting|notable) that|note that)\s+)",
     re.IGNORECASE,
 )
 _PERSON_PRONOUN = re.compile(
@@ -51,6 +59,21 @@ _ORG_ANAPHOR = re.compile(
     r"^(?:l['’]entreprise|la société|le groupe|the company|the firm|the group|công ty này|tập đoàn này)\b",
     re.IGNORECASE,
 )
+_FRENCH_ONLY = {"a", "ont", "est", "sont", "avait", "avaient", "sera", "seront", "va", "vont", "fait", "font", "se",
+                "ne"}
+_EN_BE = {"is", "are", "was", "were"}
+_EN_IRREGULAR = re.compile(
+    r"^(?:also\s+|then\s+|later\s+)?(?:became|began|built|bought|brought|came|chose|drew|fell|found|gave|grew|held|"
+    r"kept|knew|led|left|lost|made|met|paid|ran|rose|sold|sent|spent|stood|took|taught|told|went|won|wrote|"
+    r"may|might|must|should|can|could)\b"
+)
+
+
+def _passive(clause: str, aux: str) -> bool:
+    """True when the clause's 'was'/'is' is followed by a regular past participle ('was acquired')."""
+    return bool(re.search(rf"\b{aux}\s+(?:\w+ly\s+)?[^\W\d_]+ed\b", clause, re.IGNORECASE))
+
+
 _BULLET = re.compile(r"^[\W_]+", re.UNICODE)
 _TRAILING = " \t.;:,!…"
 
@@ -61,6 +84,7 @@ class _Clause:
     end: int
     text: str  # decontextualised text
     context_entities: tuple[str, ...] = ()
+    derived: bool = False  # rewritten from part of its quote (a list item, a relative clause): not the quote itself
 
 
 def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
@@ -93,9 +117,12 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     cuts: list[tuple[int, int]] = []  # (end of left clause, start of right clause) relative to `text`
     for m in _HARD_SPLIT.finditer(text):
         cuts.append((m.start(), m.end()))
+    english = sentence.language == "en"
     for m in _COORD.finditer(text):
         right = text[m.end() :]
-        if _VERB_START.match(right) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
+        if english and right.split()[:1] and right.split()[0].lower() in _FRENCH_ONLY:
+            continue  # "a setback", "est" are not verbs in English
+        if _VERB_START.match(right) or (english and _EN_IRREGULAR.match(right)) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
             cuts.append((m.start(), m.end()))
     cuts.sort()
     clauses: list[_Clause] = []
@@ -108,16 +135,21 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
         cursor = right_start
     pieces.append((cursor, len(text)))
     first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
+    if english:
+        en_subject = english_subject(_LEADING_ADVERBIAL.sub("", text[pieces[0][0] : pieces[0][1]]), allow_pronoun=True)
+        first_subject = (en_subject, first_subject[1] if first_subject else "") if en_subject else None
     for i, (a, b) in enumerate(pieces):
         ca, cb = _trim(doc, start + a, start + b)
         if cb - ca < 3:
             continue
         piece = doc[ca:cb]
         carried = None
-        if i > 0 and _VERB_START.match(piece) and first_subject:
+        if i > 0 and (_VERB_START.match(piece) or (english and _EN_IRREGULAR.match(piece))) and first_subject:
             subject, aux = first_subject
             first_word = piece.split()[0].lower()
             carried = subject if first_word in _AUXILIARIES or not aux else f"{subject} {aux}"
+            if english and aux.lower() in _EN_BE and not _passive(text[pieces[0][0] : pieces[0][1]], aux):
+                carried = subject  # "He was born in 1898 and served ..." -> "He served", not "He was served"
         clauses.append(_Clause(ca, cb, f"{carried} {piece}" if carried else piece))
     context = tuple(extract_entities(text))
     for clause in clauses[1:]:
@@ -141,22 +173,27 @@ class OfflineClaimExtractor:
         names = known_names([s.text for s in sents])
         drafts: list[ClaimDraft] = []
         last_person: str | None = None
+        topic: str | None = None  # English: the subject the text is about, for "It", "They", "These changes"
         org_mentions: dict[str, int] = {}
         for sentence in sents:
             # "L'entreprise" names the organisation the article is about: the one mentioned most so far.
             last_org = max(org_mentions, key=lambda k: org_mentions[k]) if org_mentions else None
             if not _is_fact_shaped(sentence.text):
                 continue
-            for clause in _split_clauses(text, sentence):
-                draft = self._claim(text, sentence, clause, names, last_person, last_org, drafts)
-                if draft is None:
-                    continue
-                drafts.append(draft)
-                for name in extract_entities(doc_slice(text, draft), names):
-                    if is_person(name):
-                        last_person = name
-                    else:
-                        org_mentions[name] = org_mentions.get(name, 0) + 1
+            clauses = _split_clauses(text, sentence)
+            for clause in clauses:
+                for part in _atomic(text, clause, sentence.language):
+                    draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, topic)
+                    if draft is None:
+                        continue
+                    drafts.append(draft)
+                    for name in extract_entities(doc_slice(text, draft), names):
+                        if is_person(name):
+                            last_person = name
+                        else:
+                            org_mentions[name] = org_mentions.get(name, 0) + 1
+            if sentence.language == "en" and clauses:
+                topic = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) or topic
         return drafts
 
     def _claim(
@@ -168,6 +205,7 @@ class OfflineClaimExtractor:
         last_person: str | None,
         last_org: str | None,
         previous: list[ClaimDraft],
+        topic: str | None = None,
     ) -> ClaimDraft | None:
         quote = doc[clause.start : clause.end]
         if not _is_fact_shaped(quote):
@@ -190,7 +228,10 @@ class OfflineClaimExtractor:
                 content = previous[-1].text
             if content and len(tokens(content)) >= 2:
                 claim_text = content
-        claim_text = _resolve_anaphora(_LEADING_ADVERBIAL.sub("", claim_text), last_person, last_org)
+        claim_text = _LEADING_ADVERBIAL.sub("", claim_text)
+        if sentence.language == "en":
+            claim_text = _resolve_english(claim_text, topic, last_person)
+        claim_text = _resolve_anaphora(claim_text, last_person, last_org)
         entities = extract_entities(claim_text, names)
         named_here = bool(entities)
         if not entities and clause.context_entities:
@@ -198,13 +239,17 @@ class OfflineClaimExtractor:
         if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
             entities = entities + ([attribution.speaker] if extract_entities(attribution.speaker, names) else [])
         quantities = extract_quantities(quote, clause.start, sentence.language)
+        if clause.derived:  # one list item of the quote states only its own figures
+            quantities = [q for q in quantities if q.text in claim_text]
         if denies_index is not None:
             quantities = previous[denies_index].quantities
             entities = list(dict.fromkeys(previous[denies_index].entities + entities))
+        # Any statement of fact is checkworthy, named or not ("Genes code for proteins"); opinions, advice,
+        # predictions and the writer's remarks about itself are not.
         checkworthy = (
-            (named_here or bool(quantities) or denies_index is not None)
-            and not addresses_the_model(quote)
-            and not is_hedged(claim_text)
+            not addresses_the_model(quote)
+            and not is_opinion_or_advice(claim_text)
+            and not is_opinion_or_advice(quote)
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) >= 4
         )
@@ -224,6 +269,57 @@ class OfflineClaimExtractor:
             negated=is_negated(claim_text) if denies_index is None else previous[denies_index].negated,
             denies_claim_index=denies_index,
         )
+
+
+def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
+    """The atomic facts of a clause; reported speech stays whole so that its speaker and stance stay attached."""
+    if find_reported_speech(clause.text):
+        return [clause]
+    lead = _LEADING_ADVERBIAL.match(clause.text)
+    skip = lead.end() if lead else 0
+    pieces = atomic_pieces(clause.text[skip:], language)
+    if not pieces:
+        return [clause]
+    verbatim = doc[clause.start : clause.end] == clause.text
+    out = []
+    for piece in pieces:
+        start, end = clause.start, clause.end
+        if verbatim:
+            start, end = _trim(doc, clause.start + skip + piece.start, clause.start + skip + piece.end)
+            if end - start < 3:
+                start, end = clause.start, clause.end
+        out.append(_Clause(start, end, piece.text, clause.context_entities, derived=True))
+    return out
+
+
+_EN_EXPLETIVE = re.compile(
+    r"^it(?:\s+is|\s+was|['’]s)\s+(?:\S+\s+){0,3}?(?:to|that|whether|because)\b|^it\s+(?:seems|appears|takes|remains)\b",
+    re.IGNORECASE,
+)
+
+
+def _person_like(name: str | None) -> bool:
+    return bool(name) and 1 <= len(name.split()) <= 5 and all(w[:1].isupper() for w in name.split())
+
+
+def _resolve_english(text: str, topic: str | None, last_person: str | None) -> str:
+    """'It'/'They' -> the topic, 'He'/'She' -> the person written about, 'His research' -> 'Gary Smith's research',
+    'These changes' -> 'Epigenetic changes' when the topic ends in that noun."""
+    person = topic if _person_like(topic) else last_person
+    m = re.match(r"(?i:he|she)\b", text)
+    if m:
+        return person + text[m.end() :] if person else text
+    m = re.match(r"(?i:it|they)\b(?!['’])", text)
+    if m and topic and not _EN_EXPLETIVE.match(text):
+        return topic + text[m.end() :]
+    m = re.match(r"(?i:(his|her)|(its|their))\s+(?=[a-z])", text)
+    if m:
+        owner = person if m.group(1) else topic
+        return f"{owner}'s {text[m.end() :]}" if owner else text
+    m = re.match(r"(?i:this|these|that|those)\s+([a-z]+)\b", text)
+    if m and topic and topic.split()[-1].lower().rstrip("s") == m.group(1).lower().rstrip("s"):
+        return topic + text[m.end() :]
+    return text
 
 
 def doc_slice(text: str, draft: ClaimDraft) -> str:

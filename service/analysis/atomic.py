@@ -1,0 +1,388 @@
+"""One clause -> atomic facts: relative and participial clauses, appositions and lists become claims of their own.
+
+Rules work on word shapes and closed word classes (pronouns, prepositions, auxiliaries), not on a parser, so each
+is linear in the clause length. English is the language they are written for; French and Vietnamese get the
+cheap ones (lists) through the same tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One atomic fact of a clause: `text` is decontextualised, [start, end) is its source span in the clause."""
+
+    start: int
+    end: int
+    text: str
+
+
+_WORD = re.compile(r"[^\s,;:()]+")
+_DETERMINERS = {
+    "en": {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "that", "some", "many",
+           "several", "various", "all", "each", "every", "other", "such"},
+    "fr": {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "son", "sa", "ses", "leur", "leurs", "ce", "cet",
+           "cette", "ces", "plusieurs", "certains", "certaines"},
+    "vi": {"các", "những", "một", "mọi"},
+}
+# Words a list item never crosses going left: prepositions, verbs that introduce objects, list introducers.
+_LIST_LEFT_STOP = {
+    "en": {"of", "on", "in", "for", "by", "with", "to", "from", "as", "about", "at", "through", "into", "including",
+           "like", "include", "includes", "included", "is", "are", "was", "were", "be", "been", "has", "have", "had",
+           "between", "among", "than", "and", "or", "such", "via", "over", "under", "after", "before", "during",
+           "featuring", "involving", "containing"},
+    "fr": {"de", "en", "dans", "pour", "par", "avec", "à", "sur", "comme", "dont", "est", "sont", "a", "ont", "et",
+           "ou", "entre", "parmi", "comprenant", "notamment", "que"},
+    "vi": {"của", "trong", "cho", "với", "từ", "như", "gồm", "bao", "là", "có", "và", "hay", "hoặc", "tại", "về"},
+}
+_FINITE = {
+    "en": {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might",
+           "should", "must", "does", "do", "did", "which", "who", "that", "because", "when", "while", "if"},
+    "fr": {"est", "sont", "était", "étaient", "a", "ont", "avait", "avaient", "sera", "seront", "qui", "que", "qu",
+           "parce", "quand", "si"},
+    "vi": {"là", "đã", "đang", "sẽ", "được", "bị", "khi", "nếu", "vì", "rằng"},
+}
+_CONJ = {"en": r"and|or", "fr": r"et|ou", "vi": r"và|hoặc|hay|cùng"}
+_INTRODUCERS = {
+    "en": re.compile(r"(?:such as|including|like)\s*$", re.IGNORECASE),
+    "fr": re.compile(r"(?:comme|notamment|dont|tels? que|telles? que)\s*$", re.IGNORECASE),
+    "vi": re.compile(r"(?:như|gồm|bao gồm)\s*$", re.IGNORECASE),
+}
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in {"of", "the", "de", "&"}
+                               for w in words) and words[0][:1].isupper()
+
+
+@dataclass(frozen=True)
+class _Series:
+    items: list[tuple[int, int]]  # spans of the items in the clause
+    introducer: tuple[int, int] | None  # "such as" before the first item
+    end: int  # where the text after the list resumes
+
+
+def find_series(text: str, language: str) -> _Series | None:
+    """The coordinated list of a clause ('A, B, and C', or 'such as A and B'), with the span of each item."""
+    lang = language if language in _LIST_LEFT_STOP else "en"
+    stops, finite, dets = _LIST_LEFT_STOP[lang], _FINITE[lang], _DETERMINERS[lang]
+    best: _Series | None = None
+    for conj in re.finditer(rf",?\s+(?:{_CONJ[lang]})\s+", text, re.IGNORECASE):
+        before = text[: conj.start()]
+        bounds = [0] + [m.end() for m in re.finditer(r",\s+", before)]
+        ends = [m.start() for m in re.finditer(r",\s+", before)] + [len(before)]
+        # walk the comma-separated segments right to left: short, verbless ones are items
+        items: list[tuple[int, int]] = []
+        host = 0
+        for i in range(len(bounds) - 1, 0, -1):
+            words = before[bounds[i] : ends[i]].split()
+            if not words or len(words) > 6 or any(w.lower() in finite for w in words) or words[0].lower() in stops:
+                host = i
+                break
+            items.insert(0, (bounds[i], ends[i]))
+        # the first item: the host segment's last words, up to a stop word, about as long as the other items
+        longest = max([len(text[a:b].split()) for a, b in items] + [2])
+        taken: list[tuple[int, int]] = []
+        for a, b in reversed(_words(text, bounds[host], ends[host])):
+            word = text[a:b].lower().strip("\"'“”")
+            if word in stops or word in finite or len(taken) > longest or (taken and text[b : b + 1] in ":;"):
+                break
+            taken.insert(0, (a, b))
+            if word in dets:
+                break
+        if not taken:
+            continue
+        first = (taken[0][0], taken[-1][1])
+        if not items and _two_names(text, conj, lang):
+            first = _name_before(text, conj.start()) or first
+        intro = _INTRODUCERS[lang].search(text[: first[0]])
+        introducer = (intro.start(), intro.end()) if intro else None
+        if not items and not introducer and not _two_names(text, conj, lang):
+            continue
+        # the last item runs to the next punctuation, cut at a preposition when it is much longer than the others
+        rest_start = conj.end()
+        stop = re.search(r"[,;:.!?()]|\s(?:which|who|that|because|when|while|qui|que|mà|khi)\s", text[rest_start:])
+        last_end = rest_start + (stop.start() if stop else len(text) - rest_start)
+        last_words = _words(text, rest_start, last_end)
+        if not last_words:
+            continue
+        longest = max(longest, len(text[first[0] : first[1]].split()))
+        if len(last_words) > longest + 2:
+            for i, (a, b) in enumerate(last_words[1:], 1):
+                if text[a:b].lower() in stops - {"and", "or", "et", "ou", "và"}:
+                    last_end = last_words[i - 1][1]
+                    break
+        all_items = [first] + items + [(rest_start, last_end)]
+        if _adjective_series(text, all_items, dets):
+            continue
+        series = _Series(all_items, introducer, last_end)
+        if best is None or len(series.items) >= len(best.items):
+            best = series
+    return best
+
+
+def _last_words(text: str, n: int) -> str:
+    return " ".join(text.split()[-n:])
+
+
+def _two_names(text: str, conj: re.Match, lang: str) -> bool:
+    """'Jupiter and Saturn', 'JavaScript and LiveScript': two capitalised names joined by a conjunction."""
+    left = re.search(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w'’.-]*)$", text[: conj.start()])
+    right = re.match(r"(?:the\s+)?([A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})", text[conj.end() :])
+    if not (left and right) or "," in conj.group(0):
+        return False
+    head = text[: left.start()].split()
+    return bool(head) and head[-1].lower() not in _DETERMINERS.get(lang, set()) | {"between"}
+
+
+def _name_before(text: str, end: int) -> tuple[int, int] | None:
+    m = re.search(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w'’.-]*)$", text[:end])
+    return (m.start(), end) if m else None
+
+
+def _adjective_series(text: str, items: list[tuple[int, int]], dets: set[str]) -> bool:
+    """'their ethereal, haunting and atmospheric sound': one-word modifiers sharing the last item's noun."""
+    *head, last = items
+    if len(text[last[0] : last[1]].split()) < 2:
+        return False
+    words = [text[a:b].split() for a, b in head]
+    if words and words[0] and words[0][0].lower() in dets:
+        words[0] = words[0][1:]
+    return all(len(w) == 1 and w[0][:1].islower() for w in words)
+
+
+def expand_series(text: str, language: str) -> list[Piece]:
+    """One piece per list item: the clause with the list replaced by that item (and one without an exemplifying list)."""
+    series = find_series(text, language)
+    if series is None:
+        return []
+    first_start = series.items[0][0]
+    prefix, suffix = text[:first_start], text[series.end :]
+    out: list[Piece] = []
+    if series.introducer:
+        # "caused by various factors, such as diet, stress, ..." also states "caused by various factors"
+        base = (text[: series.introducer[0]].rstrip(" ,") + " " + suffix.lstrip(" ,")).strip()
+        if len(base.split()) >= 4:
+            out.append(Piece(0, len(text), _tidy(base)))
+    for a, b in series.items:
+        item = text[a:b].strip(" ,")
+        out.append(Piece(0, len(text), _tidy(prefix + item + suffix)))
+    return out
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+([,.;:])", r"\1", re.sub(r"\s{2,}", " ", text)).strip(" ,;")
+
+
+# --- English clause structure -------------------------------------------------------------------------------
+
+_EN_AUX = {"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "may", "might", "must",
+           "should", "does", "do", "did"}
+_EN_PRONOUNS = {"it", "they", "he", "she", "this", "these", "that", "those", "there", "we", "i", "you", "which", "who",
+                "its", "their", "his", "her", "one", "some", "each", "both", "many", "most", "such"}
+_EN_NP_START = {"the", "a", "an", "some", "many", "most", "all", "several", "other", "each", "every", "both", "no",
+                "only", "few", "various", "different", "certain", "one", "two", "three", "four", "five"}
+_EN_OPENER = re.compile(
+    r"^(?:(?:in|on|at|during|for|as|after|before|since|by|from|until|under|with|without|between|despite|when|while|"
+    r"although|though|if|because|unlike|like|among|following|using|to)\b[^,]{0,80},\s+)",
+    re.IGNORECASE,
+)
+_EN_VERBISH = re.compile(r"^[a-z]+(?:s|ed)$")
+
+
+def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
+    """The subject noun phrase of an English clause ('The American Fantasy Press'), if it has a plain one."""
+    body = _EN_OPENER.sub("", text, count=1)
+    words = body.split()
+    if allow_pronoun and words and words[0].lower() in {"it", "they", "he", "she"}:
+        return words[0]
+    limit = min(len(words), 9)
+    verb_at = None
+    for i in range(1, limit):
+        if words[i - 1].endswith((",", ";", ":")):
+            break
+        if words[i].lower() in _EN_AUX:
+            verb_at = i
+            break
+        if verb_at is None and _EN_VERBISH.match(words[i]) and i <= 6 and _subject_shaped(words[:i], strict=True):
+            verb_at = -i  # a guess: kept only when no auxiliary follows
+    if verb_at is None:
+        return None
+    subject = words[: abs(verb_at)]
+    return " ".join(subject) if _subject_shaped(subject) else None
+
+
+def _subject_shaped(words: list[str], strict: bool = False) -> bool:
+    first = words[0].lower()
+    if first in _EN_PRONOUNS or first in {"there", "here", "what", "how", "why", "if", "when", "so", "then"}:
+        return False
+    if any(w.lower() in {"that", "which", "who", "whom", "because", "if", "when", "and", "or"} for w in words) and strict:
+        return False
+    if any(w.lower() in {"that", "which", "who", "whom", "because", "if", "when"} for w in words):
+        return False
+    if strict:  # without an auxiliary the verb guess needs a name or a determiner phrase before it
+        return words[0][:1].isupper() and (first in _EN_NP_START or all(w[:1].isupper() for w in words)
+                                           or len(words) <= 3)
+    return words[0][:1].isupper() or first in _EN_NP_START
+
+
+def third_person(gerund: str) -> str:
+    """'making' -> 'makes', 'providing' -> 'provides', 'grossing' -> 'grosses' (regular verbs)."""
+    stem = gerund[:-3]
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        stem = stem[:-1]
+    elif re.search(r"(?:[^aeiou][aeiou][kdtpbmvcz]|[aeiou][sc]|dg|rg|rv|lv|ns)$", stem) and not stem.endswith("ect"):
+        stem += "e"
+    if stem.endswith(("s", "sh", "ch", "x", "z")):
+        return stem + "es"
+    if re.search(r"[^aeiou]y$", stem):
+        return stem[:-1] + "ies"
+    return stem + "s"
+
+
+def _np_before(text: str, end: int) -> str | None:
+    """The noun phrase that ends at `end` ('the ECharts JavaScript library', 'Mey Eden'), for a relative pronoun."""
+    words = _words(text, 0, end)
+    taken: list[str] = []
+    for a, b in reversed(words[-8:]):
+        word = text[a:b]
+        low = word.lower()
+        if low in _LIST_LEFT_STOP["en"] - {"of"} or low in _EN_AUX or low in {"that", "which", "who"}:
+            break
+        taken.insert(0, word)
+        if low in _DETERMINERS["en"] or low in _EN_NP_START:
+            break
+    while taken and taken[0].lower() == "of":
+        taken.pop(0)
+    if not taken:
+        return None
+    tail = 0
+    while tail < len(taken) and taken[-1 - tail][:1].isupper():
+        tail += 1
+    if 0 < tail < len(taken):  # "the company Mey Eden" -> "Mey Eden"
+        return " ".join(taken[-tail:])
+    if taken[0].lower() in _DETERMINERS["en"] | _EN_NP_START or all(w[:1].isupper() or w[:1].isdigit() for w in taken):
+        phrase = " ".join(taken)
+        return phrase if phrase.lower() not in _EN_PRONOUNS else None
+    return None
+
+
+_REL_COMMA = re.compile(r",\s+(?:which|who)\s+(?!means\b|is why\b)", re.IGNORECASE)
+_REL_COPULA = re.compile(
+    r"^(?P<left>.+?\s(?:is|was|are|were)\s(?:a|an|the|one|also a|also an)\s.+?)\s+(?:who|that|which)\s+"
+    r"(?P<verb>(?!(?:the|a|an|it|they|he|she|we|i|you|this|these|there|its|their)\b)[a-z]+)\b",
+)
+_PARTICIPLE = re.compile(
+    r",\s+(?:thereby\s+|thus\s+|while\s+)?(?P<verb>(?!including|according|depending|following|regarding|concerning|"
+    r"using|ranging|compared|starting|beginning|excluding|notably)[a-z]{3,}ing)\s+",
+)
+_ADJ_PHRASE = re.compile(
+    r",\s+(?P<phrase>(?:capable|able|responsible|known|famous|renowned|used|located|based|found|designed|"
+    r"considered|regarded|named|called|made|built|founded|created|developed|published|released|written|"
+    r"directed|produced|owned|run|led)\s+(?:of|to|for|as|in|by|on|from|after)\s[^,]+)",
+)
+_APPOSITION = re.compile(
+    r"^(?P<subj>[^,]{2,60}?),\s+(?P<app>(?:also known as|also called|better known as|formerly|or)\s[^,]{2,80}),\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+so\s+(?!that\b|as\b)|,\s+and\s+(?=(?:it|they|he|she|this|these|there)\b"
+                    r"|(?:the|a|an|its|their|his|her)\s[^,]{1,50}?\s(?:is|are|was|were|has|have|had|can|will)\s)",
+                    re.IGNORECASE)
+
+
+def _copula_for(subject: str, text: str) -> str:
+    m = re.search(r"\b(is|are|was|were)\b", text)
+    if m:
+        return m.group(1)
+    return "are" if subject.split()[-1].lower().endswith("s") and not subject[:1].isupper() else "is"
+
+
+def split_english(text: str) -> list[Piece]:
+    """Relative clauses, participial and adjectival phrases, appositions and 'because' clauses as separate facts."""
+    subject = english_subject(text, allow_pronoun=True)
+    m = _APPOSITION.match(text)
+    if m and re.match(r"(?:is|are|was|were|has|have|had|can|[a-z]+s|[a-z]+ed)\b", m["rest"]):
+        subj = m["subj"].strip()
+        app = m["app"]
+        copula = _copula_for(subj, m["rest"])
+        return _recurse(text, [Piece(0, len(text), f"{subj} {m['rest']}"),
+                                Piece(0, m.end("app"), f"{subj} {copula} {app}")])
+    m = _CAUSE.search(text)
+    if m and m.start() > 12 and len(text) - m.end() > 12:
+        return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.end(), len(text), text[m.end() :])])
+    m = _REL_COMMA.search(text)
+    if m:
+        antecedent = _np_before(text, m.start())
+        if antecedent:
+            body_start = m.end()
+            rest = text[body_start:]
+            close = re.search(r",\s+(?=(?:is|are|was|were|has|have|had|can|will|may)\b)", rest)
+            if close:  # "The fins, which help control the board, are made of plastic"
+                body = rest[: close.start()]
+                main = text[: m.start()] + " " + rest[close.end() :]
+                return _recurse(text, [Piece(0, len(text), main), Piece(m.start(), body_start + close.start(),
+                                                                         f"{antecedent} {body}")])
+            return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.start(), len(text),
+                                                                                  f"{antecedent} {rest}")])
+    m = _REL_COPULA.match(text)
+    if m and subject:
+        left_end = m.end("left")
+        body = text[m.start("verb") :]
+        return _recurse(text, [Piece(0, left_end, text[:left_end]), Piece(m.start("verb"), len(text),
+                                                                          f"{subject} {body}")])
+    m = _PARTICIPLE.search(text)
+    if m and subject and m.start() > 12:
+        rest = text[m.end() :]
+        return _recurse(text, [Piece(0, m.start(), text[: m.start()]),
+                               Piece(m.start(), len(text), f"{subject} {third_person(m['verb'])} {rest}")])
+    m = _ADJ_PHRASE.search(text)
+    if m and subject and m.start() > 12 and m.end() == len(text.rstrip(" .")):
+        copula = _copula_for(subject, text)
+        return _recurse(text, [Piece(0, m.start(), text[: m.start()]),
+                               Piece(m.start(), len(text), f"{subject} {copula} {m['phrase']}")])
+    return []
+
+
+def _recurse(text: str, pieces: list[Piece], depth: int = 0) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        inner = split_english(piece.text) if depth < 3 and piece.text != text else []
+        if inner and all(0 <= p.start <= p.end <= len(piece.text) for p in inner):
+            # spans of the inner split index the piece's text; when that text was rewritten keep the piece's span
+            rewritten = text[piece.start : piece.end] != piece.text
+            out.extend(Piece(piece.start if rewritten else piece.start + p.start,
+                             piece.end if rewritten else piece.start + p.end, p.text) for p in inner)
+        else:
+            out.append(piece)
+    return out
+
+
+MAX_CLAUSE_CHARS = 600  # longer "clauses" are run-on text (no punctuation): left whole, so splitting stays linear
+
+
+def atomic_pieces(text: str, language: str) -> list[Piece]:
+    """The atomic facts of one clause; an empty list when the clause already states one fact."""
+    if len(text) > MAX_CLAUSE_CHARS:
+        return []
+    pieces = split_english(text) if language == "en" else []
+    if not pieces:
+        pieces = [Piece(0, len(text), text)]
+    out: list[Piece] = []
+    for piece in pieces:
+        items = expand_series(piece.text, language) if language == "en" else []
+        if items:
+            out.extend(Piece(piece.start, piece.end, i.text) for i in items)
+        else:
+            out.append(piece)
+    if len(out) == 1 and out[0].text == text:
+        return []
+    return [Piece(p.start, p.end, _tidy(p.text)) for p in out if len(p.text.split()) >= 3]
