@@ -40,7 +40,8 @@ _LIST_LEFT_STOP = {
 }
 _FINITE = {
     "en": {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might",
-           "should", "must", "does", "do", "did", "which", "who", "that", "because", "when", "while", "if"},
+           "should", "must", "does", "do", "did", "which", "who", "that", "because", "when", "while", "if", "he",
+           "she", "it", "they", "we", "i", "you"},
     "fr": {"est", "sont", "était", "étaient", "a", "ont", "avait", "avaient", "sera", "seront", "qui", "que", "qu",
            "parce", "quand", "si"},
     "vi": {"là", "đã", "đang", "sẽ", "được", "bị", "khi", "nếu", "vì", "rằng"},
@@ -84,7 +85,8 @@ def find_series(text: str, language: str) -> _Series | None:
         host = 0
         for i in range(len(bounds) - 1, 0, -1):
             words = before[bounds[i] : ends[i]].split()
-            if not words or len(words) > 6 or any(w.lower() in finite for w in words) or words[0].lower() in stops:
+            if (not words or len(words) > 6 or any(w.lower() in finite for w in words) or words[0].lower() in stops
+                    or ":" in before[bounds[i] : ends[i]]):
                 host = i
                 break
             items.insert(0, (bounds[i], ends[i]))
@@ -106,10 +108,15 @@ def find_series(text: str, language: str) -> _Series | None:
         intro = _INTRODUCERS[lang].search(text[: first[0]])
         introducer = (intro.start(), intro.end()) if intro else None
         if not items and not introducer and not _two_names(text, conj, lang):
-            continue
+            pair = _determiner_pair(text, conj, lang)
+            if pair is None:
+                continue
+            first = pair
         # the last item runs to the next punctuation, cut at a preposition when it is much longer than the others
         rest_start = conj.end()
-        stop = re.search(r"[,;:.!?()]|\s(?:which|who|that|because|when|while|qui|que|mà|khi)\s", text[rest_start:])
+        stop = re.search(r"[,;:!?()]|(?<![A-Z])\.(?=\s|$)|\s(?:which|who|that|because|when|while|qui|que|mà|khi|is|are|was|were|has|have|had|can|"
+                         r"could|will|would|may|might|est|sont|était|étaient|là|đã|sẽ)\s",
+                         text[rest_start:])
         last_end = rest_start + (stop.start() if stop else len(text) - rest_start)
         last_words = _words(text, rest_start, last_end)
         if not last_words:
@@ -117,7 +124,7 @@ def find_series(text: str, language: str) -> _Series | None:
         longest = max(longest, len(text[first[0] : first[1]].split()))
         if len(last_words) > longest + 2:
             for i, (a, b) in enumerate(last_words[1:], 1):
-                if text[a:b].lower() in stops - {"and", "or", "et", "ou", "và"}:
+                if text[a:b].lower() in {"in", "on", "at", "during", "for", "dans", "en", "pendant", "trong", "tại"}:
                     last_end = last_words[i - 1][1]
                     break
         all_items = [first] + items + [(rest_start, last_end)]
@@ -143,6 +150,30 @@ def _two_names(text: str, conj: re.Match, lang: str) -> bool:
     return bool(head) and head[-1].lower() not in _DETERMINERS.get(lang, set()) | {"between"}
 
 
+_PAIR_DETS = {"en": {"a", "an", "the", "its", "their", "his", "her"}, "fr": {"un", "une", "le", "la", "les", "des"},
+              "vi": set()}
+
+
+def _determiner_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | None:
+    """'as a significant victory for X and a setback for Y': two determiner phrases of three words or more."""
+    dets = _PAIR_DETS.get(lang, set())
+    right = text[conj.end() :].split()
+    if "," in conj.group(0) or not right or right[0].lower() not in dets:
+        return None
+    words = _words(text, 0, conj.start())[-8:]
+    for i in range(len(words) - 1, -1, -1):
+        a, b = words[i]
+        word = text[a:b].lower()
+        if word in _FINITE.get(lang, set()) or text[b : b + 1] in ",;:":
+            return None
+        if word in dets:
+            before = text[: a].split()[-1:] or [""]
+            if before[0].lower() in {"between", "both", "entre"} or len(words) - i < 3:
+                return None
+            return (a, words[-1][1])
+    return None
+
+
 def _name_before(text: str, end: int) -> tuple[int, int] | None:
     m = re.search(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w'’.-]*)$", text[:end])
     return (m.start(), end) if m else None
@@ -166,16 +197,52 @@ def expand_series(text: str, language: str) -> list[Piece]:
         return []
     first_start = series.items[0][0]
     prefix, suffix = text[:first_start], text[series.end :]
+    boundary = re.search(r",\s+(?:and|but|or|while|whereas|et|mais|và|nhưng)\s|;", suffix)
+    if boundary:
+        suffix = suffix[: boundary.start()]
     out: list[Piece] = []
     if series.introducer:
         # "caused by various factors, such as diet, stress, ..." also states "caused by various factors"
         base = (text[: series.introducer[0]].rstrip(" ,") + " " + suffix.lstrip(" ,")).strip()
         if len(base.split()) >= 4:
             out.append(Piece(0, len(text), _tidy(base)))
-    for a, b in series.items:
+    if series.introducer:
+        # "supports a wide range of chart types including line charts" states "supports line charts"
+        np_start = _np_start(text, series.introducer[0], language)
+        prefix = text[:np_start]
+    shared = _shared_determiner(text, series.items, language)
+    for i, (a, b) in enumerate(series.items):
         item = text[a:b].strip(" ,")
+        if shared and i > 0 and item.split()[0].lower() not in _DETERMINERS.get(language, set()):
+            item = f"{shared} {item}"
         out.append(Piece(0, len(text), _tidy(prefix + item + suffix)))
     return out
+
+
+def _np_start(text: str, end: int, language: str) -> int:
+    """Start of the noun phrase ending at `end` ('a wide range of chart types'), crossing 'of'."""
+    stops = _LIST_LEFT_STOP.get(language, _LIST_LEFT_STOP["en"]) - {"of", "de"}
+    start = end
+    for a, b in reversed(_words(text, 0, end)):
+        word = text[a:b].lower()
+        if word in stops or word in _FINITE.get(language, set()) or text[b : b + 1] in ":;":
+            break
+        start = a
+        if word in _DETERMINERS.get(language, set()):
+            break
+    return start
+
+
+def _shared_determiner(text: str, items: list[tuple[int, int]], language: str) -> str | None:
+    """'a star's temperature, size, and luminosity': the other items share 'a star's'."""
+    words = text[items[0][0] : items[0][1]].split()
+    if len(words) < 2 or any(len(text[a:b].split()) > 2 for a, b in items[1:]):
+        return None
+    if words[0].lower() in _DETERMINERS.get(language, set()) and len(words) >= 3 and words[1].endswith(("'s", "’s")):
+        return f"{words[0]} {words[1]}"
+    if words[0].endswith(("'s", "’s")):
+        return words[0]
+    return None
 
 
 def _tidy(text: str) -> str:
@@ -204,7 +271,7 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
     words = body.split()
     if allow_pronoun and words and words[0].lower() in {"it", "they", "he", "she"}:
         return words[0]
-    limit = min(len(words), 9)
+    limit = min(len(words), 13)
     verb_at = None
     for i in range(1, limit):
         if words[i - 1].endswith((",", ";", ":")):
@@ -252,14 +319,23 @@ def _np_before(text: str, end: int) -> str | None:
     """The noun phrase that ends at `end` ('the ECharts JavaScript library', 'Mey Eden'), for a relative pronoun."""
     words = _words(text, 0, end)
     taken: list[str] = []
-    for a, b in reversed(words[-8:]):
+    crossing = False
+    for a, b in reversed(words[-14:]):
         word = text[a:b]
         low = word.lower()
-        if low in _LIST_LEFT_STOP["en"] - {"of"} or low in _EN_AUX or low in {"that", "which", "who"}:
+        if crossing:  # the word after a determiner phrase: "of"/"in" joins it to a head noun phrase
+            crossing = False
+            if low in {"of", "in"}:
+                taken.insert(0, word)
+                continue
+            break
+        if low in _LIST_LEFT_STOP["en"] or low in _EN_AUX or low in {"that", "which", "who"}:
             break
         taken.insert(0, word)
         if low in _DETERMINERS["en"] or low in _EN_NP_START:
-            break
+            crossing = True
+    while taken and taken[0].lower() in {"of", "in"}:
+        taken.pop(0)
     while taken and taken[0].lower() == "of":
         taken.pop(0)
     if not taken:
@@ -295,8 +371,12 @@ _APPOSITION = re.compile(
     re.IGNORECASE,
 )
 _CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+so\s+(?!that\b|as\b)|,\s+and\s+(?=(?:it|they|he|she|this|these|there)\b"
-                    r"|(?:the|a|an|its|their|his|her)\s[^,]{1,50}?\s(?:is|are|was|were|has|have|had|can|will)\s)",
+                    r"|(?:the|a|an|its|their|his|her)\s[^,]{1,50}?\s(?:is|are|was|were|has|have|had|can|will)\s"
+                    r"|[a-z]+(?:\s[a-z]+){0,2}\s(?:is|are|was|were|has|have|had|can)\s)",
                     re.IGNORECASE)
+
+
+_HAS_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|will|would|may|might|does|did|[a-z]{3,}ed)\b")
 
 
 def _copula_for(subject: str, text: str) -> str:
@@ -306,8 +386,14 @@ def _copula_for(subject: str, text: str) -> str:
     return "are" if subject.split()[-1].lower().endswith("s") and not subject[:1].isupper() else "is"
 
 
+_DEFINITION = re.compile(r"^(?P<term>[A-Z][^:\s]*(?:\s[^:\s]+){0,4}):\s+(?P<np>(?:a|an|the)\s.+)$")
+
+
 def split_english(text: str) -> list[Piece]:
     """Relative clauses, participial and adjectival phrases, appositions and 'because' clauses as separate facts."""
+    m = _DEFINITION.match(text)
+    if m:  # a glossary line "Intellilink: a tool for linking data" says "Intellilink is a tool for linking data"
+        return _recurse(text, [Piece(0, len(text), f"{m['term']} is {m['np']}")])
     subject = english_subject(text, allow_pronoun=True)
     m = _APPOSITION.match(text)
     if m and re.match(r"(?:is|are|was|were|has|have|had|can|[a-z]+s|[a-z]+ed)\b", m["rest"]):
@@ -317,6 +403,8 @@ def split_english(text: str) -> list[Piece]:
         return _recurse(text, [Piece(0, len(text), f"{subj} {m['rest']}"),
                                 Piece(0, m.end("app"), f"{subj} {copula} {app}")])
     m = _CAUSE.search(text)
+    if m and m.group(0).lstrip(", ").lower().startswith("and") and not _HAS_VERB.search(text[: m.start()]):
+        m = None  # "a star's temperature, size, and luminosity are": a list, not two clauses
     if m and m.start() > 12 and len(text) - m.end() > 12:
         return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.end(), len(text), text[m.end() :])])
     m = _REL_COMMA.search(text)

@@ -49,6 +49,7 @@ _LEADING_ADVERBIAL = re.compile(
     r"overall|in contrast|as a result|consequently|similarly|instead|in summary|in conclusion|ultimately|"
     r"no|yes|so|first|second|third|lastly|in short|in general|de plus|ainsi|donc|par exemple|en effet|"
     r"based on my (?:general )?knowledge|as of my (?:last )?knowledge (?:cutoff|update)[^,]{0,30})\s*,\s*"
+    r"|(?:this|that) (?:is (?:because|why)|means(?: that)?)\s+"
     r"|(?:it(?:['’]s| is) (?:worth noting|important to note|also worth noting|notable) that|note that)\s+)",
     re.IGNORECASE,
 )
@@ -181,9 +182,17 @@ class OfflineClaimExtractor:
             if not _is_fact_shaped(sentence.text):
                 continue
             clauses = _split_clauses(text, sentence)
+            english = sentence.language == "en"
+            own = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) if english and clauses else None
+            first = True
             for clause in clauses:
                 for part in _atomic(text, clause, sentence.language):
-                    draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, topic)
+                    # "It" opening the sentence is the previous topic; later in the sentence, this sentence's subject
+                    current = topic if first else (own or topic)
+                    first = False
+                    if _writer_about_itself(part.text):
+                        continue
+                    draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, current)
                     if draft is None:
                         continue
                     drafts.append(draft)
@@ -192,8 +201,7 @@ class OfflineClaimExtractor:
                             last_person = name
                         else:
                             org_mentions[name] = org_mentions.get(name, 0) + 1
-            if sentence.language == "en" and clauses:
-                topic = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) or topic
+            topic = own or topic
         return drafts
 
     def _claim(
@@ -292,6 +300,22 @@ def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
     return out
 
 
+_EN_OPENER_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|since|as|by|from|in total|overall|today)\b[^,]{0,60},\s+"
+                               r"(?=(?i:he|she|it|they|his|her|its|their)\b)", re.IGNORECASE)
+# The writer speaking of itself ("As an AI language model, I cannot...", "I'm sorry"): not a statement about the world.
+_SELF_REFERENCE = re.compile(
+    r"^(?:as an? (?:ai|language model|artificial intelligence)\b|i(?:['’]m| am) (?:sorry|an ai|not able|unable)\b"
+    r"|i (?:do not|don['’]t|cannot|can['’]t|recommend|suggest|would)\b"
+    r"|(?:en tant qu['’](?:ia|intelligence artificielle|modèle))\b|je (?:ne|suis désolé|recommande)\b"
+    r"|(?:là|với tư cách) (?:một )?(?:ai|mô hình ngôn ngữ)\b|tôi (?:không|xin lỗi)\b)",
+    re.IGNORECASE,
+)
+
+
+def _writer_about_itself(text: str) -> bool:
+    return bool(_SELF_REFERENCE.match(_LEADING_ADVERBIAL.sub("", text.strip())))
+
+
 _EN_EXPLETIVE = re.compile(
     r"^it(?:\s+is|\s+was|['’]s)\s+(?:\S+\s+){0,3}?(?:to|that|whether|because)\b|^it\s+(?:seems|appears|takes|remains)\b",
     re.IGNORECASE,
@@ -305,6 +329,9 @@ def _person_like(name: str | None) -> bool:
 def _resolve_english(text: str, topic: str | None, last_person: str | None) -> str:
     """'It'/'They' -> the topic, 'He'/'She' -> the person written about, 'His research' -> 'Gary Smith's research',
     'These changes' -> 'Epigenetic changes' when the topic ends in that noun."""
+    opener = _EN_OPENER_PHRASE.match(text)
+    if opener:
+        return text[: opener.end()] + _resolve_english(text[opener.end() :], topic, last_person)
     person = topic if _person_like(topic) else last_person
     m = re.match(r"(?i:he|she)\b", text)
     if m:
@@ -315,7 +342,10 @@ def _resolve_english(text: str, topic: str | None, last_person: str | None) -> s
     m = re.match(r"(?i:(his|her)|(its|their))\s+(?=[a-z])", text)
     if m:
         owner = person if m.group(1) else topic
-        return f"{owner}'s {text[m.end() :]}" if owner else text
+        if not owner:
+            return text
+        return f"{owner}’ {text[m.end() :]}" if owner.endswith("s") and not _person_like(owner) else \
+            f"{owner}'s {text[m.end() :]}"
     m = re.match(r"(?i:this|these|that|those)\s+([a-z]+)\b", text)
     if m and topic and topic.split()[-1].lower().rstrip("s") == m.group(1).lower().rstrip("s"):
         return topic + text[m.end() :]
