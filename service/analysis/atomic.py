@@ -122,7 +122,7 @@ def find_series(text: str, language: str) -> _Series | None:
         if not last_words:
             continue
         longest = max(longest, len(text[first[0] : first[1]].split()))
-        if len(last_words) > longest + 2:
+        if (items or introducer) and len(last_words) > longest + 2:
             for i, (a, b) in enumerate(last_words[1:], 1):
                 if text[a:b].lower() in {"in", "on", "at", "during", "for", "dans", "en", "pendant", "trong", "tại"}:
                     last_end = last_words[i - 1][1]
@@ -209,7 +209,8 @@ def expand_series(text: str, language: str) -> list[Piece]:
     if series.introducer:
         # "supports a wide range of chart types including line charts" states "supports line charts"
         np_start = _np_start(text, series.introducer[0], language)
-        prefix = text[:np_start]
+        if np_start is not None:
+            prefix = text[:np_start]
     shared = _shared_determiner(text, series.items, language)
     for i, (a, b) in enumerate(series.items):
         item = text[a:b].strip(" ,")
@@ -219,18 +220,22 @@ def expand_series(text: str, language: str) -> list[Piece]:
     return out
 
 
-def _np_start(text: str, end: int, language: str) -> int:
-    """Start of the noun phrase ending at `end` ('a wide range of chart types'), crossing 'of'."""
+def _np_start(text: str, end: int, language: str) -> int | None:
+    """Start of the noun phrase ending at `end` ('a wide range of chart types'), crossing 'of'; None when the
+    phrase is not bounded by a preposition, a verb or a determiner (so it cannot be replaced cleanly)."""
     stops = _LIST_LEFT_STOP.get(language, _LIST_LEFT_STOP["en"]) - {"of", "de"}
-    start = end
+    start = None
     for a, b in reversed(_words(text, 0, end)):
         word = text[a:b].lower()
-        if word in stops or word in _FINITE.get(language, set()) or text[b : b + 1] in ":;":
-            break
+        if word in {"and", "or", "et", "ou", "và"} or text[b : b + 1] in ":;":
+            return None
+        if word in stops or word in _FINITE.get(language, set()) or _EN_VERBISH.match(word) and start is not None \
+                and language == "en" and word.endswith("s") and len(word) > 4:
+            return start
         start = a
         if word in _DETERMINERS.get(language, set()):
-            break
-    return start
+            return start
+    return None
 
 
 def _shared_determiner(text: str, items: list[tuple[int, int]], language: str) -> str | None:
@@ -262,12 +267,18 @@ _EN_OPENER = re.compile(
     r"although|though|if|because|unlike|like|among|following|using|to)\b[^,]{0,80},\s+)",
     re.IGNORECASE,
 )
+_NOT_VERBS = {"this", "thus", "plus", "less", "unless", "across", "towards", "always", "perhaps", "sometimes",
+              "series", "species", "news", "means", "physics", "mathematics", "economics", "politics", "games"}
+_IRREGULAR_PAST = {"became", "began", "built", "bought", "brought", "came", "chose", "drew", "fell", "found", "gave",
+                   "grew", "held", "kept", "knew", "led", "left", "lost", "made", "met", "paid", "ran", "rose", "sold",
+                   "sent", "spent", "stood", "took", "taught", "told", "went", "won", "wrote", "said"}
 _EN_VERBISH = re.compile(r"^[a-z]+(?:s|ed)$")
 
 
 def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
     """The subject noun phrase of an English clause ('The American Fantasy Press'), if it has a plain one."""
     body = _EN_OPENER.sub("", text, count=1)
+    after_opener = body != text
     words = body.split()
     if allow_pronoun and words and words[0].lower() in {"it", "they", "he", "she"}:
         return words[0]
@@ -279,15 +290,16 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
         if words[i].lower() in _EN_AUX:
             verb_at = i
             break
-        if verb_at is None and _EN_VERBISH.match(words[i]) and i <= 6 and _subject_shaped(words[:i], strict=True):
+        if verb_at is None and _EN_VERBISH.match(words[i]) and len(words[i]) > 3 and i <= 6 \
+                and words[i].lower() not in _NOT_VERBS and _subject_shaped(words[:i], strict=True):
             verb_at = -i  # a guess: kept only when no auxiliary follows
     if verb_at is None:
         return None
     subject = words[: abs(verb_at)]
-    return " ".join(subject) if _subject_shaped(subject) else None
+    return " ".join(subject) if _subject_shaped(subject, lower_ok=after_opener) else None
 
 
-def _subject_shaped(words: list[str], strict: bool = False) -> bool:
+def _subject_shaped(words: list[str], strict: bool = False, lower_ok: bool = False) -> bool:
     first = words[0].lower()
     if first in _EN_PRONOUNS or first in {"there", "here", "what", "how", "why", "if", "when", "so", "then"}:
         return False
@@ -295,10 +307,9 @@ def _subject_shaped(words: list[str], strict: bool = False) -> bool:
         return False
     if any(w.lower() in {"that", "which", "who", "whom", "because", "if", "when"} for w in words):
         return False
-    if strict:  # without an auxiliary the verb guess needs a name or a determiner phrase before it
-        return words[0][:1].isupper() and (first in _EN_NP_START or all(w[:1].isupper() for w in words)
-                                           or len(words) <= 3)
-    return words[0][:1].isupper() or first in _EN_NP_START
+    if strict:  # without an auxiliary the verb guess needs a short subject with no verb of its own in it
+        return len(words) <= 4 and not any(w.lower() in _IRREGULAR_PAST or w.lower().endswith("ed") for w in words)
+    return words[0][:1].isupper() or first in _EN_NP_START or (lower_ok and first not in _EN_PRONOUNS)
 
 
 def third_person(gerund: str) -> str:
@@ -329,12 +340,16 @@ def _np_before(text: str, end: int) -> str | None:
                 taken.insert(0, word)
                 continue
             break
+        if low in {"of", "for"} and taken and taken[0][:1].isupper():
+            crossing = False
+            taken.insert(0, word)  # "the Association for Computational Linguistics"
+            continue
         if low in _LIST_LEFT_STOP["en"] or low in _EN_AUX or low in {"that", "which", "who"}:
             break
         taken.insert(0, word)
         if low in _DETERMINERS["en"] or low in _EN_NP_START:
             crossing = True
-    while taken and taken[0].lower() in {"of", "in"}:
+    while taken and taken[0].lower() in {"of", "in", "for"}:
         taken.pop(0)
     while taken and taken[0].lower() == "of":
         taken.pop(0)
@@ -343,7 +358,8 @@ def _np_before(text: str, end: int) -> str | None:
     tail = 0
     while tail < len(taken) and taken[-1 - tail][:1].isupper():
         tail += 1
-    if 0 < tail < len(taken):  # "the company Mey Eden" -> "Mey Eden"
+    if 0 < tail < len(taken) and taken[-1 - tail].lower() not in {"of", "for", "the", "and", "&", "de"}:
+        # "the company Mey Eden" -> "Mey Eden"
         return " ".join(taken[-tail:])
     if taken[0].lower() in _DETERMINERS["en"] | _EN_NP_START or all(w[:1].isupper() or w[:1].isdigit() for w in taken):
         phrase = " ".join(taken)
@@ -370,7 +386,8 @@ _APPOSITION = re.compile(
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+so\s+(?!that\b|as\b)|,\s+and\s+(?=(?:it|they|he|she|this|these|there)\b"
+_CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+(?:where|when)\s+(?=(?:he|she|it|they|we|the|a|an|this|these|its|their|"
+                    r"his|her)\b)|,\s+so\s+(?!that\b|as\b)|,\s+and\s+(?=(?:it|they|he|she|this|these|there)\b"
                     r"|(?:the|a|an|its|their|his|her)\s[^,]{1,50}?\s(?:is|are|was|were|has|have|had|can|will)\s"
                     r"|[a-z]+(?:\s[a-z]+){0,2}\s(?:is|are|was|were|has|have|had|can)\s)",
                     re.IGNORECASE)
@@ -427,6 +444,9 @@ def split_english(text: str) -> list[Piece]:
         body = text[m.start("verb") :]
         return _recurse(text, [Piece(0, left_end, text[:left_end]), Piece(m.start("verb"), len(text),
                                                                           f"{subject} {body}")])
+    m = re.search(r",\s+(?:meaning|which means)\s+(?:that\s+)?", text)
+    if m and m.start() > 12:
+        return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.end(), len(text), text[m.end() :])])
     m = _PARTICIPLE.search(text)
     if m and subject and m.start() > 12:
         rest = text[m.end() :]

@@ -134,7 +134,8 @@ def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
 
 
 # A line opening with "2." / "2)" / "-" / "•" is the next item of a list, whatever the previous line ends with.
-_LIST_MARKER = re.compile(r"(?:\d{1,2}[.)](?!\d)|[-*•–]\s)")
+# So is a glossary line ("Intellilink: a tool for ...").
+_LIST_MARKER = re.compile(r"(?:\d{1,2}[.)](?!\d)|[-*•–]\s|[^\W\d_][\w’' -]{0,40}:\s)")
 
 
 def _split_lines(body: str, a: int, b: int) -> list[tuple[int, int]]:
