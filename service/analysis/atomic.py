@@ -128,6 +128,10 @@ def find_series(text: str, language: str) -> _Series | None:
                     last_end = last_words[i - 1][1]
                     break
         all_items = [first] + items + [(rest_start, last_end)]
+        lead = text[: first[0]].split()[-2:]
+        if len(lead) == 2 and lead[0][:1].isupper() and lead[1].lower() in {"for", "of", "de", "du", "des"} and all(
+                text[a:b].strip()[:1].isupper() for a, b in all_items):
+            continue  # "Minister for Food, Agriculture and Fisheries" is one title
         if _adjective_series(text, all_items, dets):
             continue
         series = _Series(all_items, introducer, last_end)
@@ -150,15 +154,30 @@ def _two_names(text: str, conj: re.Match, lang: str) -> bool:
     return bool(head) and head[-1].lower() not in _DETERMINERS.get(lang, set()) | {"between"}
 
 
-_PAIR_DETS = {"en": {"a", "an", "the", "its", "their", "his", "her"}, "fr": {"un", "une", "le", "la", "les", "des"},
+_PAIR_DETS = {"en": {"a", "an", "the"}, "fr": {"un", "une", "le", "la", "les", "des"},
               "vi": set()}
+
+
+_PAIR_PREPOSITIONS = {"en": {"as", "in", "on", "at", "for", "to", "by", "with", "from"},
+                      "fr": {"dans", "pour", "par", "avec", "comme", "à", "en"}, "vi": set()}
 
 
 def _determiner_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | None:
     """'as a significant victory for X and a setback for Y': two determiner phrases of three words or more."""
     dets = _PAIR_DETS.get(lang, set())
     right = text[conj.end() :].split()
-    if "," in conj.group(0) or not right or right[0].lower() not in dets:
+    if "," in conj.group(0) or not right:
+        return None
+    if right[0].lower() in _PAIR_PREPOSITIONS.get(lang, set()):
+        # "served as Governor of Massachusetts and as a U.S. Senator": the same preposition opens both items
+        words = _words(text, 0, conj.start())[-10:]
+        for a, b in reversed(words):
+            if text[a:b].lower() in _FINITE.get(lang, set()) or text[b : b + 1] in ",;:":
+                return None
+            if text[a:b].lower() == right[0].lower():
+                return (a, words[-1][1])
+        return None
+    if right[0].lower() not in dets:
         return None
     words = _words(text, 0, conj.start())[-8:]
     for i in range(len(words) - 1, -1, -1):
@@ -267,6 +286,9 @@ _EN_OPENER = re.compile(
     r"although|though|if|because|unlike|like|among|following|using|to)\b[^,]{0,80},\s+)",
     re.IGNORECASE,
 )
+_ADVERBS = {"first", "also", "still", "then", "later", "eventually", "ultimately", "now", "often", "always", "never",
+            "already", "initially", "originally", "recently", "currently", "generally", "typically", "usually",
+            "officially", "formally", "finally", "once", "soon", "subsequently"}
 _NOT_VERBS = {"this", "thus", "plus", "less", "unless", "across", "towards", "always", "perhaps", "sometimes",
               "series", "species", "news", "means", "physics", "mathematics", "economics", "politics", "games"}
 _IRREGULAR_PAST = {"became", "began", "built", "bought", "brought", "came", "chose", "drew", "fell", "found", "gave",
@@ -279,6 +301,8 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
     """The subject noun phrase of an English clause ('The American Fantasy Press'), if it has a plain one."""
     body = _EN_OPENER.sub("", text, count=1)
     after_opener = body != text
+    # "Sinking sand, also known as quicksand, is": the parenthetical is not part of the subject
+    body = re.sub(r",\s+(?:also known as|also called|better known as|such as|like|including|or)\s[^,]{1,60},", "", body)
     words = body.split()
     if allow_pronoun and words and words[0].lower() in {"it", "they", "he", "she"}:
         return words[0]
@@ -296,7 +320,11 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
     if verb_at is None:
         return None
     subject = words[: abs(verb_at)]
-    return " ".join(subject) if _subject_shaped(subject, lower_ok=after_opener) else None
+    while len(subject) > 1 and subject[-1].lower() in _ADVERBS:  # "Arsenal first reached" -> "Arsenal"
+        subject = subject[:-1]
+    if not _subject_shaped(subject, lower_ok=after_opener):
+        return None
+    return " ".join(subject).strip("\"“”'‘’")
 
 
 def _subject_shaped(words: list[str], strict: bool = False, lower_ok: bool = False) -> bool:
