@@ -20,7 +20,7 @@ class Piece:
     text: str
 
 
-_WORD = re.compile(r"[^\s,;:()]+")
+_WORD = re.compile(r"[^\s,;:]+")
 _DETERMINERS = {
     "en": {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "that", "some", "many",
            "several", "various", "all", "each", "every", "other", "such"},
@@ -83,8 +83,17 @@ def find_series(text: str, language: str) -> _Series | None:
         # walk the comma-separated segments right to left: short, verbless ones are items
         items: list[tuple[int, int]] = []
         host = 0
+        opener = (text[conj.end() :].split()[:1] or [""])[0].lower()
+        parallel = opener in stops and opener not in finite and opener not in {"and", "or", "et", "ou", "và"}
         for i in range(len(bounds) - 1, 0, -1):
             words = before[bounds[i] : ends[i]].split()
+            if parallel and words and words[0].lower() == opener and len(words) <= 8 and not any(
+                    w.lower() in finite for w in words):
+                items.insert(0, (bounds[i], ends[i]))
+                continue
+            if parallel:
+                host = i
+                break
             if (not words or len(words) > 6 or any(w.lower() in finite for w in words) or words[0].lower() in stops
                     or ":" in before[bounds[i] : ends[i]]):
                 host = i
@@ -93,6 +102,23 @@ def find_series(text: str, language: str) -> _Series | None:
         # the first item: the host segment's last words, up to a stop word, about as long as the other items
         longest = max([len(text[a:b].split()) for a, b in items] + [2])
         taken: list[tuple[int, int]] = []
+        if parallel:
+            host_words = _words(text, bounds[host], ends[host])
+            starts = [k for k, (a, b) in enumerate(host_words) if text[a:b].lower() == opener]
+            if not starts or (not items and len(host_words) - starts[-1] > 8):
+                continue
+            taken = host_words[starts[-1] :]
+            first = (taken[0][0], taken[-1][1])
+            intro = _INTRODUCERS[lang].search(text[: first[0]])
+            rest_start = conj.end()
+            stop = re.search(r"[,;:!?]|(?<![A-Z])\.(?=\s|$)", text[rest_start:])
+            last_end = rest_start + (stop.start() if stop else len(text) - rest_start)
+            series = _Series([first] + items + [(rest_start, last_end)], (intro.start(), intro.end()) if intro else None,
+                             last_end)
+            if len(series.items) >= 3 or items or intro:
+                if best is None or len(series.items) >= len(best.items):
+                    best = series
+            continue
         for a, b in reversed(_words(text, bounds[host], ends[host])):
             word = text[a:b].lower().strip("\"'“”")
             if word in stops or word in finite or len(taken) > longest or (taken and text[b : b + 1] in ":;"):
@@ -114,7 +140,7 @@ def find_series(text: str, language: str) -> _Series | None:
             first = pair
         # the last item runs to the next punctuation, cut at a preposition when it is much longer than the others
         rest_start = conj.end()
-        stop = re.search(r"[,;:!?()]|(?<![A-Z])\.(?=\s|$)|\s(?:which|who|that|because|when|while|qui|que|mà|khi|is|are|was|were|has|have|had|can|"
+        stop = re.search(r"[,;:!?]|(?<![A-Z])\.(?=\s|$)|\s(?:which|who|that|because|when|while|qui|que|mà|khi|is|are|was|were|has|have|had|can|"
                          r"could|will|would|may|might|est|sont|était|étaient|là|đã|sẽ)\s",
                          text[rest_start:])
         last_end = rest_start + (stop.start() if stop else len(text) - rest_start)
@@ -135,7 +161,7 @@ def find_series(text: str, language: str) -> _Series | None:
         if _adjective_series(text, all_items, dets):
             continue
         series = _Series(all_items, introducer, last_end)
-        if best is None or len(series.items) >= len(best.items):
+        if best is None or (bool(series.introducer), len(series.items)) >= (bool(best.introducer), len(best.items)):
             best = series
     return best
 
@@ -206,6 +232,8 @@ def _adjective_series(text: str, items: list[tuple[int, int]], dets: set[str]) -
     words = [text[a:b].split() for a, b in head]
     if words and words[0] and words[0][0].lower() in dets:
         words[0] = words[0][1:]
+    elif not (text[: head[0][0]].split()[-1:] or [""])[0].lower() in dets:
+        return False  # "including sourcing, screening and hiring candidates" are not modifiers
     return all(len(w) == 1 and w[0][:1].islower() for w in words)
 
 
@@ -262,10 +290,9 @@ def _shared_determiner(text: str, items: list[tuple[int, int]], language: str) -
     words = text[items[0][0] : items[0][1]].split()
     if len(words) < 2 or any(len(text[a:b].split()) > 2 for a, b in items[1:]):
         return None
-    if words[0].lower() in _DETERMINERS.get(language, set()) and len(words) >= 3 and words[1].endswith(("'s", "’s")):
-        return f"{words[0]} {words[1]}"
-    if words[0].endswith(("'s", "’s")):
-        return words[0]
+    for k, word in enumerate(words[:-1]):
+        if word.endswith(("'s", "’s", "s'")):
+            return " ".join(words[: k + 1])
     return None
 
 
@@ -335,6 +362,11 @@ def _subject_shaped(words: list[str], strict: bool = False, lower_ok: bool = Fal
         return False
     if any(w.lower() in {"that", "which", "who", "whom", "because", "if", "when"} for w in words):
         return False
+    for k in range(1, len(words) - 1):  # "Airplane glide ratio refers to the distance": a verb inside
+        if words[k].endswith("s") and words[k][:1].islower() and (
+                words[k + 1].lower() in {"the", "a", "an", "this", "its", "their"}
+                or (words[k + 1].lower() == "to" and k + 2 < len(words) and words[k + 2].lower() in {"the", "a", "an"})):
+            return False
     if strict:  # without an auxiliary the verb guess needs a short subject with no verb of its own in it
         return len(words) <= 4 and not any(w.lower() in _IRREGULAR_PAST or w.lower().endswith("ed") for w in words)
     return words[0][:1].isupper() or first in _EN_NP_START or (lower_ok and first not in _EN_PRONOUNS)

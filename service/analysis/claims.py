@@ -63,6 +63,10 @@ _ORG_ANAPHOR = re.compile(
 _FRENCH_ONLY = {"a", "ont", "est", "sont", "avait", "avaient", "sera", "seront", "va", "vont", "fait", "font", "se",
                 "ne"}
 _EN_BE = {"is", "are", "was", "were"}
+_EN_ADJECTIVAL_ED = re.compile(
+    r"^[a-z]+ed\s+(?!(?:the|a|an|in|on|at|by|for|to|from|with|into|as|of|it|them|him|her|his|its|their|this|these|"
+    r"that|several|many|some|up|out|over|down|off|back|and|or)\b)(?![A-Z\d])[a-z]+(?<!ly)\b"
+)
 _EN_IRREGULAR = re.compile(
     r"^(?:also\s+|then\s+|later\s+)?(?:became|began|built|bought|brought|came|chose|drew|fell|found|gave|grew|held|"
     r"kept|knew|led|left|lost|made|met|paid|ran|rose|sold|sent|spent|stood|took|taught|told|went|won|wrote|"
@@ -123,6 +127,8 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
         right = text[m.end() :]
         if english and right.split()[:1] and right.split()[0].lower() in _FRENCH_ONLY:
             continue  # "a setback", "est" are not verbs in English
+        if english and _EN_ADJECTIVAL_ED.match(right):
+            continue  # "a disillusioned and bored priest"
         if _VERB_START.match(right) or (english and _EN_IRREGULAR.match(right)) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
             cuts.append((m.start(), m.end()))
     cuts.sort()
@@ -279,16 +285,25 @@ class OfflineClaimExtractor:
         )
 
 
+_PARENTHETICAL = re.compile(
+    r",\s+(?:on the other hand|however|for example|for instance|in fact|therefore|though|of course|in turn|"
+    r"in particular|as a result|cependant|par exemple|en effet|toutefois|tuy nhiên|ví dụ)\s*,(?=\s)",
+    re.IGNORECASE,
+)
+
+
 def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
     """The atomic facts of a clause; reported speech stays whole so that its speaker and stance stay attached."""
     if find_reported_speech(clause.text):
         return [clause]
     lead = _LEADING_ADVERBIAL.match(clause.text)
     skip = lead.end() if lead else 0
-    pieces = atomic_pieces(clause.text[skip:], language)
+    body = _PARENTHETICAL.sub("", clause.text[skip:])  # "Sourcers, on the other hand, focus on ..."
+    pieces = atomic_pieces(body, language)
     if not pieces:
-        return [clause]
-    verbatim = doc[clause.start : clause.end] == clause.text
+        return [clause] if body == clause.text[skip:] else [_Clause(clause.start, clause.end, body,
+                                                                     clause.context_entities, derived=True)]
+    verbatim = doc[clause.start : clause.end] == clause.text and body == clause.text[skip:]
     out = []
     for piece in pieces:
         start, end = clause.start, clause.end
