@@ -85,11 +85,16 @@ def find_series(text: str, language: str) -> _Series | None:
         host = 0
         opener = (text[conj.end() :].split()[:1] or [""])[0].lower()
         parallel = opener in stops and opener not in finite and opener not in {"and", "or", "et", "ou", "và"}
+        pending: int | None = None  # end of a parallel item continued by a nested list ("features, benefits")
         for i in range(len(bounds) - 1, 0, -1):
             words = before[bounds[i] : ends[i]].split()
             if parallel and words and words[0].lower() == opener and len(words) <= 8 and not any(
                     w.lower() in finite for w in words):
-                items.insert(0, (bounds[i], ends[i]))
+                items.insert(0, (bounds[i], pending if pending is not None else ends[i]))
+                pending = None
+                continue
+            if parallel and words and len(words) <= 4 and not any(w.lower() in finite for w in words):
+                pending = pending if pending is not None else ends[i]
                 continue
             if parallel:
                 host = i
@@ -108,7 +113,7 @@ def find_series(text: str, language: str) -> _Series | None:
             if not starts or (not items and len(host_words) - starts[-1] > 8):
                 continue
             taken = host_words[starts[-1] :]
-            first = (taken[0][0], taken[-1][1])
+            first = (taken[0][0], pending if pending is not None else taken[-1][1])
             intro = _INTRODUCERS[lang].search(text[: first[0]])
             rest_start = conj.end()
             stop = re.search(r"[,;:!?]|(?<![A-Z])\.(?=\s|$)", text[rest_start:])
@@ -316,6 +321,10 @@ _EN_OPENER = re.compile(
 _ADVERBS = {"first", "also", "still", "then", "later", "eventually", "ultimately", "now", "often", "always", "never",
             "already", "initially", "originally", "recently", "currently", "generally", "typically", "usually",
             "officially", "formally", "finally", "once", "soon", "subsequently"}
+_AFTER_VERB = {"the", "a", "an", "to", "in", "on", "at", "for", "from", "with", "by", "of", "as", "into", "it", "them",
+               "him", "her", "his", "its", "their", "this", "these", "that", "those", "several", "many", "some",
+               "more", "most", "up", "out", "over", "about", "through", "between", "both", "all", "each", "no", "not",
+               "two", "three", "four", "five", "its", "our", "your", "new", "only"}
 _NOT_VERBS = {"this", "thus", "plus", "less", "unless", "across", "towards", "always", "perhaps", "sometimes",
               "series", "species", "news", "means", "physics", "mathematics", "economics", "politics", "games"}
 _IRREGULAR_PAST = {"became", "began", "built", "bought", "brought", "came", "chose", "drew", "fell", "found", "gave",
@@ -342,7 +351,9 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
             verb_at = i
             break
         if verb_at is None and _EN_VERBISH.match(words[i]) and len(words[i]) > 3 and i <= 6 \
-                and words[i].lower() not in _NOT_VERBS and _subject_shaped(words[:i], strict=True):
+                and words[i].lower() not in _NOT_VERBS and _subject_shaped(words[:i], strict=True) \
+                and i + 1 < len(words) and (words[i + 1].lower() in _AFTER_VERB or words[i + 1][:1].isdigit()
+                                            or words[i + 1].endswith("ly")):
             verb_at = -i  # a guess: kept only when no auxiliary follows
     if verb_at is None:
         return None
@@ -391,6 +402,7 @@ def _np_before(text: str, end: int) -> str | None:
     words = _words(text, 0, end)
     taken: list[str] = []
     crossing = False
+    stopped = False
     for a, b in reversed(words[-14:]):
         word = text[a:b]
         low = word.lower()
@@ -405,6 +417,7 @@ def _np_before(text: str, end: int) -> str | None:
             taken.insert(0, word)  # "the Association for Computational Linguistics"
             continue
         if low in _LIST_LEFT_STOP["en"] or low in _EN_AUX or low in {"that", "which", "who"}:
+            stopped = True
             break
         taken.insert(0, word)
         if low in _DETERMINERS["en"] or low in _EN_NP_START:
@@ -421,6 +434,9 @@ def _np_before(text: str, end: int) -> str | None:
     if 0 < tail < len(taken) and taken[-1 - tail].lower() not in {"of", "for", "the", "and", "&", "de"}:
         # "the company Mey Eden" -> "Mey Eden"
         return " ".join(taken[-tail:])
+    if stopped and len(taken) <= 3 and taken[-1][:1].islower() and not re.search(
+            r"(?:er|est|ive|ous|ful|able|ible|al|ic|ly|ing|ed)$", taken[-1]):
+        return " ".join(taken)  # "is compressed air, which consists of ..."
     if taken[0].lower() in _DETERMINERS["en"] | _EN_NP_START or all(w[:1].isupper() or w[:1].isdigit() for w in taken):
         phrase = " ".join(taken)
         return phrase if phrase.lower() not in _EN_PRONOUNS else None

@@ -179,6 +179,11 @@ _IMPERATIVE = re.compile(
 )
 
 
+def is_imperative(text: str) -> bool:
+    """True for an English instruction to the reader: 'Compare the quotes', 'Research online to find ...'."""
+    return bool(_IMPERATIVE.match(text.strip()))
+
+
 def is_opinion_or_advice(text: str) -> bool:
     """True for opinions, advice, predictions, self-reference by the writer and instructions to the reader."""
     stripped = text.strip()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from service.analysis.atomic import atomic_pieces, english_subject
 from service.analysis.attribution import (
-    addresses_the_model, find_reported_speech, is_hedged, is_negated, is_opinion_or_advice,
+    addresses_the_model, find_reported_speech, is_hedged, is_imperative, is_negated, is_opinion_or_advice,
 )
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
 from service.analysis.quantity import extract_quantities
@@ -196,7 +196,7 @@ class OfflineClaimExtractor:
                     # "It" opening the sentence is the previous topic; later in the sentence, this sentence's subject
                     current = topic if first else (own or topic)
                     first = False
-                    if _writer_about_itself(part.text):
+                    if _writer_about_itself(part.text) or _not_a_statement(part.text, sentence.language):
                         continue
                     draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, current)
                     if draft is None:
@@ -327,6 +327,17 @@ _SELF_REFERENCE = re.compile(
 )
 
 
+def _not_a_statement(text: str, language: str) -> bool:
+    """Instructions to the reader ('Compare the quotes ...') and questions: neither true nor false."""
+    if text.rstrip().endswith("?"):
+        return True
+    body = _HEADING.sub("", _LEADING_ADVERBIAL.sub("", text.strip()))
+    return language == "en" and is_imperative(body)
+
+
+_HEADING = re.compile(r"^[^\W\d_][\w’' -]{0,40}:\s+")
+
+
 def _writer_about_itself(text: str) -> bool:
     return bool(_SELF_REFERENCE.match(_LEADING_ADVERBIAL.sub("", text.strip())))
 
@@ -335,6 +346,21 @@ _EN_EXPLETIVE = re.compile(
     r"^it(?:\s+is|\s+was|['’]s)\s+(?:\S+\s+){0,3}?(?:to|that|whether|because)\b|^it\s+(?:seems|appears|takes|remains)\b",
     re.IGNORECASE,
 )
+
+
+def _plural(noun_phrase: str) -> bool:
+    words = noun_phrase.split()
+    head = words[-1]
+    if len(words) > 1 and head[:1].isupper():
+        return False  # a name: "Microsoft Research Asia"
+    return head.lower().endswith("s") and not head.lower().endswith(("ss", "us", "is", "ics", "sis"))
+
+
+def _agrees(pronoun: str, topic: str) -> bool:
+    """'It' takes a singular topic, 'they' a plural one or a name (companies are 'they' as often as 'it')."""
+    if pronoun == "it":
+        return not _plural(topic)
+    return _plural(topic) or all(w[:1].isupper() for w in topic.split() if w.lower() not in {"the", "of", "and", "for"})
 
 
 def _person_like(name: str | None) -> bool:
@@ -352,7 +378,7 @@ def _resolve_english(text: str, topic: str | None, last_person: str | None) -> s
     if m:
         return person + text[m.end() :] if person else text
     m = re.match(r"(?i:it|they)\b(?!['’])", text)
-    if m and topic and not _EN_EXPLETIVE.match(text):
+    if m and topic and not _EN_EXPLETIVE.match(text) and _agrees(m.group(0).lower(), topic):
         return topic + text[m.end() :]
     m = re.match(r"(?i:(his|her)|(its|their))\s+(?=[a-z])", text)
     if m:
