@@ -329,6 +329,8 @@ _SELF_REFERENCE = re.compile(
 
 def _not_a_statement(text: str, language: str) -> bool:
     """Instructions to the reader ('Compare the quotes ...') and questions: neither true nor false."""
+    if addresses_the_model(text):
+        return False  # kept, never checkworthy, so that reviewers see the injection attempt
     if text.rstrip().endswith("?"):
         return True
     body = _HEADING.sub("", _LEADING_ADVERBIAL.sub("", text.strip()))
