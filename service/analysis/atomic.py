@@ -345,7 +345,7 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
     limit = min(len(words), 13)
     verb_at = None
     for i in range(1, limit):
-        if words[i - 1].endswith((",", ";", ":")):
+        if words[i - 1].endswith((",", ";", ":")) and not (words[i - 1][:1].isupper() and words[i][:1].isupper()):
             break
         if words[i].lower() in _EN_AUX:
             verb_at = i
@@ -462,7 +462,7 @@ _APPOSITION = re.compile(
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
-_CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+(?:where|when)\s+(?=(?:he|she|it|they|we|the|a|an|this|these|its|their|"
+_CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+as\s+(?=(?:it|they|he|she|its|their|his|her)\s)|,\s+(?:where|when)\s+(?=(?:he|she|it|they|we|the|a|an|this|these|its|their|"
                     r"his|her)\b)|,\s+so\s+(?!that\b|as\b)|,\s+and\s+(?=(?:it|they|he|she|this|these|there)\b"
                     r"|(?:the|a|an|its|their|his|her)\s[^,]{1,50}?\s(?:is|are|was|were|has|have|had|can|will)\s"
                     r"|[a-z]+(?:\s[a-z]+){0,2}\s(?:is|are|was|were|has|have|had|can)\s)",
@@ -482,11 +482,48 @@ def _copula_for(subject: str, text: str) -> str:
 _DEFINITION = re.compile(r"^(?P<term>[A-Z][^:\s]*(?:\s[^:\s]+){0,4}):\s+(?P<np>(?:a|an|the)\s.+)$")
 
 
+_ENUMERATION = re.compile(r"^(?P<subject>[^:,]+?)\s+(?P<verb>are|were|include|includes)\s*:\s+(?P<items>.+)$",
+                          re.IGNORECASE)
+
+
+def _member_of(noun_phrase: str) -> str:
+    """'Depeche Mode's albums' -> 'an album of Depeche Mode'; 'The four female presidents' -> 'one of the four ...'."""
+    m = re.match(r"^(?P<owner>.+?)['’]s\s+(?P<noun>[a-z]+s)$", noun_phrase)
+    if m:
+        noun = m["noun"][:-3] + "y" if m["noun"].endswith("ies") else m["noun"][:-1]
+        article = "an" if noun[:1] in "aeiou" else "a"
+        return f"{article} {noun} of {m['owner']}"
+    return f"one of {_lower_article(noun_phrase)}"
+
+
+def _lower_article(noun_phrase: str) -> str:
+    first, _, rest = noun_phrase.partition(" ")
+    return f"{first.lower()} {rest}" if first in {"The", "A", "An", "Some", "These", "Those"} else noun_phrase
+
+
+def list_item_claim(item: str, heading: str) -> str | None:
+    """A list line under 'The four female presidents were:' -> 'Abigail Adams (1797-1801) was one of the four ...'."""
+    m = re.match(r"^(?P<subject>[^:,]+?)\s+(?P<verb>are|were)\s*:$", heading.strip(), re.IGNORECASE)
+    if not m or len(m["subject"].split()) > 8 or m["subject"].split()[0].lower() in _EN_PRONOUNS:
+        return None
+    copula = "is" if m["verb"].lower() == "are" else "was"
+    return f"{item} {copula} {_member_of(m['subject'])}"
+
+
 def split_english(text: str) -> list[Piece]:
     """Relative clauses, participial and adjectival phrases, appositions and 'because' clauses as separate facts."""
     m = _DEFINITION.match(text)
     if m:  # a glossary line "Intellilink: a tool for linking data" says "Intellilink is a tool for linking data"
         return _recurse(text, [Piece(0, len(text), f"{m['term']} is {m['np']}")])
+    m = _ENUMERATION.match(text)
+    if m and len(m["subject"].split()) <= 8:
+        series = find_series(m["items"], "en")
+        if series and series.items[0][0] == 0:
+            copula = {"are": "is", "were": "was", "include": "is", "includes": "is"}[m["verb"].lower()]
+            owner = _member_of(m["subject"])
+            start = m.start("items")
+            return [Piece(start + a, start + b, f"{m['items'][a:b].strip()} {copula} {owner}")
+                    for a, b in series.items]
     subject = english_subject(text, allow_pronoun=True)
     m = _APPOSITION.match(text)
     if m and re.match(r"(?:is|are|was|were|has|have|had|can|[a-z]+s|[a-z]+ed)\b", m["rest"]):

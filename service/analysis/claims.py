@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.analysis.atomic import atomic_pieces, english_subject
+from service.analysis.atomic import atomic_pieces, english_subject, list_item_claim
 from service.analysis.attribution import (
     addresses_the_model, find_reported_speech, is_hedged, is_imperative, is_negated, is_opinion_or_advice,
 )
@@ -144,7 +144,12 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
     if english:
         en_subject = english_subject(_LEADING_ADVERBIAL.sub("", text[pieces[0][0] : pieces[0][1]]), allow_pronoun=True)
-        first_subject = (en_subject, first_subject[1] if first_subject else "") if en_subject else None
+        first_subject = None
+        if en_subject:
+            left = text[pieces[0][0] : pieces[0][1]]
+            after = left[left.find(en_subject) + len(en_subject) :].split()[:1] if en_subject in left else []
+            aux = after[0] if after and after[0].lower() in _AUXILIARIES else ""
+            first_subject = (en_subject, aux)
     for i, (a, b) in enumerate(pieces):
         ca, cb = _trim(doc, start + a, start + b)
         if cb - ca < 3:
@@ -181,14 +186,19 @@ class OfflineClaimExtractor:
         drafts: list[ClaimDraft] = []
         last_person: str | None = None
         topic: str | None = None  # English: the subject the text is about, for "It", "They", "These changes"
+        heading: tuple[str, int] | None = None  # "The four female presidents were:" and its paragraph
         org_mentions: dict[str, int] = {}
         for sentence in sents:
             # "L'entreprise" names the organisation the article is about: the one mentioned most so far.
             last_org = max(org_mentions, key=lambda k: org_mentions[k]) if org_mentions else None
-            if not _is_fact_shaped(sentence.text):
-                continue
-            clauses = _split_clauses(text, sentence)
             english = sentence.language == "en"
+            item = _list_item(text, sentence, heading) if english and heading and heading[1] == sentence.paragraph \
+                else None
+            if not item and not _is_fact_shaped(sentence.text):
+                continue
+            clauses = [item] if item else _split_clauses(text, sentence)
+            if not item:  # a list continues under its heading until a line that is not an item
+                heading = (sentence.text.rstrip(), sentence.paragraph) if sentence.text.rstrip().endswith(":") else None
             own = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) if english and clauses else None
             first = True
             for clause in clauses:
@@ -196,7 +206,7 @@ class OfflineClaimExtractor:
                     # "It" opening the sentence is the previous topic; later in the sentence, this sentence's subject
                     current = topic if first else (own or topic)
                     first = False
-                    if _writer_about_itself(part.text) or _not_a_statement(part.text, sentence.language):
+                    if _writer_about_itself(part.text) or _not_a_statement(part.text, sentence.language, sentence.text):
                         continue
                     draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, current)
                     if draft is None:
@@ -222,7 +232,7 @@ class OfflineClaimExtractor:
         topic: str | None = None,
     ) -> ClaimDraft | None:
         quote = doc[clause.start : clause.end]
-        if not _is_fact_shaped(quote):
+        if not _is_fact_shaped(clause.text if clause.derived else quote):
             return None
         claim_text = _IMPERSONAL_REPORT.sub("", clause.text)
         attribution = None
@@ -327,12 +337,30 @@ _SELF_REFERENCE = re.compile(
 )
 
 
-def _not_a_statement(text: str, language: str) -> bool:
+_ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])\s*")
+
+
+def _list_item(doc: str, sentence: Sentence, heading: tuple[str, int]) -> _Clause | None:
+    """A numbered or bulleted name under a heading that announces a list: the item is one of the heading's subject."""
+    m = _ITEM_LINE.match(sentence.text)
+    if not m:
+        return None
+    start, end = _trim(doc, sentence.start + m.end(), sentence.end)
+    item = doc[start:end]
+    if not item or len(item.split()) > 10 or re.search(r"\b(?:is|are|was|were|has|have|had)\b|[:;,]", item):
+        return None
+    claim = list_item_claim(item, heading[0])
+    return _Clause(start, end, claim, derived=True) if claim else None
+
+
+def _not_a_statement(text: str, language: str, sentence_text: str | None = None) -> bool:
     """Instructions to the reader ('Compare the quotes ...') and questions: neither true nor false."""
     if addresses_the_model(text):
         return False  # kept, never checkworthy, so that reviewers see the injection attempt
     if text.rstrip().endswith("?"):
         return True
+    if sentence_text is not None and sentence_text.rstrip().endswith(":") and text.rstrip(" :") == sentence_text.rstrip(" :"):
+        return True  # "Some of the tools include:" announces a list and states nothing itself
     body = _HEADING.sub("", _LEADING_ADVERBIAL.sub("", text.strip()))
     return language == "en" and is_imperative(body)
 
