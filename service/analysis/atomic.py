@@ -422,7 +422,7 @@ def _np_before(text: str, end: int) -> str | None:
         taken.insert(0, word)
         if low in _DETERMINERS["en"] or low in _EN_NP_START:
             crossing = True
-    while taken and taken[0].lower() in {"of", "in", "for"}:
+    while taken and taken[0].lower() in {"of", "in", "for", "and", "or"}:
         taken.pop(0)
     while taken and taken[0].lower() == "of":
         taken.pop(0)
@@ -434,7 +434,7 @@ def _np_before(text: str, end: int) -> str | None:
     if 0 < tail < len(taken) and taken[-1 - tail].lower() not in {"of", "for", "the", "and", "&", "de"}:
         # "the company Mey Eden" -> "Mey Eden"
         return " ".join(taken[-tail:])
-    if stopped and len(taken) <= 3 and taken[-1][:1].islower() and not re.search(
+    if stopped and len(taken) <= 3 and "and" not in taken and taken[-1][:1].islower() and not re.search(
             r"(?:er|est|ive|ous|ful|able|ible|al|ic|ly|ing|ed)$", taken[-1]):
         return " ".join(taken)  # "is compressed air, which consists of ..."
     if taken[0].lower() in _DETERMINERS["en"] | _EN_NP_START or all(w[:1].isupper() or w[:1].isdigit() for w in taken):
@@ -470,6 +470,12 @@ _CAUSE = re.compile(r"\s+because\s+(?!of\b)|,\s+as\s+(?=(?:it|they|he|she|its|th
 
 
 _HAS_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|will|would|may|might|does|did|[a-z]{3,}ed)\b")
+
+
+_LEADING_CAUSE = re.compile(r"^(?:Because|Since)\s+(?P<sub>[^,]{12,}),\s+(?P<main>.{12,})$")
+_REL_RESTRICTIVE = re.compile(
+    r"(?<=[a-z])\s+(?:that|which|who)\s+(?=(?:are|is|was|were|has|have|had|can|could)\s+[a-z]+(?:ed|en)\b)"
+)
 
 
 def _copula_for(subject: str, text: str) -> str:
@@ -525,6 +531,10 @@ def split_english(text: str) -> list[Piece]:
             return [Piece(start + a, start + b, f"{m['items'][a:b].strip()} {copula} {owner}")
                     for a, b in series.items]
     subject = english_subject(text, allow_pronoun=True)
+    m = _LEADING_CAUSE.match(text)
+    if m:  # "Because black holes are more massive, their forces are stronger": two facts
+        return _recurse(text, [Piece(m.start("sub"), m.end("sub"), m["sub"]),
+                               Piece(m.start("main"), len(text), m["main"])])
     m = _APPOSITION.match(text)
     if m and re.match(r"(?:is|are|was|were|has|have|had|can|[a-z]+s|[a-z]+ed)\b", m["rest"]):
         subj = m["subj"].strip()
@@ -551,6 +561,12 @@ def split_english(text: str) -> list[Piece]:
                                                                          f"{antecedent} {body}")])
             return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.start(), len(text),
                                                                                   f"{antecedent} {rest}")])
+    m = _REL_RESTRICTIVE.search(text)
+    if m and _HAS_VERB.search(text[: m.start()]):  # "formed from elements that are created through reactions"
+        antecedent = _np_before(text, m.start())
+        if antecedent and antecedent.lower() not in {"it", "this"}:
+            return _recurse(text, [Piece(0, m.start(), text[: m.start()]),
+                                   Piece(m.start(), len(text), f"{antecedent} {text[m.end():]}")])
     m = _REL_COPULA.match(text)
     if m and subject:
         left_end = m.end("left")

@@ -143,7 +143,10 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     pieces.append((cursor, len(text)))
     first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
     if english:
-        en_subject = english_subject(_LEADING_ADVERBIAL.sub("", text[pieces[0][0] : pieces[0][1]]), allow_pronoun=True)
+        left = text[pieces[0][0] : pieces[0][1]]
+        embedded = left.rfind(" that ")
+        en_subject = english_subject(left[embedded + 6 :], allow_pronoun=True) if embedded > 0 else None
+        en_subject = en_subject or english_subject(_LEADING_ADVERBIAL.sub("", left), allow_pronoun=True)
         first_subject = None
         if en_subject:
             left = text[pieces[0][0] : pieces[0][1]]
@@ -309,7 +312,7 @@ def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
     lead = _LEADING_ADVERBIAL.match(clause.text)
     skip = lead.end() if lead else 0
     body = _PARENTHETICAL.sub("", clause.text[skip:])  # "Sourcers, on the other hand, focus on ..."
-    pieces = atomic_pieces(body, language)
+    pieces = atomic_pieces(body[:1].upper() + body[1:] if skip else body, language)
     if not pieces:
         return [clause] if body == clause.text[skip:] else [_Clause(clause.start, clause.end, body,
                                                                      clause.context_entities, derived=True)]
