@@ -347,13 +347,13 @@ def english_subject(text: str, allow_pronoun: bool = False) -> str | None:
     for i in range(1, limit):
         if words[i - 1].endswith((",", ";", ":")) and not (words[i - 1][:1].isupper() and words[i][:1].isupper()):
             break
-        if words[i].lower() in _EN_AUX:
+        if words[i].lower() in _EN_AUX or (words[i].lower() in _IRREGULAR_PAST and i <= 6):
             verb_at = i
             break
         if verb_at is None and _EN_VERBISH.match(words[i]) and len(words[i]) > 3 and i <= 6 \
                 and words[i].lower() not in _NOT_VERBS and _subject_shaped(words[:i], strict=True) \
                 and i + 1 < len(words) and (words[i + 1].lower() in _AFTER_VERB or words[i + 1][:1].isdigit()
-                                            or words[i + 1].endswith("ly")):
+                                            or words[i + 1].endswith("ly") or words[i].endswith(("es", "ed"))):
             verb_at = -i  # a guess: kept only when no auxiliary follows
     if verb_at is None:
         return None
@@ -395,6 +395,11 @@ def third_person(gerund: str) -> str:
     if re.search(r"[^aeiou]y$", stem):
         return stem[:-1] + "ies"
     return stem + "s"
+
+
+def relative_antecedent(text: str, end: int) -> str | None:
+    """The noun phrase a relative pronoun at `end` refers to (', which ...')."""
+    return _np_before(text, end)
 
 
 def _np_before(text: str, end: int) -> str | None:
@@ -561,18 +566,18 @@ def split_english(text: str) -> list[Piece]:
                                                                          f"{antecedent} {body}")])
             return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.start(), len(text),
                                                                                   f"{antecedent} {rest}")])
-    m = _REL_RESTRICTIVE.search(text)
-    if m and _HAS_VERB.search(text[: m.start()]):  # "formed from elements that are created through reactions"
-        antecedent = _np_before(text, m.start())
-        if antecedent and antecedent.lower() not in {"it", "this"}:
-            return _recurse(text, [Piece(0, m.start(), text[: m.start()]),
-                                   Piece(m.start(), len(text), f"{antecedent} {text[m.end():]}")])
     m = _REL_COPULA.match(text)
     if m and subject:
         left_end = m.end("left")
         body = text[m.start("verb") :]
         return _recurse(text, [Piece(0, left_end, text[:left_end]), Piece(m.start("verb"), len(text),
                                                                           f"{subject} {body}")])
+    m = _REL_RESTRICTIVE.search(text)
+    if m and _HAS_VERB.search(text[: m.start()]):  # "formed from elements that are created through reactions"
+        antecedent = _np_before(text, m.start())
+        if antecedent and antecedent.lower() not in {"it", "this"}:
+            return _recurse(text, [Piece(0, m.start(), text[: m.start()]),
+                                   Piece(m.start(), len(text), f"{antecedent} {text[m.end():]}")])
     m = re.search(r",\s+(?:meaning|which means)\s+(?:that\s+)?", text)
     if m and m.start() > 12:
         return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.end(), len(text), text[m.end() :])])

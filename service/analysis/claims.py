@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.analysis.atomic import atomic_pieces, english_subject, list_item_claim
+from service.analysis.atomic import atomic_pieces, english_subject, list_item_claim, relative_antecedent
 from service.analysis.attribution import (
     addresses_the_model, find_reported_speech, is_hedged, is_imperative, is_negated, is_opinion_or_advice,
 )
@@ -116,6 +116,24 @@ def _subject_of(clause: str) -> tuple[str, str] | None:
     return (subject, aux) if 0 < len(subject.split()) <= 8 else None
 
 
+def _english_carried_subject(left: str, coordinated: bool) -> tuple[str, str] | None:
+    """Who does the verb phrase after 'and': the antecedent of a trailing ', which ...' ("Geranium, which has won
+    X and is ranked Y"), else the subject of a trailing 'that' clause ("held that the law was fair and did not ..."),
+    else the clause's own subject; with the auxiliary that follows it."""
+    relative = re.search(r",\s+(?:which|who)\s+[^,]*$", left)
+    if relative and coordinated:
+        antecedent = relative_antecedent(left, relative.start())
+        if antecedent:
+            return antecedent, ""
+    embedded = left.rfind(" that ")
+    subject = english_subject(left[embedded + 6 :], allow_pronoun=True) if embedded > 0 else None
+    subject = subject or english_subject(_LEADING_ADVERBIAL.sub("", left), allow_pronoun=True)
+    if not subject:
+        return None
+    after = left[left.find(subject) + len(subject) :].split()[:1] if subject in left else []
+    return subject, after[0] if after and after[0].lower() in _AUXILIARIES else ""
+
+
 def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     start, end = _trim(doc, sentence.start, sentence.end)
     text = doc[start:end]
@@ -143,16 +161,7 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     pieces.append((cursor, len(text)))
     first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
     if english:
-        left = text[pieces[0][0] : pieces[0][1]]
-        embedded = left.rfind(" that ")
-        en_subject = english_subject(left[embedded + 6 :], allow_pronoun=True) if embedded > 0 else None
-        en_subject = en_subject or english_subject(_LEADING_ADVERBIAL.sub("", left), allow_pronoun=True)
-        first_subject = None
-        if en_subject:
-            left = text[pieces[0][0] : pieces[0][1]]
-            after = left[left.find(en_subject) + len(en_subject) :].split()[:1] if en_subject in left else []
-            aux = after[0] if after and after[0].lower() in _AUXILIARIES else ""
-            first_subject = (en_subject, aux)
+        first_subject = _english_carried_subject(text[pieces[0][0] : pieces[0][1]], len(pieces) > 1)
     for i, (a, b) in enumerate(pieces):
         ca, cb = _trim(doc, start + a, start + b)
         if cb - ca < 3:
@@ -376,7 +385,8 @@ def _writer_about_itself(text: str) -> bool:
 
 
 _EN_EXPLETIVE = re.compile(
-    r"^it(?:\s+is|\s+was|['’]s)\s+(?:\S+\s+){0,3}?(?:to|that|whether|because)\b|^it\s+(?:seems|appears|takes|remains)\b",
+    r"^it(?:\s+is|\s+was|['’]s)\s+(?:\S+\s+){0,3}?(?:to(?!\s+(?:the|a|an|most|many|all|some|this|these|its|their|"
+    r"his|her|[A-Z\d]))|that|whether|because)\b|^it\s+(?:seems|appears|takes|remains)\b",
     re.IGNORECASE,
 )
 
