@@ -129,7 +129,8 @@ def test_helpers():
     assert english_subject("The American Fantasy Press is a small publisher") == "The American Fantasy Press"
     assert english_subject("Mey Eden offers a variety of water products") == "Mey Eden"
     assert english_subject("Arsenal first reached the first division") == "Arsenal"
-    assert english_subject("China made its debut in 1952") is None  # 'its' is not a verb
+    assert english_subject("China made its debut in 1952") == "China"  # 'made' is the verb, 'its' is not
+    assert english_subject("Single-cell multiomics allows for deeper analysis") == "Single-cell multiomics"
     assert [third_person(v) for v in ("making", "providing", "grossing", "earning", "running")] == [
         "makes", "provides", "grosses", "earns", "runs"]
     assert atomic_pieces("Meta invested $14.3 billion in Scale AI", "en") == []
