@@ -150,3 +150,8 @@ def test_run_on_text_is_left_whole_so_splitting_stays_linear():
     assert atomic_pieces(run_on, "en") == []
     many = " ".join(f"Team {i} won cups in 1990, 1991, and 1992." for i in range(2000))
     assert len(extract_claims(many)) == 6000
+
+
+def test_a_short_coordinated_clause_is_kept_once_its_subject_is_restored():
+    assert texts("The company raised 14,3 billion, and hired 1,000 people.") == [
+        "The company raised 14,3 billion", "The company hired 1,000 people"]
