@@ -155,3 +155,13 @@ def test_run_on_text_is_left_whole_so_splitting_stays_linear():
 def test_a_short_coordinated_clause_is_kept_once_its_subject_is_restored():
     assert texts("The company raised 14,3 billion, and hired 1,000 people.") == [
         "The company raised 14,3 billion", "The company hired 1,000 people"]
+
+
+def test_stacked_openers_and_repeated_prepositions():
+    assert texts("However, based on my general knowledge, Dr. Marloes Arts is a social anthropologist who has "
+                 "conducted research on water governance.") == [
+        "Dr. Marloes Arts is a social anthropologist", "Dr. Marloes Arts has conducted research on water governance"]
+    assert texts("Marcus Morton served as Governor of Massachusetts and as a U.S. Senator.") == [
+        "Marcus Morton served as Governor of Massachusetts", "Marcus Morton served as a U.S. Senator"]
+    assert texts("Epigenetic changes can be caused by various environmental factors, such as diet and stress.")[1] == \
+        "Epigenetic changes can be caused by diet"

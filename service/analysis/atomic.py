@@ -120,7 +120,8 @@ def find_series(text: str, language: str) -> _Series | None:
             last_end = rest_start + (stop.start() if stop else len(text) - rest_start)
             series = _Series([first] + items + [(rest_start, last_end)], (intro.start(), intro.end()) if intro else None,
                              last_end)
-            if len(series.items) >= 3 or items or intro:
+            pair = opener in _PAIR_PREPOSITIONS.get(lang, set()) | {"to"} and len(host_words) - starts[-1] <= 6
+            if len(series.items) >= 3 or items or intro or pair:  # "as Governor and as a Senator"
                 if best is None or len(series.items) >= len(best.items):
                     best = series
             continue
@@ -281,6 +282,8 @@ def _np_start(text: str, end: int, language: str) -> int | None:
         word = text[a:b].lower()
         if word in {"and", "or", "et", "ou", "và"} or text[b : b + 1] in ":;":
             return None
+        if word in _DETERMINERS.get(language, set()):
+            return a
         if word in stops or word in _FINITE.get(language, set()) or _EN_VERBISH.match(word) and start is not None \
                 and language == "en" and word.endswith("s") and len(word) > 4:
             return start

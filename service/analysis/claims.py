@@ -105,6 +105,13 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _strip_leading(text: str) -> str:
+    """Drop every leading discourse marker: 'However, based on my knowledge, X' -> 'X'."""
+    while (stripped := _LEADING_ADVERBIAL.sub("", text, count=1)) != text:
+        text = stripped
+    return text
+
+
 def _subject_of(clause: str) -> tuple[str, str] | None:
     """The subject of a clause and its auxiliary ('L'entreprise', 'a'), for a coordinated verb phrase to reuse."""
     body = _LEADING_ADVERBIAL.sub("", clause)
@@ -264,7 +271,7 @@ class OfflineClaimExtractor:
                 content = previous[-1].text
             if content and len(tokens(content)) >= 2:
                 claim_text = content
-        claim_text = _LEADING_ADVERBIAL.sub("", claim_text)
+        claim_text = _strip_leading(claim_text)
         if sentence.language == "en":
             claim_text = _resolve_english(claim_text, topic, last_person)
         claim_text = _resolve_anaphora(claim_text, last_person, last_org)
@@ -318,8 +325,9 @@ def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
     """The atomic facts of a clause; reported speech stays whole so that its speaker and stance stay attached."""
     if find_reported_speech(clause.text):
         return [clause]
-    lead = _LEADING_ADVERBIAL.match(clause.text)
-    skip = lead.end() if lead else 0
+    skip = 0
+    while (lead := _LEADING_ADVERBIAL.match(clause.text[skip:])) and lead.end():
+        skip += lead.end()
     body = _PARENTHETICAL.sub("", clause.text[skip:])  # "Sourcers, on the other hand, focus on ..."
     pieces = atomic_pieces(body[:1].upper() + body[1:] if skip else body, language)
     if not pieces:
