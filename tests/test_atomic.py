@@ -165,3 +165,24 @@ def test_stacked_openers_and_repeated_prepositions():
         "Marcus Morton served as Governor of Massachusetts", "Marcus Morton served as a U.S. Senator"]
     assert texts("Epigenetic changes can be caused by various environmental factors, such as diet and stress.")[1] == \
         "Epigenetic changes can be caused by diet"
+
+
+def test_two_bare_noun_phrases_after_a_verb_are_two_facts():
+    assert texts("Lawson offers freshly prepared meals and snacks for customers on the go.") == [
+        "Lawson offers freshly prepared meals", "Lawson offers snacks for customers on the go"]
+    assert texts("California has milder winters and hot summers with little rainfall.") == [
+        "California has milder winters", "California has hot summers with little rainfall"]
+    # one word on a side, a determiner phrase, or a gerund on the left: not split
+    for whole in ("Sinking sand becomes liquefied and viscous when it is disturbed.",
+                  "The king and princess of a corrupt kingdom ruled for a decade.",
+                  "Her research shaped academic and policy discussions around these issues."):
+        assert texts(whole) == [whole.rstrip(".")]
+
+
+def test_glossary_lines_under_a_heading_are_members_and_definitions():
+    text = ("Some of the tools developed by Mondeca include:\n"
+            "Intellilink: a tool for linking data from many sources\n")
+    assert texts(text) == ["Intellilink is one of the tools developed by Mondeca",
+                           "Intellilink is a tool for linking data from many sources"]
+    assert texts("Some reasons for this include:\nCost: the software is expensive to run") == [
+        "Cost: the software is expensive to run"]  # 'this' has no antecedent here: no membership claim

@@ -140,7 +140,7 @@ def find_series(text: str, language: str) -> _Series | None:
         intro = _INTRODUCERS[lang].search(text[: first[0]])
         introducer = (intro.start(), intro.end()) if intro else None
         if not items and not introducer and not _two_names(text, conj, lang):
-            pair = _determiner_pair(text, conj, lang)
+            pair = _determiner_pair(text, conj, lang) or _noun_pair(text, conj, lang)
             if pair is None:
                 continue
             first = pair
@@ -225,6 +225,31 @@ def _determiner_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | 
     return None
 
 
+def _noun_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | None:
+    """'forms copper sulfate (CuSO4) and elemental iron': two bare noun phrases, each of two to five words, the
+    first bounded on its left by a verb or preposition; the first item's span, or None."""
+    if lang != "en" or "," in conj.group(0):
+        return None
+    right = re.match(r"[^,;:.!?]*", text[conj.end() :]).group(0)
+    right = re.split(r"\s(?:which|who|that|because|when|while|is|are|was|were|has|have|had|can|will)\s", right)[0].split()
+    if not 2 <= len(right) <= 8 or right[0].lower() in _DETERMINERS["en"] | _FINITE["en"] | _LIST_LEFT_STOP["en"]:
+        return None
+    taken: list[tuple[int, int]] = []
+    for a, b in reversed(_words(text, 0, conj.start())):
+        word = text[a:b]
+        low = word.lower()
+        if low in _LIST_LEFT_STOP["en"] or low in _FINITE["en"] or text[b : b + 1] in ",;:" or (
+                taken and re.fullmatch(r"[a-z]{3,}s", word) and low not in _NOT_VERBS):  # "offers" ends the phrase
+            break
+        if low in _DETERMINERS["en"] or len(taken) == 5:
+            return None  # a determiner phrase ("the king and princess") or no clear left edge
+        taken.insert(0, (a, b))
+    if not 2 <= len(taken) <= 5 or len(taken) == len(_words(text, 0, conj.start())) \
+            or text[taken[0][0] : taken[0][1]].endswith("ing"):  # "shaping academic and policy discussions"
+        return None
+    return taken[0][0], taken[-1][1]
+
+
 def _name_before(text: str, end: int) -> tuple[int, int] | None:
     m = re.search(r"((?:[A-Z][\w'’.-]*\s){0,3}[A-Z][\w'’.-]*)$", text[:end])
     return (m.start(), end) if m else None
@@ -250,7 +275,7 @@ def expand_series(text: str, language: str) -> list[Piece]:
         return []
     first_start = series.items[0][0]
     prefix, suffix = text[:first_start], text[series.end :]
-    boundary = re.search(r",\s+(?:and|but|or|while|whereas|et|mais|và|nhưng)\s|;", suffix)
+    boundary = re.search(r",\s+(?:and|but|or|while|whereas|which|who|et|mais|qui|và|nhưng)\s|;", suffix)
     if boundary:
         suffix = suffix[: boundary.start()]
     out: list[Piece] = []
@@ -515,19 +540,23 @@ def _lower_article(noun_phrase: str) -> str:
     return f"{first.lower()} {rest}" if first in {"The", "A", "An", "Some", "These", "Those"} else noun_phrase
 
 
+_ANAPHORIC = {"it", "they", "them", "this", "these", "those", "that", "he", "she", "we", "i", "you", "here", "there"}
+
+
 def list_item_claim(item: str, heading: str) -> str | None:
     """A list line under 'The four female presidents were:' -> 'Abigail Adams (1797-1801) was one of the four ...'."""
-    m = re.match(r"^(?P<subject>[^:,]+?)\s+(?P<verb>are|were)\s*:$", heading.strip(), re.IGNORECASE)
-    if not m or len(m["subject"].split()) > 8 or m["subject"].split()[0].lower() in _EN_PRONOUNS:
-        return None
-    copula = "is" if m["verb"].lower() == "are" else "was"
-    return f"{item} {copula} {_member_of(m['subject'])}"
+    m = re.match(r"^(?P<subject>[^:,]+?)\s+(?P<verb>are|were|include|includes)\s*:$", heading.strip(), re.IGNORECASE)
+    if not m or len(m["subject"].split()) > 8 or any(w.lower() in _ANAPHORIC for w in m["subject"].split()):
+        return None  # "Some reasons for this include:" says nothing on its own
+    copula = "was" if m["verb"].lower() == "were" else "is"
+    subject = re.sub(r"^(?:some|many|several|a few|one) of\s+", "", m["subject"], flags=re.IGNORECASE)
+    return f"{item} {copula} {_member_of(subject)}"
 
 
 def split_english(text: str) -> list[Piece]:
     """Relative clauses, participial and adjectival phrases, appositions and 'because' clauses as separate facts."""
     m = _DEFINITION.match(text)
-    if m:  # a glossary line "Intellilink: a tool for linking data" says "Intellilink is a tool for linking data"
+    if m and not _HAS_VERB.search(" ".join(m["np"].split()[:4])):  # "Cost: the software is expensive" is a clause  # a glossary line "Intellilink: a tool for linking data" says "Intellilink is a tool for linking data"
         return _recurse(text, [Piece(0, len(text), f"{m['term']} is {m['np']}")])
     m = _ENUMERATION.match(text)
     if m and len(m["subject"].split()) <= 8:

@@ -216,6 +216,8 @@ class OfflineClaimExtractor:
             if not item and not _is_fact_shaped(sentence.text):
                 continue
             clauses = [item] if item else _split_clauses(text, sentence)
+            if item and not _ITEM_LINE.match(sentence.text):
+                clauses = [item] + _split_clauses(text, sentence)  # the glossary line also states its definition
             if not item:  # a list continues under its heading until a line that is not an item
                 heading = (sentence.text.rstrip(), sentence.paragraph) if sentence.text.rstrip().endswith(":") else None
             own = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) if english and clauses else None
@@ -364,6 +366,10 @@ def _list_item(doc: str, sentence: Sentence, heading: tuple[str, int]) -> _Claus
     """A numbered or bulleted name under a heading that announces a list: the item is one of the heading's subject."""
     m = _ITEM_LINE.match(sentence.text)
     if not m:
+        glossary = re.match(r"^(?P<term>[A-Z][^:\s]*(?:\s[^:\s]+){0,4}):\s", sentence.text)
+        if glossary:  # "Intellilink: a tool for ..." under "The tools developed by Mondeca include:"
+            claim = list_item_claim(glossary["term"], heading[0])
+            return _Clause(sentence.start, sentence.end, claim, derived=True) if claim else None
         return None
     start, end = _trim(doc, sentence.start + m.end(), sentence.end)
     item = doc[start:end]
