@@ -186,3 +186,10 @@ def test_glossary_lines_under_a_heading_are_members_and_definitions():
                            "Intellilink is a tool for linking data from many sources"]
     assert texts("Some reasons for this include:\nCost: the software is expensive to run") == [
         "Cost: the software is expensive to run"]  # 'this' has no antecedent here: no membership claim
+
+
+def test_absolute_with_clause_and_openers_before_pronouns():
+    assert texts("Airplane glide ratio is expressed as a ratio, with higher numbers indicating a longer glide.") == [
+        "Airplane glide ratio is expressed as a ratio", "Higher numbers indicate a longer glide"]
+    assert texts("Arsenal reached the first division in 1904. Between 1989 and 2005, they won ten trophies.")[1] == \
+        "Between 1989 and 2005, Arsenal won ten trophies"

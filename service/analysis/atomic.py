@@ -511,6 +511,16 @@ _REL_RESTRICTIVE = re.compile(
 )
 
 
+_ABSOLUTE = re.compile(r",\s+with\s+(?P<np>(?:[a-z]+\s){0,3}[a-z]+s)\s+(?P<verb>[a-z]{3,}ing)\s+(?P<rest>.+)$")
+
+
+def _finite_plural(gerund: str, subject: str) -> str:
+    """'indicating' after 'higher numbers' -> 'indicate'."""
+    verb = third_person(gerund)
+    return verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) else verb[:-3] + "y" if verb.endswith("ies") \
+        else verb[:-1]
+
+
 def _copula_for(subject: str, text: str) -> str:
     m = re.search(r"\b(is|are|was|were)\b", text)
     if m:
@@ -613,6 +623,10 @@ def split_english(text: str) -> list[Piece]:
     m = re.search(r",\s+(?:meaning|which means)\s+(?:that\s+)?", text)
     if m and m.start() > 12:
         return _recurse(text, [Piece(0, m.start(), text[: m.start()]), Piece(m.end(), len(text), text[m.end() :])])
+    m = _ABSOLUTE.search(text)
+    if m and m.start() > 12:  # "..., with higher numbers indicating that X": the numbers indicate that X
+        return _recurse(text, [Piece(0, m.start(), text[: m.start()]),
+                               Piece(m.start(), len(text), f"{m['np']} {_finite_plural(m['verb'], m['np'])} {m['rest']}")])
     m = _PARTICIPLE.search(text)
     if m and subject and m.start() > 12:
         rest = text[m.end() :]

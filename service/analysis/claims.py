@@ -347,7 +347,8 @@ def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
     return out
 
 
-_EN_OPENER_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|since|as|by|from|in total|overall|today)\b[^,]{0,60},\s+"
+_EN_OPENER_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|since|as|by|from|between|throughout|until|under|"
+                               r"following|despite|once|when|while|in total|overall|today)\b[^,]{0,60},\s+"
                                r"(?=(?i:he|she|it|they|his|her|its|their)\b)", re.IGNORECASE)
 # The writer speaking of itself ("As an AI language model, I cannot...", "I'm sorry"): not a statement about the world.
 _SELF_REFERENCE = re.compile(
