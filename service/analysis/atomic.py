@@ -470,6 +470,8 @@ def _np_before(text: str, end: int) -> str | None:
     if stopped and len(taken) <= 3 and "and" not in taken and taken[-1][:1].islower() and not re.search(
             r"(?:er|est|ive|ous|ful|able|ible|al|ic|ly|ing|ed)$", taken[-1]):
         return " ".join(taken)  # "is compressed air, which consists of ..."
+    if all(re.fullmatch(r"[\d.,()\-–]+", w) for w in taken):
+        return None  # "a film from 2014, which was produced ...": a year is not what the clause is about
     if taken[0].lower() in _DETERMINERS["en"] | _EN_NP_START or all(w[:1].isupper() or w[:1].isdigit() for w in taken):
         phrase = " ".join(taken)
         return phrase if phrase.lower() not in _EN_PRONOUNS else None
