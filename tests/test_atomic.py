@@ -193,3 +193,8 @@ def test_absolute_with_clause_and_openers_before_pronouns():
         "Airplane glide ratio is expressed as a ratio", "Higher numbers indicate a longer glide"]
     assert texts("Arsenal reached the first division in 1904. Between 1989 and 2005, they won ten trophies.")[1] == \
         "Between 1989 and 2005, Arsenal won ten trophies"
+
+
+def test_first_person_and_imperatives_with_a_speaker_stay_claims():
+    claims = extract_claims('"I would never sell the company for $1 billion," Sam Altman said on a podcast.')
+    assert len(claims) == 1 and "Sam Altman said" in claims[0].quote

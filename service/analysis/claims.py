@@ -227,7 +227,9 @@ class OfflineClaimExtractor:
                     # "It" opening the sentence is the previous topic; later in the sentence, this sentence's subject
                     current = topic if first else (own or topic)
                     first = False
-                    if _writer_about_itself(part.text) or _not_a_statement(part.text, sentence.language, sentence.text):
+                    if not _quoted_speech(text, part) and (  # a quoted "I ..." has a speaker: it is a claim
+                            _writer_about_itself(part.text)
+                            or _not_a_statement(part.text, sentence.language, sentence.text)):
                         continue
                     draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, current)
                     if draft is None:
@@ -393,6 +395,11 @@ def _not_a_statement(text: str, language: str, sentence_text: str | None = None)
 
 
 _HEADING = re.compile(r"^[^\W\d_][\w’' -]{0,40}:\s+")
+
+
+def _quoted_speech(doc: str, clause: _Clause) -> bool:
+    """True when the clause reports someone's words: a speaker is found, or its source span holds quotation marks."""
+    return bool(find_reported_speech(clause.text)) or any(q in doc[clause.start : clause.end + 2] for q in "\"“”«»")
 
 
 def _writer_about_itself(text: str) -> bool:
