@@ -149,3 +149,42 @@ def is_negated(text: str) -> bool:
 def is_hedged(text: str) -> bool:
     """True for opinions, predictions and modal statements, which are not checkworthy facts."""
     return bool(_HEDGE.search(text))
+
+
+# Opinions, advice, predictions and the writer talking about itself: statements nobody can check against a source.
+# Narrower than _HEDGE: "can", "may" and "will" state general facts in explanations ("the waves can be detected").
+_OPINION = re.compile(
+    r"\b(?:i|we) (?:think|believe|feel|recommend|suggest|hope)\b|\bin my (?:opinion|view)\b|\bi(?:['’]m| am) sorry\b"
+    r"|\bas an? (?:ai|language model|artificial intelligence)\b|\bmy (?:knowledge|training)(?: cutoff| data)?\b"
+    r"|\bi (?:do not|don['’]t|cannot|can['’]t|could not|am unable|am not able)\b"
+    r"|\b(?:would|might|should|ought to|must|probably|perhaps|possibly|likely|unlikely|expected to|speculative)\b"
+    r"|\bit(?:['’]s| is) (?:important|essential|crucial|advisable|recommended|best|difficult|hard|possible|unclear)\b"
+    r"|\byou (?:can|could|should|may|might|need|will|must)\b|\b(?:please|make sure|be sure)\b"
+    r"|\b(?:reflects|illustrates|symboli[sz]es|exemplifies)\b"
+    r"|\b(?:je|nous) (?:pense|pensons|crois|croyons|recommande|recommandons)\b"
+    r"|\b(?:pensent|pense|croit|croient|estime|estiment|devrait|devraient|pourrait|pourraient|probablement|"
+    r"peut-être|sans doute|est convaincu|sont convaincus|espère|espèrent|il est (?:important|essentiel|difficile))\b"
+    r"|\b(?:reflète|reflètent|illustre|illustrent|témoigne|témoignent|symbolise|symbolisent)\b"
+    r"|(?<!\w)(?:tôi nghĩ|tôi cho rằng|cho rằng|tin rằng|nên|có lẽ|có thể là|hy vọng|dự báo|dự đoán|phản ánh)(?!\w)",
+    re.IGNORECASE,
+)
+# An instruction to the reader: a bare verb followed by its object ("Compare the quotes", "Research online").
+_IMPERATIVE = re.compile(
+    r"^(?!(?:During|After|Before|Since|Until|For|With|From|Under|Over|Between|Among|Despite|Through|Within|Without|"
+    r"Across|Against|Along|Around|Behind|Beyond|Into|Like|Near|Of|On|In|At|By|To|Upon|When|While|If|Unlike|Then|"
+    r"Once|Today|Also|All|Both|Each|Only|Even|Just|Here|There|Now|Overall|However|Thus|Therefore|Finally|But|And|"
+    r"Or|So|Yet|As|Once|About|Above|Below|Some|Most|Many|Other|Such|What|Which|Who|How|Why|Where)\b)"
+    r"(?:[A-Z][a-z]+)(?<!s)(?<!ed)(?<!ing)\s+(?:the|your|a|an|a few|some|these|this|those|any|all|online|them|it|"
+    r"up|out|with|for|to|each)\b"
+)
+
+
+def is_imperative(text: str) -> bool:
+    """True for an English instruction to the reader: 'Compare the quotes', 'Research online to find ...'."""
+    return bool(_IMPERATIVE.match(text.strip()))
+
+
+def is_opinion_or_advice(text: str) -> bool:
+    """True for opinions, advice, predictions, self-reference by the writer and instructions to the reader."""
+    stripped = text.strip()
+    return bool(_OPINION.search(stripped) or _IMPERATIVE.match(stripped) or stripped.endswith(":"))

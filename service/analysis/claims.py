@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.analysis.attribution import addresses_the_model, find_reported_speech, is_hedged, is_negated
+from service.analysis.atomic import atomic_pieces, english_subject, list_item_claim, relative_antecedent
+from service.analysis.attribution import (
+    addresses_the_model, find_reported_speech, is_hedged, is_imperative, is_negated, is_opinion_or_advice,
+)
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
 from service.analysis.quantity import extract_quantities
 from service.analysis.text import Sentence, normalise, sentences, tokens
@@ -41,7 +44,13 @@ _IMPERSONAL_REPORT = re.compile(
 )
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:(?:récemment|recently|cependant|however|enfin|finally|en outre|moreover|by contrast|par ailleurs|"
-    r"tuy nhiên|gần đây|ngoài ra|en juin|in june|selon les médias|meanwhile|dans le même temps)\s*,\s*)",
+    r"tuy nhiên|gần đây|ngoài ra|en juin|in june|selon les médias|meanwhile|dans le même temps|"
+    r"therefore|thus|hence|additionally|in addition|furthermore|also|in fact|indeed|for example|for instance|"
+    r"overall|in contrast|as a result|consequently|similarly|instead|in summary|in conclusion|ultimately|"
+    r"no|yes|so|first|second|third|lastly|in short|in general|de plus|ainsi|donc|par exemple|en effet|"
+    r"based on my (?:general )?knowledge|as of my (?:last )?knowledge (?:cutoff|update)[^,]{0,30})\s*,\s*"
+    r"|(?:this|that) (?:is (?:because|why)|means(?: that)?)\s+"
+    r"|(?:it(?:['’]s| is) (?:worth noting|important to note|also worth noting|notable) that|note that)\s+)",
     re.IGNORECASE,
 )
 _PERSON_PRONOUN = re.compile(
@@ -51,6 +60,25 @@ _ORG_ANAPHOR = re.compile(
     r"^(?:l['’]entreprise|la société|le groupe|the company|the firm|the group|công ty này|tập đoàn này)\b",
     re.IGNORECASE,
 )
+_FRENCH_ONLY = {"a", "ont", "est", "sont", "avait", "avaient", "sera", "seront", "va", "vont", "fait", "font", "se",
+                "ne"}
+_EN_BE = {"is", "are", "was", "were"}
+_EN_ADJECTIVAL_ED = re.compile(
+    r"^[a-z]+ed\s+(?!(?:the|a|an|in|on|at|by|for|to|from|with|into|as|of|it|them|him|her|his|its|their|this|these|"
+    r"that|several|many|some|up|out|over|down|off|back|and|or)\b)(?![A-Z\d])[a-z]+(?<!ly)\b"
+)
+_EN_IRREGULAR = re.compile(
+    r"^(?:also\s+|then\s+|later\s+)?(?:became|began|built|bought|brought|came|chose|drew|fell|found|gave|grew|held|"
+    r"kept|knew|led|left|lost|made|met|paid|ran|rose|sold|sent|spent|stood|took|taught|told|went|won|wrote|"
+    r"may|might|must|should|can|could)\b"
+)
+
+
+def _passive(clause: str, aux: str) -> bool:
+    """True when the clause's 'was'/'is' is followed by a regular past participle ('was acquired')."""
+    return bool(re.search(rf"\b{aux}\s+(?:\w+ly\s+)?[^\W\d_]+ed\b", clause, re.IGNORECASE))
+
+
 _BULLET = re.compile(r"^[\W_]+", re.UNICODE)
 _TRAILING = " \t.;:,!…"
 
@@ -61,6 +89,7 @@ class _Clause:
     end: int
     text: str  # decontextualised text
     context_entities: tuple[str, ...] = ()
+    derived: bool = False  # rewritten from part of its quote (a list item, a relative clause): not the quote itself
 
 
 def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
@@ -76,6 +105,13 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _strip_leading(text: str) -> str:
+    """Drop every leading discourse marker: 'However, based on my knowledge, X' -> 'X'."""
+    while (stripped := _LEADING_ADVERBIAL.sub("", text, count=1)) != text:
+        text = stripped
+    return text
+
+
 def _subject_of(clause: str) -> tuple[str, str] | None:
     """The subject of a clause and its auxiliary ('L'entreprise', 'a'), for a coordinated verb phrase to reuse."""
     body = _LEADING_ADVERBIAL.sub("", clause)
@@ -87,15 +123,38 @@ def _subject_of(clause: str) -> tuple[str, str] | None:
     return (subject, aux) if 0 < len(subject.split()) <= 8 else None
 
 
+def _english_carried_subject(left: str, coordinated: bool) -> tuple[str, str] | None:
+    """Who does the verb phrase after 'and': the antecedent of a trailing ', which ...' ("Geranium, which has won
+    X and is ranked Y"), else the subject of a trailing 'that' clause ("held that the law was fair and did not ..."),
+    else the clause's own subject; with the auxiliary that follows it."""
+    relative = re.search(r",\s+(?:which|who)\s+[^,]*$", left)
+    if relative and coordinated:
+        antecedent = relative_antecedent(left, relative.start())
+        if antecedent:
+            return antecedent, ""
+    embedded = left.rfind(" that ")
+    subject = english_subject(left[embedded + 6 :], allow_pronoun=True) if embedded > 0 else None
+    subject = subject or english_subject(_LEADING_ADVERBIAL.sub("", left), allow_pronoun=True)
+    if not subject:
+        return None
+    after = left[left.find(subject) + len(subject) :].split()[:1] if subject in left else []
+    return subject, after[0] if after and after[0].lower() in _AUXILIARIES else ""
+
+
 def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     start, end = _trim(doc, sentence.start, sentence.end)
     text = doc[start:end]
     cuts: list[tuple[int, int]] = []  # (end of left clause, start of right clause) relative to `text`
     for m in _HARD_SPLIT.finditer(text):
         cuts.append((m.start(), m.end()))
+    english = sentence.language == "en"
     for m in _COORD.finditer(text):
         right = text[m.end() :]
-        if _VERB_START.match(right) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
+        if english and right.split()[:1] and right.split()[0].lower() in _FRENCH_ONLY:
+            continue  # "a setback", "est" are not verbs in English
+        if english and _EN_ADJECTIVAL_ED.match(right):
+            continue  # "a disillusioned and bored priest"
+        if _VERB_START.match(right) or (english and _EN_IRREGULAR.match(right)) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
             cuts.append((m.start(), m.end()))
     cuts.sort()
     clauses: list[_Clause] = []
@@ -108,16 +167,20 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
         cursor = right_start
     pieces.append((cursor, len(text)))
     first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
+    if english:
+        first_subject = _english_carried_subject(text[pieces[0][0] : pieces[0][1]], len(pieces) > 1)
     for i, (a, b) in enumerate(pieces):
         ca, cb = _trim(doc, start + a, start + b)
         if cb - ca < 3:
             continue
         piece = doc[ca:cb]
         carried = None
-        if i > 0 and _VERB_START.match(piece) and first_subject:
+        if i > 0 and (_VERB_START.match(piece) or (english and _EN_IRREGULAR.match(piece))) and first_subject:
             subject, aux = first_subject
             first_word = piece.split()[0].lower()
             carried = subject if first_word in _AUXILIARIES or not aux else f"{subject} {aux}"
+            if english and aux.lower() in _EN_BE and not _passive(text[pieces[0][0] : pieces[0][1]], aux):
+                carried = subject  # "He was born in 1898 and served ..." -> "He served", not "He was served"
         clauses.append(_Clause(ca, cb, f"{carried} {piece}" if carried else piece))
     context = tuple(extract_entities(text))
     for clause in clauses[1:]:
@@ -141,22 +204,43 @@ class OfflineClaimExtractor:
         names = known_names([s.text for s in sents])
         drafts: list[ClaimDraft] = []
         last_person: str | None = None
+        topic: str | None = None  # English: the subject the text is about, for "It", "They", "These changes"
+        heading: tuple[str, int] | None = None  # "The four female presidents were:" and its paragraph
         org_mentions: dict[str, int] = {}
         for sentence in sents:
             # "L'entreprise" names the organisation the article is about: the one mentioned most so far.
             last_org = max(org_mentions, key=lambda k: org_mentions[k]) if org_mentions else None
-            if not _is_fact_shaped(sentence.text):
+            english = sentence.language == "en"
+            item = _list_item(text, sentence, heading) if english and heading and heading[1] == sentence.paragraph \
+                else None
+            if not item and not _is_fact_shaped(sentence.text):
                 continue
-            for clause in _split_clauses(text, sentence):
-                draft = self._claim(text, sentence, clause, names, last_person, last_org, drafts)
-                if draft is None:
-                    continue
-                drafts.append(draft)
-                for name in extract_entities(doc_slice(text, draft), names):
-                    if is_person(name):
-                        last_person = name
-                    else:
-                        org_mentions[name] = org_mentions.get(name, 0) + 1
+            clauses = [item] if item else _split_clauses(text, sentence)
+            if item and not _ITEM_LINE.match(sentence.text):
+                clauses = [item] + _split_clauses(text, sentence)  # the glossary line also states its definition
+            if not item:  # a list continues under its heading until a line that is not an item
+                heading = (sentence.text.rstrip(), sentence.paragraph) if sentence.text.rstrip().endswith(":") else None
+            own = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) if english and clauses else None
+            first = True
+            for clause in clauses:
+                for part in _atomic(text, clause, sentence.language):
+                    # "It" opening the sentence is the previous topic; later in the sentence, this sentence's subject
+                    current = topic if first else (own or topic)
+                    first = False
+                    if not _quoted_speech(text, part) and (  # a quoted "I ..." has a speaker: it is a claim
+                            _writer_about_itself(part.text)
+                            or _not_a_statement(part.text, sentence.language, sentence.text)):
+                        continue
+                    draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, current)
+                    if draft is None:
+                        continue
+                    drafts.append(draft)
+                    for name in extract_entities(doc_slice(text, draft), names):
+                        if is_person(name):
+                            last_person = name
+                        else:
+                            org_mentions[name] = org_mentions.get(name, 0) + 1
+            topic = own or topic
         return drafts
 
     def _claim(
@@ -168,9 +252,10 @@ class OfflineClaimExtractor:
         last_person: str | None,
         last_org: str | None,
         previous: list[ClaimDraft],
+        topic: str | None = None,
     ) -> ClaimDraft | None:
         quote = doc[clause.start : clause.end]
-        if not _is_fact_shaped(quote):
+        if not _is_fact_shaped(clause.text):  # "hired 1,000 people" is a fact once its subject is restored
             return None
         claim_text = _IMPERSONAL_REPORT.sub("", clause.text)
         attribution = None
@@ -190,7 +275,10 @@ class OfflineClaimExtractor:
                 content = previous[-1].text
             if content and len(tokens(content)) >= 2:
                 claim_text = content
-        claim_text = _resolve_anaphora(_LEADING_ADVERBIAL.sub("", claim_text), last_person, last_org)
+        claim_text = _strip_leading(claim_text)
+        if sentence.language == "en":
+            claim_text = _resolve_english(claim_text, topic, last_person)
+        claim_text = _resolve_anaphora(claim_text, last_person, last_org)
         entities = extract_entities(claim_text, names)
         named_here = bool(entities)
         if not entities and clause.context_entities:
@@ -198,13 +286,17 @@ class OfflineClaimExtractor:
         if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
             entities = entities + ([attribution.speaker] if extract_entities(attribution.speaker, names) else [])
         quantities = extract_quantities(quote, clause.start, sentence.language)
+        if clause.derived:  # one list item of the quote states only its own figures
+            quantities = [q for q in quantities if q.text in claim_text]
         if denies_index is not None:
             quantities = previous[denies_index].quantities
             entities = list(dict.fromkeys(previous[denies_index].entities + entities))
+        # Any statement of fact is checkworthy, named or not ("Genes code for proteins"); opinions, advice,
+        # predictions and the writer's remarks about itself are not.
         checkworthy = (
-            (named_here or bool(quantities) or denies_index is not None)
-            and not addresses_the_model(quote)
-            and not is_hedged(claim_text)
+            not addresses_the_model(quote)
+            and not is_opinion_or_advice(claim_text)
+            and not is_opinion_or_advice(quote)
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) >= 4
         )
@@ -224,6 +316,146 @@ class OfflineClaimExtractor:
             negated=is_negated(claim_text) if denies_index is None else previous[denies_index].negated,
             denies_claim_index=denies_index,
         )
+
+
+_PARENTHETICAL = re.compile(
+    r",\s+(?:on the other hand|however|for example|for instance|in fact|therefore|though|of course|in turn|"
+    r"in particular|as a result|cependant|par exemple|en effet|toutefois|tuy nhiên|ví dụ)\s*,(?=\s)",
+    re.IGNORECASE,
+)
+
+
+def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
+    """The atomic facts of a clause; reported speech stays whole so that its speaker and stance stay attached."""
+    if find_reported_speech(clause.text):
+        return [clause]
+    skip = 0
+    while (lead := _LEADING_ADVERBIAL.match(clause.text[skip:])) and lead.end():
+        skip += lead.end()
+    body = _PARENTHETICAL.sub("", clause.text[skip:])  # "Sourcers, on the other hand, focus on ..."
+    pieces = atomic_pieces(body[:1].upper() + body[1:] if skip else body, language)
+    if not pieces:
+        return [clause] if body == clause.text[skip:] else [_Clause(clause.start, clause.end, body,
+                                                                     clause.context_entities, derived=True)]
+    verbatim = doc[clause.start : clause.end] == clause.text and body == clause.text[skip:]
+    out = []
+    for piece in pieces:
+        start, end = clause.start, clause.end
+        if verbatim:
+            start, end = _trim(doc, clause.start + skip + piece.start, clause.start + skip + piece.end)
+            if end - start < 3:
+                start, end = clause.start, clause.end
+        out.append(_Clause(start, end, piece.text, clause.context_entities, derived=True))
+    return out
+
+
+_EN_OPENER_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|since|as|by|from|between|throughout|until|under|"
+                               r"following|despite|once|when|while|in total|overall|today)\b[^,]{0,60},\s+"
+                               r"(?=(?i:he|she|it|they|his|her|its|their)\b)", re.IGNORECASE)
+# The writer speaking of itself ("As an AI language model, I cannot...", "I'm sorry"): not a statement about the world.
+_SELF_REFERENCE = re.compile(
+    r"^(?:as an? (?:ai|language model|artificial intelligence)\b|i(?:['’]m| am) (?:sorry|an ai|not able|unable)\b"
+    r"|i (?:do not|don['’]t|cannot|can['’]t|recommend|suggest|would)\b"
+    r"|(?:en tant qu['’](?:ia|intelligence artificielle|modèle))\b|je (?:ne|suis désolé|recommande)\b"
+    r"|(?:là|với tư cách) (?:một )?(?:ai|mô hình ngôn ngữ)\b|tôi (?:không|xin lỗi)\b)",
+    re.IGNORECASE,
+)
+
+
+_ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])\s*")
+
+
+def _list_item(doc: str, sentence: Sentence, heading: tuple[str, int]) -> _Clause | None:
+    """A numbered or bulleted name under a heading that announces a list: the item is one of the heading's subject."""
+    m = _ITEM_LINE.match(sentence.text)
+    if not m:
+        glossary = re.match(r"^(?P<term>[A-Z][^:\s]*(?:\s[^:\s]+){0,4}):\s", sentence.text)
+        if glossary:  # "Intellilink: a tool for ..." under "The tools developed by Mondeca include:"
+            claim = list_item_claim(glossary["term"], heading[0])
+            return _Clause(sentence.start, sentence.end, claim, derived=True) if claim else None
+        return None
+    start, end = _trim(doc, sentence.start + m.end(), sentence.end)
+    item = doc[start:end]
+    if not item or len(item.split()) > 10 or re.search(r"\b(?:is|are|was|were|has|have|had)\b|[:;,]", item):
+        return None
+    claim = list_item_claim(item, heading[0])
+    return _Clause(start, end, claim, derived=True) if claim else None
+
+
+def _not_a_statement(text: str, language: str, sentence_text: str | None = None) -> bool:
+    """Instructions to the reader ('Compare the quotes ...') and questions: neither true nor false."""
+    if addresses_the_model(text):
+        return False  # kept, never checkworthy, so that reviewers see the injection attempt
+    if text.rstrip().endswith("?"):
+        return True
+    if sentence_text is not None and sentence_text.rstrip().endswith(":") and text.rstrip(" :") == sentence_text.rstrip(" :"):
+        return True  # "Some of the tools include:" announces a list and states nothing itself
+    body = _HEADING.sub("", _LEADING_ADVERBIAL.sub("", text.strip()))
+    return language == "en" and is_imperative(body)
+
+
+_HEADING = re.compile(r"^[^\W\d_][\w’' -]{0,40}:\s+")
+
+
+def _quoted_speech(doc: str, clause: _Clause) -> bool:
+    """True when the clause reports someone's words: a speaker is found, or its source span holds quotation marks."""
+    return bool(find_reported_speech(clause.text)) or any(q in doc[clause.start : clause.end + 2] for q in "\"“”«»")
+
+
+def _writer_about_itself(text: str) -> bool:
+    return bool(_SELF_REFERENCE.match(_LEADING_ADVERBIAL.sub("", text.strip())))
+
+
+_EN_EXPLETIVE = re.compile(
+    r"^it(?:\s+is|\s+was|['’]s)\s+(?:\S+\s+){0,3}?(?:to(?!\s+(?:the|a|an|most|many|all|some|this|these|its|their|"
+    r"his|her|[A-Z\d]))|that|whether|because)\b|^it\s+(?:seems|appears|takes|remains)\b",
+    re.IGNORECASE,
+)
+
+
+def _plural(noun_phrase: str) -> bool:
+    words = noun_phrase.split()
+    head = words[-1]
+    if len(words) > 1 and head[:1].isupper():
+        return False  # a name: "Microsoft Research Asia"
+    return head.lower().endswith("s") and not head.lower().endswith(("ss", "us", "is", "ics", "sis"))
+
+
+def _agrees(pronoun: str, topic: str) -> bool:
+    """'It' takes a singular topic, 'they' a plural one or a name (companies are 'they' as often as 'it')."""
+    if pronoun == "it":
+        return not _plural(topic)
+    return _plural(topic) or all(w[:1].isupper() for w in topic.split() if w.lower() not in {"the", "of", "and", "for"})
+
+
+def _person_like(name: str | None) -> bool:
+    return bool(name) and 1 <= len(name.split()) <= 5 and all(w[:1].isupper() for w in name.split())
+
+
+def _resolve_english(text: str, topic: str | None, last_person: str | None) -> str:
+    """'It'/'They' -> the topic, 'He'/'She' -> the person written about, 'His research' -> 'Gary Smith's research',
+    'These changes' -> 'Epigenetic changes' when the topic ends in that noun."""
+    opener = _EN_OPENER_PHRASE.match(text)
+    if opener:
+        return text[: opener.end()] + _resolve_english(text[opener.end() :], topic, last_person)
+    person = topic if _person_like(topic) else last_person
+    m = re.match(r"(?i:he|she)\b", text)
+    if m:
+        return person + text[m.end() :] if person else text
+    m = re.match(r"(?i:it|they)\b(?!['’])", text)
+    if m and topic and not _EN_EXPLETIVE.match(text) and _agrees(m.group(0).lower(), topic):
+        return topic + text[m.end() :]
+    m = re.match(r"(?i:(his|her)|(its|their))\s+(?=[a-z])", text)
+    if m:
+        owner = person if m.group(1) else topic
+        if not owner:
+            return text
+        return f"{owner}’ {text[m.end() :]}" if owner.endswith("s") and not _person_like(owner) else \
+            f"{owner}'s {text[m.end() :]}"
+    m = re.match(r"(?i:this|these|that|those)\s+([a-z]+)\b", text)
+    if m and topic and topic.split()[-1].lower().rstrip("s") == m.group(1).lower().rstrip("s"):
+        return topic + text[m.end() :]
+    return text
 
 
 def doc_slice(text: str, draft: ClaimDraft) -> str:

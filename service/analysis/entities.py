@@ -59,6 +59,8 @@ def extract_entities(text: str, known: set[str] | None = None) -> list[str]:
         clean = word.rstrip(".,;:’'")
         core = _ELISION.sub("", clean)
         sentence_initial = i == 0 or text[: words[i][1]].rstrip().endswith((".", ":", "!", "?", "\n", '"', "“", "«"))
+        if sentence_initial and current and re.fullmatch(r"[A-Z]\.", words[i - 1][0]):
+            sentence_initial = False  # the name goes on after an initial: "William O. Douglas"
         capital = _is_capitalised(clean) and not core.isdigit()
         common = entity_key(core) in _NOT_NAMES
         if capital and common and current and core.isupper():
@@ -78,7 +80,8 @@ def extract_entities(text: str, known: set[str] | None = None) -> list[str]:
             if capital and common and core.isupper() and len(core) <= 3:
                 continue
         follows = text[ends[i] : ends[i] + 1]
-        if current and (word != clean or (follows and follows in ",;:()[]\"“”«»—–/")):  # punctuation closes a name
+        initial = word.endswith(".") and len(clean) == 1 and clean.isupper()  # "William O. Douglas"
+        if current and not initial and (word != clean or (follows and follows in ",;:()[]\"“”«»—–/")):  # punctuation closes a name
             spans.append(current)
             current = []
     if current:

@@ -133,6 +133,11 @@ def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
     return out
 
 
+# A line opening with "2." / "2)" / "-" / "•" is the next item of a list, whatever the previous line ends with.
+# So is a glossary line ("Intellilink: a tool for ...").
+_LIST_MARKER = re.compile(r"(?:\d{1,2}[.)](?!\d)|[-*•–]\s|[^\W\d_][\w’' -]{0,40}:\s)")
+
+
 def _split_lines(body: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split a sentence candidate at line breaks that follow terminal punctuation or a short heading line."""
     spans: list[tuple[int, int]] = []
@@ -140,7 +145,8 @@ def _split_lines(body: str, a: int, b: int) -> list[tuple[int, int]]:
     for match in re.finditer(r"\n", body[a:b]):
         pos = a + match.start()
         line = body[start:pos].strip()
-        if not line or re.search(r"[.!?:;…]$", line) or len(line.split()) <= 12:
+        following = body[pos + 1 : b].lstrip()
+        if not line or re.search(r"[.!?:;…]$", line) or len(line.split()) <= 12 or _LIST_MARKER.match(following):
             spans.append((start, pos))
             start = pos + 1
     spans.append((start, b))
