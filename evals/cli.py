@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import platform
 import shlex
 import subprocess
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from evals import datasets as ds
@@ -61,28 +63,43 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, default=ds.DEFAULT_DATA_DIR, help="the shared labelled data")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="parent folder of run folders")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="sets run in this many processes at once (default: 2, or 1 on a 1-core machine)")
     parser.add_argument("--threads", type=int, default=1,
                         help="OpenMP threads for the embedder unless OMP_NUM_THREADS is set (default 1)")
     return parser
 
 
+def run_one(set_name: str, backend: str, split: str, limit: int | None, data_dir: Path, progress: bool) -> SetOutcome:
+    """One set on one backend, on a fresh corpus; top-level so a worker process can run it."""
+    ctx = EvalContext(split=split, backend=backend, open_checker=lambda: open_factchecker(backend),
+                      data_dir=data_dir, limit=limit, progress=progress)
+    started = time.perf_counter()
+    outcome = SETS[set_name](ctx)
+    outcome.summary["seconds"] = round(time.perf_counter() - started, 1)
+    print(f"{set_name} [{outcome.backend}] {outcome.summary['seconds']:.0f}s: "
+          + ", ".join(f"{k}={v:.3f}" for k, v in outcome.summary["headline"].items() if v is not None),
+          file=sys.stderr)
+    return outcome
+
+
 def run_suite(sets: list[str], split: str, backends: list[str], limit: int | None, data_dir: Path,
-              progress: bool = True) -> tuple[list[SetOutcome], dict]:
-    """Run the sets on every backend; returns the outcomes and the run summary (without run name/command)."""
-    outcomes: list[SetOutcome] = []
+              progress: bool = True, jobs: int = 1) -> tuple[list[SetOutcome], dict]:
+    """Run the sets on every backend; returns the outcomes and the run summary (without run name/command).
+
+    With jobs > 1 the sets run in that many worker processes (each with its own embedder), in SETS order, which
+    starts the longest (CLIMATE-FEVER) first; results are reported in the same order either way.
+    """
+    tasks = [(s, b) for s in sets for b in (backends[:1] if s in BACKEND_INDEPENDENT else backends)]
+    if jobs <= 1 or len(tasks) <= 1:
+        outcomes = [run_one(s, b, split, limit, data_dir, progress) for s, b in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(run_one, s, b, split, limit, data_dir, progress) for s, b in tasks]
+            outcomes = [f.result() for f in futures]
     by_set: dict[str, dict[str, dict]] = {}
-    for set_name in sets:
-        for backend in (backends[:1] if set_name in BACKEND_INDEPENDENT else backends):
-            ctx = EvalContext(split=split, backend=backend, open_checker=lambda b=backend: open_factchecker(b),
-                              data_dir=data_dir, limit=limit, progress=progress)
-            started = time.perf_counter()
-            outcome = SETS[set_name](ctx)
-            outcome.summary["seconds"] = round(time.perf_counter() - started, 1)
-            outcomes.append(outcome)
-            by_set.setdefault(set_name, {})[outcome.backend] = outcome.summary
-            print(f"{set_name} [{outcome.backend}] {outcome.summary['seconds']:.0f}s: "
-                  + ", ".join(f"{k}={v:.3f}" for k, v in outcome.summary["headline"].items() if v is not None),
-                  file=sys.stderr)
+    for outcome in outcomes:
+        by_set.setdefault(outcome.name, {})[outcome.backend] = outcome.summary
     return outcomes, {"sets": by_set}
 
 
@@ -121,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     run_name = args.run or f"{args.split}-{now:%Y%m%dT%H%M%SZ}"
     command = "python -m evals " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     started = time.perf_counter()
-    outcomes, summary = run_suite(sets, args.split, backends, args.limit, args.data_dir, not args.no_progress)
+    outcomes, summary = run_suite(sets, args.split, backends, args.limit, args.data_dir, not args.no_progress,
+                                  args.jobs)
     wall = time.perf_counter() - started
     summary = {"run": run_name, "split": args.split, "backends": backends, "limit": args.limit,
                "partial": args.limit is not None, "skipped_backends": skipped, "command": command,
@@ -130,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
               "started_utc": now.isoformat(), "split": args.split, "sets": sets, "backends": backends,
               "limit": args.limit, "data_dir": str(args.data_dir), "commit": commit,
               "python": platform.python_version(), "cpus": os.cpu_count(),
-              "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+              "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "jobs": args.jobs,
               "load_average_at_end": list(os.getloadavg()),
               "settings": {b: _settings_snapshot(b) for b in backends}}
     out_dir = args.out / run_name

@@ -129,7 +129,7 @@ def test_cli_runs_a_few_dev_items_on_the_real_factchecker(tmp_path: Path, monkey
     main, _ = _report_modules()
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # main() sets a default; undo it after the test
     sets = {"climate_fever", "vitaminc", "factcheck_bench", "xnli_retrieval"}
-    code = main(["--sets", ",".join(sorted(sets)), "--split", "dev", "--limit", "2",
+    code = main(["--sets", ",".join(sorted(sets)), "--split", "dev", "--limit", "2", "--jobs", "2",
                  "--run", "pytest", "--out", str(tmp_path), "--no-progress"])
     assert code == 0
     summary = json.loads((tmp_path / "pytest" / "summary.json").read_text())
@@ -137,6 +137,15 @@ def test_cli_runs_a_few_dev_items_on_the_real_factchecker(tmp_path: Path, monkey
     assert summary["sets"]["climate_fever"]["offline"]["n"] == 2
     assert summary["sets"]["climate_fever"]["offline"]["errors"] == 0
     assert (tmp_path / "pytest" / "summary.md").exists()
+    # the same items in one process give the same predictions, in the same order
+    assert main(["--sets", "climate_fever,vitaminc", "--split", "dev", "--limit", "2", "--jobs", "1",
+                 "--run", "serial", "--out", str(tmp_path), "--no-progress"]) == 0
+
+    def predictions(run: str) -> list:
+        rows = [json.loads(line) for line in (tmp_path / run / "results.jsonl").read_text().splitlines()]
+        return [(r["set"], r["id"], r["pred"]) for r in rows if r["set"] in ("vitaminc", "climate_fever")]
+
+    assert predictions("serial") == predictions("pytest") and len(predictions("serial")) == 4
 
 
 def test_limit_on_test_split_is_refused(tmp_path: Path):
