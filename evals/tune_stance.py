@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.tune_stance", description=__doc__)
     parser.add_argument("--limit", type=int, default=300, help="dev claims per set (deterministic subsample)")
     parser.add_argument("--top", type=int, default=15, help="policies to print")
+    parser.add_argument("--judged", type=lambda s: [int(x) for x in s.split(",")], default=None,
+                        help="also replay with only the N most similar candidates per claim, e.g. 16,20")
     parser.add_argument("--write-calibration", action="store_true",
                         help=f"fit the confidence curves for the shipped policy and write {CALIBRATION_PATH.name}")
     parser.add_argument("--cache", type=Path, default=None,
@@ -141,33 +143,35 @@ def main(argv: list[str] | None = None) -> int:
         write_calibration(recorded, judges, CALIBRATION_PATH, args.limit)
         return 0
     grid = {
-        "topical": (0.83, 0.84, 0.85),
-        "learned_min_similarity": (0.84, 0.85, 0.86),
-        "learned_min_similarity_named": (0.83, 0.85, 0.86),
-        "supports_min": (0.42, 0.46),
+        "topical": (0.84, 0.85),
+        "learned_min_similarity": (0.83, 0.85),
+        "learned_min_similarity_named": (0.83, 0.85),
+        "supports_min": (0.34, 0.38, 0.42),
         "refutes_min": (0.5, 0.55, 0.6),
     }
     rows = []
     default = StancePolicy()
-    for values in itertools.product(*grid.values()):
+    for judged, values in itertools.product(args.judged or [None], itertools.product(*grid.values())):
         policy = dataclasses.replace(default, **dict(zip(grid, values)))
         scores = {}
         for name, (items, weights) in recorded.items():
+            if judged:  # fewer candidates per claim, as a smaller FACTCHECK_CANDIDATES_PER_CLAIM would give
+                items = [(g, c, k[:judged]) for g, c, k in items]
             judge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=weights: w.get(k, 1.0),
                                        policy=policy)
             gold = [g for g, _c, _k in items]
             summary = classification_summary(gold, _verdicts(judge, items), VERDICTS)
             scores[name] = (summary["accuracy"], summary["macro_f1"])
-        rows.append((policy, scores))
-    rows.sort(key=lambda r: -sum(acc + f1 for acc, f1 in r[1].values()))
+        rows.append((policy, judged, scores))
+    rows.sort(key=lambda r: -sum(acc + f1 for acc, f1 in r[2].values()))
     shipped = dataclasses.replace(default, supports_min=default.supports_min or model.thresholds["supports"],
                                   refutes_min=default.refutes_min or model.thresholds["refutes"])
-    current = [r for r in rows if r[0] == shipped]
-    for policy, scores in rows[: args.top] + [("current", s) for _p, s in current]:
+    current = [("current", j, s) for p, j, s in rows if p == shipped]
+    for policy, judged, scores in rows[: args.top] + current:
         cells = "  ".join(f"{n} acc {a:.3f} F1 {f:.3f}" for n, (a, f) in scores.items())
         label = "current" if policy == "current" else ", ".join(f"{k}={getattr(policy, k)}" for k in grid)
-        print(f"{cells}  | {label}")
-    best = rows[0][0]
+        print(f"{cells}  | {label}, judged={judged or 'as recorded'}")
+    best = rows[0][0]  # confusion matrices below: as recorded
     for name, (items, weights) in recorded.items():
         judge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=weights: w.get(k, 1.0),
                                    policy=best)
