@@ -461,7 +461,7 @@ class FactChecker:
         # Only what the judge reads: the claim as a query, the evidence as a passage (half the embedding work).
         qvec = self.memo.embed("query", [claim.text], self.embedder.query)[0]
         pvec = self.memo.embed("passage", [evidence.text], self.embedder.passage)[0]
-        return self.judge.judge(claim, [Candidate(claim=evidence, similarity=float(qvec @ pvec))])[0]
+        return self.judge.judge(claim, [Candidate(claim=evidence, similarity=float(qvec @ pvec), given=True)])[0]
 
     @staticmethod
     def _single_claim(text: str, draft: ClaimDraft | None = None) -> Claim:

@@ -87,3 +87,25 @@ def test_negation_refutes_more_than_plain(model: StanceModel, embedder) -> None:
     )
     refutes = StanceModel.LABELS.index("refutes")
     assert proba[0, refutes] > proba[1, refutes]
+
+
+def _claim(text: str, doc: str):
+    from service.analysis.claims import single_claim
+    from service.models import Claim
+
+    draft = single_claim(text)
+    return Claim(**draft.model_dump(), id=f"{doc}:0", document_id=doc, index=0)
+
+
+def test_a_given_pair_is_judged_where_a_search_result_would_be_set_aside() -> None:
+    """The similarity bars sort search results; judge_pair's caller already says the two are about one thing."""
+    from service.analysis import Candidate
+    from service.analysis.stance import OfflineStanceJudge
+
+    judge = OfflineStanceJudge()
+    claim = _claim("The startup raised $5 million in its first round.", "a")
+    other = _claim("The startup raised $9 million in its first round.", "b")
+    (searched,) = judge.judge(claim, [Candidate(claim=other, similarity=0.5)])
+    (given,) = judge.judge(claim, [Candidate(claim=other, similarity=0.5, given=True)])
+    assert searched.stance == "neutral"
+    assert given.stance == "refutes" and "5" in given.rationale and "9" in given.rationale

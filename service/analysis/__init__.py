@@ -21,6 +21,7 @@ class Candidate:
     same_source: bool = False
     source_group: str | None = None
     denied_by: str | None = None  # the candidate's own document reports its content as denied by this party
+    given: bool = False  # the caller paired it with the claim (judge_pair): no search to second-guess
 
 
 @dataclass

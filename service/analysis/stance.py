@@ -131,7 +131,9 @@ class OfflineStanceJudge:
         other = cand.claim
         weight, shared = _specific_shared(claim, other, self._rarity)
         policy = self.policy
-        topical = cand.similarity >= self._topical(claim, other) and (weight >= 1.0 or cand.similarity >= policy.paraphrase)
+        # The similarity bars sort search results; a pair the caller gave is about the same thing by assumption.
+        topical = cand.given or (
+            cand.similarity >= self._topical(claim, other) and (weight >= 1.0 or cand.similarity >= policy.paraphrase))
         if not topical:
             if claim.entities and other.entities and weight == 0:
                 return StanceResult("neutral", 0.0, "no shared subject")
@@ -171,10 +173,12 @@ class OfflineStanceJudge:
     def _learned_or_neutral(self, claim: Claim, cand: Candidate, weight: float) -> StanceResult | None:
         """None hands the pair to the learned model; pairs it cannot judge reliably are neutral."""
         policy = self.policy
-        if cand.similarity < self._topical(claim, cand.claim):
-            return StanceResult("neutral", 0.0, "not about the same thing")
         if is_hedged(claim.text) or is_hedged(cand.claim.text):
             return StanceResult("neutral", 0.0, "an opinion or a prediction, not a checkable statement")
+        if cand.given:
+            return None
+        if cand.similarity < self._topical(claim, cand.claim):
+            return StanceResult("neutral", 0.0, "not about the same thing")
         if claim.entities and cand.claim.entities:
             if weight >= policy.learned_min_name_weight and cand.similarity >= policy.learned_min_similarity_named:
                 return None
@@ -225,9 +229,13 @@ class OfflineStanceJudge:
         qv, pv = self._embed_pair([claim.text] * len(cands), texts)
         probs = self._model.predict_proba([claim.text] * len(cands), texts, qv, pv)
         out = []
-        thresholds = self._model.thresholds
-        labels = decide_with_thresholds(probs, self.policy.supports_min or thresholds["supports"],
-                                        self.policy.refutes_min or thresholds["refutes"])
+        own = self._model.thresholds
+        # Bars for claims weighed against a search's candidates; a given pair is judged on the model's own
+        # per-pair bars, which is what they were set for.
+        searched = decide_with_thresholds(probs, self.policy.supports_min or own["supports"],
+                                          self.policy.refutes_min or own["refutes"])
+        paired = decide_with_thresholds(probs, own["supports"], own["refutes"])
+        labels = [p if c.given else s for c, s, p in zip(cands, searched, paired)]
         for c, label, (p_sup, p_ref, _p_neu) in zip(cands, labels, probs):
             if label == "supports":
                 out.append(StanceResult("supports", float(p_sup), f"restates it (model {p_sup:.2f}, similarity {c.similarity:.2f})"))
