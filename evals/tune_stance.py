@@ -144,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     grid = {
         "topical": (0.84, 0.85),
-        "learned_min_similarity": (0.83, 0.85),
-        "learned_min_similarity_named": (0.83, 0.85),
-        "supports_min": (0.34, 0.38, 0.42),
+        "learned_min_similarity": (0.85,),
+        "hedged": ("neutral", "supports", "judged"),
+        "supports_min": (0.38, 0.42, 0.46),
         "refutes_min": (0.5, 0.55, 0.6),
     }
     rows = []

@@ -109,3 +109,27 @@ def test_a_given_pair_is_judged_where_a_search_result_would_be_set_aside() -> No
     (given,) = judge.judge(claim, [Candidate(claim=other, similarity=0.5, given=True)])
     assert searched.stance == "neutral"
     assert given.stance == "refutes" and "5" in given.rationale and "9" in given.rationale
+
+
+class _ConfidentRefuter:
+    """A stand-in model that calls every pair a refutation."""
+
+    thresholds = {"supports": 0.42, "refutes": 0.46}
+
+    def predict_proba(self, claims, evidences, qv, pv):
+        return np.tile([0.05, 0.9, 0.05], (len(claims), 1))
+
+
+def test_the_model_may_back_an_opinion_but_not_contradict_it() -> None:
+    from service.analysis import Candidate
+    from service.analysis.stance import OfflineStanceJudge
+
+    judge = OfflineStanceJudge(model=_ConfidentRefuter(), embed_pair=lambda c, e: (np.zeros((len(c), 2)), np.zeros((len(e), 2))))
+    opinion = _claim("Global warming will probably be a good thing for farmers.", "a")
+    fact = _claim("Global warming is good for farmers.", "a")
+    other = _claim("Global warming harms crop yields for farmers.", "b")
+    (on_opinion,) = judge.judge(opinion, [Candidate(claim=other, similarity=0.9)])
+    (on_fact,) = judge.judge(fact, [Candidate(claim=other, similarity=0.9)])
+    (given,) = judge.judge(opinion, [Candidate(claim=other, similarity=0.9, given=True)])
+    assert on_opinion.stance == "neutral"
+    assert on_fact.stance == "refutes" and given.stance == "refutes"
