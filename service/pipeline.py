@@ -325,9 +325,9 @@ class FactChecker:
         out: list[Verified] = []
         denial_links = _denial_links(p.claims)
         for i, claim in enumerate(claims):
-            hits = dict.fromkeys(h.claim_id for h in (dense[i] if i < len(dense) else []))
-            hits.update(dict.fromkeys(cid for cid, _n in self.store.claim_ids_for_keys(p.keys[i], p.id, k)))
-            rows = self.store.claims_by_id(list(hits))
+            dense_ids = [h.claim_id for h in (dense[i] if i < len(dense) else [])]
+            key_ids = [cid for cid, _n in self.store.claim_ids_for_keys(p.keys[i], p.id, k)]
+            rows = self.store.claims_by_id(list(dict.fromkeys(dense_ids + key_ids)))
             docs = self.store.documents(list({r["document_id"] for r in rows.values()}))
             denied = self._denied_in_documents(list(docs))
             candidates: list[Candidate] = []
