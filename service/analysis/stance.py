@@ -60,7 +60,7 @@ class StancePolicy:
     paraphrase: float = 0.905  # a restatement, even without a shared name
     restatement: float = 0.93  # without the learned model, only near-identical statements count as support
     # The learned model is weak (macro-F1 about 0.5 on dev): it may only judge pairs that are about the same
-    # thing, i.e. that share a specific name, or, for claims without names, that are close paraphrases.
+    # thing, i.e. that are this similar, and share a specific name when both sides name something.
     learned_min_similarity: float = 0.85  # pairs without a specific name in common
     learned_min_similarity_named: float = 0.85  # pairs sharing names of at least learned_min_name_weight
     learned_min_name_weight: float = 1.0
