@@ -3,8 +3,9 @@
 `python -m evals.tune_stance --limit 300` ingests the dev corpora of CLIMATE-FEVER and AVeriTeC exactly as the
 eval suite does, checks each claim once while recording the candidates the pipeline hands to the stance
 judge, then replays those candidates under every policy of a grid (rules and model are cheap once the
-vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. With `--write-calibration` it fits the verdict confidence curves
-(service/verdicts.py) for the shipped policy instead. Never run on test.
+vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. With
+`--write-calibration` it fits the verdict confidence curves (service/verdicts.py) for the shipped policy
+instead. Never run on test.
 """
 
 from __future__ import annotations
@@ -51,11 +52,9 @@ def _record(fc, cases: Iterable, docs: list[DocumentIn]) -> list[tuple[str, obje
     for case in cases:
         recorder.calls.clear()
         fc.check_claim(case.claim)
+        # no call at all: no candidates, unverified whatever the policy
         claim, candidates = recorder.calls[0] if recorder.calls else (None, [])
-        if claim is not None:
-            out.append((case.gold, claim, candidates))
-        else:  # no candidates at all: unverified whatever the policy
-            out.append((case.gold, None, []))
+        out.append((case.gold, claim, candidates))
     fc.judge = recorder.inner
     return out
 
@@ -70,8 +69,10 @@ def _decisions(judge: OfflineStanceJudge, recorded) -> list:
     return out
 
 
-def _verdicts(judge: OfflineStanceJudge, recorded) -> list[str]:
-    return [d.verdict for d in _decisions(judge, recorded)]
+def _summary(judge: OfflineStanceJudge, recorded) -> dict:
+    """Claim-verdict metrics of the recorded claims under the judge's policy."""
+    return classification_summary([g for g, _c, _k in recorded], [d.verdict for d in _decisions(judge, recorded)],
+                                  VERDICTS)
 
 
 def write_calibration(recorded, judges: dict, path: Path, limit: int) -> None:
@@ -135,11 +136,13 @@ def main(argv: list[str] | None = None) -> int:
                 pickle.dump((recorded, embedder._memo), fh)
     model = StanceModel.load()
 
-    def embed_pair(claims: list[str], evidences: list[str]):
-        return embedder.query(claims), embedder.passage(evidences)
+    def judge(weights: dict[str, float], policy: StancePolicy | None = None) -> OfflineStanceJudge:
+        """The offline judge on the memoised vectors and the recorded corpus's frozen name weights."""
+        return OfflineStanceJudge(model=model, embed_pair=lambda c, e: (embedder.query(c), embedder.passage(e)),
+                                  rarity=lambda k: weights.get(k, 1.0), policy=policy)
+
     if args.write_calibration:
-        judges = {name: OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=w: w.get(k, 1.0))
-                  for name, (_items, w) in recorded.items()}
+        judges = {name: judge(weights) for name, (_items, weights) in recorded.items()}
         write_calibration(recorded, judges, CALIBRATION_PATH, args.limit)
         return 0
     grid = {
@@ -157,10 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, (items, weights) in recorded.items():
             if judged:  # fewer candidates per claim, as a smaller FACTCHECK_CANDIDATES_PER_CLAIM would give
                 items = [(g, c, k[:judged]) for g, c, k in items]
-            judge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=weights: w.get(k, 1.0),
-                                       policy=policy)
-            gold = [g for g, _c, _k in items]
-            summary = classification_summary(gold, _verdicts(judge, items), VERDICTS)
+            summary = _summary(judge(weights, policy), items)
             scores[name] = (summary["accuracy"], summary["macro_f1"])
         rows.append((policy, judged, scores))
     rows.sort(key=lambda r: -sum(acc + f1 for acc, f1 in r[2].values()))
@@ -173,9 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{cells}  | {label}, judged={judged or 'as recorded'}")
     best = rows[0][0]  # confusion matrices below: as recorded
     for name, (items, weights) in recorded.items():
-        judge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=lambda k, w=weights: w.get(k, 1.0),
-                                   policy=best)
-        summary = classification_summary([g for g, _c, _k in items], _verdicts(judge, items), VERDICTS)
+        summary = _summary(judge(weights, best), items)
         print(f"best on {name}: " + json.dumps({k: summary[k] for k in ("confusion", "per_class")}))
     return 0
 

@@ -7,10 +7,13 @@ outright (`decisive=True`); only when none applies does the embedding-based mode
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from collections.abc import Callable
+
+import numpy as np
 
 from service.analysis import Candidate, StanceResult
 from service.analysis.attribution import is_hedged, is_negated
@@ -232,18 +235,7 @@ class OfflineStanceJudge:
         qv, pv = self._embed_pair([claim.text] * len(cands), texts)
         probs = self._model.predict_proba([claim.text] * len(cands), texts, qv, pv)
         out = []
-        own = self._model.thresholds
-        # Bars for claims weighed against a search's candidates; a given pair is judged on the model's own
-        # per-pair bars, which is what they were set for.
-        searched = decide_with_thresholds(probs, self.policy.supports_min or own["supports"],
-                                          self.policy.refutes_min or own["refutes"])
-        paired = decide_with_thresholds(probs, own["supports"], own["refutes"])
-        labels = [p if c.given else s for c, s, p in zip(cands, searched, paired)]
-        if self.policy.hedged == "supports":
-            labels = [
-                "neutral" if label == "refutes" and not c.given and (is_hedged(claim.text) or is_hedged(c.claim.text))
-                else label for c, label in zip(cands, labels)
-            ]
+        labels = decide_with_thresholds(probs, *self._bars(claim, cands))
         for c, label, (p_sup, p_ref, _p_neu) in zip(cands, labels, probs):
             if label == "supports":
                 out.append(StanceResult("supports", float(p_sup), f"restates it (model {p_sup:.2f}, similarity {c.similarity:.2f})"))
@@ -252,6 +244,25 @@ class OfflineStanceJudge:
             else:
                 out.append(StanceResult("neutral", float(max(p_sup, p_ref)), "does not decide it"))
         return out
+
+    def _bars(self, claim: Claim, cands: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+        """Per candidate, the probability the model needs to call supports and to call refutes.
+
+        A given pair is judged on the model's own per-pair bars, which is what they were set for; a search's
+        candidates on the policy's claim-level bars; and in "supports" mode an opinion is never refuted.
+        """
+        own, policy = self._model.thresholds, self.policy
+        claim_hedged = policy.hedged == "supports" and is_hedged(claim.text)
+        supports, refutes = [], []
+        for c in cands:
+            if c.given:
+                supports.append(own["supports"])
+                refutes.append(own["refutes"])
+                continue
+            supports.append(policy.supports_min or own["supports"])
+            never = policy.hedged == "supports" and (claim_hedged or is_hedged(c.claim.text))
+            refutes.append(math.inf if never else policy.refutes_min or own["refutes"])
+        return np.array(supports), np.array(refutes)
 
     def _similarity_only(self, claim: Claim, cand: Candidate) -> StanceResult:
         """Without the learned model: only near-restatements naming the same things count as support."""

@@ -217,8 +217,12 @@ class StanceModel:
         return decide_with_thresholds(proba, self.metadata.thresholds["supports"], self.metadata.thresholds["refutes"])
 
 
-def decide_with_thresholds(proba: np.ndarray, supports_min: float, refutes_min: float) -> list[str]:
-    """supports if p_supports >= supports_min and >= p_refutes; refutes likewise; otherwise neutral."""
+def decide_with_thresholds(proba: np.ndarray, supports_min: float | np.ndarray,
+                           refutes_min: float | np.ndarray) -> list[str]:
+    """supports if p_supports >= supports_min and >= p_refutes; refutes likewise; otherwise neutral.
+
+    The bars are one number for every row, or one per row.
+    """
     p_sup, p_ref = proba[:, 0], proba[:, 1]
     out = np.full(len(proba), "neutral", dtype=object)
     out[(p_sup >= supports_min) & (p_sup >= p_ref)] = "supports"
