@@ -16,7 +16,7 @@ RUN python -m pip install -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY service ./service
 COPY retrieval ./retrieval
-COPY evals ./evals
+COPY prompts ./prompts
 COPY seeds ./seeds
 RUN python -m pip install --no-deps . \
  && useradd --system --uid 10001 --home /app factcheck \
@@ -28,4 +28,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('FACTCHECK_PORT', '8000')}/readyz\", timeout=2)"]
 # One process per container by default; FACTCHECK_WORKERS > 1 runs several uvicorn workers (see docker-compose.yml).
-CMD ["sh", "-c", "exec uvicorn service.app:create_app --factory --host \"$FACTCHECK_HOST\" --port \"$FACTCHECK_PORT\" --workers \"${FACTCHECK_WORKERS:-1}\" --timeout-worker-healthcheck 60"]
+CMD ["sh", "-c", "exec uvicorn service.http.app:create_app --factory --host \"$FACTCHECK_HOST\" --port \"$FACTCHECK_PORT\" --workers \"${FACTCHECK_WORKERS:-1}\" --timeout-worker-healthcheck 60"]

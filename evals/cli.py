@@ -1,4 +1,4 @@
-"""`python -m evals` / `factcheck eval`: run the labelled sets and write evals/results/<run>/."""
+"""`python -m evals`: run the labelled sets and write evals/results/<run>/."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from evals import datasets as ds
 from evals.report import write_run
-from evals.runner import BACKEND_INDEPENDENT, SETS, EvalContext, SetOutcome, open_factchecker
+from evals.sets import BACKEND_INDEPENDENT, SETS, EvalContext, SetOutcome, open_eval_checker
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BACKENDS = ("offline", "llm")
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_one(set_name: str, backend: str, split: str, limit: int | None, data_dir: Path, progress: bool) -> SetOutcome:
     """One set on one backend, on a fresh corpus; top-level so a worker process can run it."""
-    ctx = EvalContext(split=split, backend=backend, open_checker=lambda: open_factchecker(backend),
+    ctx = EvalContext(split=split, backend=backend, open_checker=lambda: open_eval_checker(backend),
                       data_dir=data_dir, limit=limit, progress=progress)
     started = time.perf_counter()
     outcome = SETS[set_name](ctx)

@@ -12,6 +12,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -19,8 +20,9 @@ from service.models import Stance, Verdict
 
 SPLITS = ("dev", "test")
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The shared data sits beside the repository (CI clones the repo with shared/ next to it).
-DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+# The shared data sits beside the repository (CI clones the repo with shared/ next to it); FACTCHECK_EVAL_DATA
+# points elsewhere.
+DEFAULT_DATA_DIR = Path(os.environ.get("FACTCHECK_EVAL_DATA", REPO_ROOT.parent / "shared" / "data"))
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 
 CLIMATE_FEVER_VERDICT: dict[str, Verdict] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from evals.plots import plot_confusion, plot_reliability
-from evals.runner import ANCHORS, TARGETS, SetOutcome
+from evals.sets import ANCHORS, TARGETS, SetOutcome
 
 SET_TITLES = {
     "climate_fever": "Verdicts: CLIMATE-FEVER (claim vs. corpus of all evidence sentences)",

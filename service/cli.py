@@ -1,4 +1,4 @@
-"""The `factcheck` command: serve, ingest, check, eval."""
+"""The `factcheck` command: serve, ingest, check (the eval suite is `python -m evals`, from a source checkout)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from service.errors import FactCheckError
+from service.errors import FactCheckError, InputError
 from service.settings import Settings
 
 log = logging.getLogger("factcheck")
@@ -28,19 +28,27 @@ def _files(paths: list[str]) -> list[Path]:
     return out
 
 
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file, or an InputError naming the file and the byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})") from exc
+
+
 def _read_documents(paths: list[str]):
     """Every file decoded before anything is stored: one bad file changes nothing."""
     from service.models import DocumentIn
-    from service.pipeline import read_text_file
 
     return [DocumentIn(text=read_text_file(p), source=str(p), title=p.stem) for p in _files(paths)]
 
 
 def _ingest(settings: Settings, paths: list[str]):
-    from service.pipeline import FactChecker
+    from service.bootstrap import open_factchecker
 
     docs = _read_documents(paths)
-    with FactChecker.open(settings) as checker:
+    with open_factchecker(settings) as checker:
         for doc in docs:  # validate all first: nothing is stored if one is empty or too large
             checker.validate_text(doc.text)
         return checker.ingest_many(docs)
@@ -72,28 +80,18 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-
-    from service.app import create_app
-    from service.auth import bind_host, parse_api_keys
-    from service.events import run_uvicorn
+    from service.http.app import create_app
+    from service.http.auth import bind_host
+    from service.http.server import run_uvicorn
 
     if args.seed:
         for report, created in _ingest(settings, args.seed):
             log.info("%s %s (%d claims)", "seeded" if created else "already stored", report.source, len(report.claims))
-    host = bind_host(args.host or settings.host, parse_api_keys(settings.api_keys))  # no keys: localhost only
+    host = bind_host(args.host or settings.host, settings.keys)  # no keys: localhost only
     # Like uvicorn.run, but a shutdown signal also ends /v1/events streams (clients resume with their cursor).
     run_uvicorn(create_app(settings), host=host, port=args.port or settings.port,
                 log_level=settings.log_level.lower())
     return 0
-
-
-def cmd_eval(args, settings: Settings) -> int:
-    try:
-        from evals.cli import main as eval_main
-    except ImportError:
-        print("the eval suite is not installed (evals/)", file=sys.stderr)
-        return 2
-    return eval_main(args.rest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,14 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("paths", nargs="+")
     check.add_argument("--json", action="store_true", help="the report contract as JSON")
     check.add_argument("--all", action="store_true", help="also list claims that are not checkworthy")
-    ev = sub.add_parser("eval", help="run the eval suite (see evals/README.md)", add_help=False)
-    ev.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    handler = {"serve": cmd_serve, "ingest": cmd_ingest, "check": cmd_check, "eval": cmd_eval}[args.command]
+    handler = {"serve": cmd_serve, "ingest": cmd_ingest, "check": cmd_check}[args.command]
     try:
         return handler(args, settings)
     except FactCheckError as exc:

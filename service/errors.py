@@ -1,4 +1,4 @@
-"""Typed errors, mapped to HTTP statuses in one place (service/app.py)."""
+"""Typed errors, mapped to HTTP statuses in one place (service/http/errors.py)."""
 
 from __future__ import annotations
 

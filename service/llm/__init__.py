@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
 
     from service.analysis import ClaimExtractor, StanceJudge
+    from service.llm.cache import ReplyCache
     from service.llm.backend import LLMClaimExtractor, LLMStanceJudge
     from service.settings import Settings
 
@@ -36,6 +37,7 @@ def build_llm_backends(
     offline_extractor: ClaimExtractor,
     offline_judge: StanceJudge,
     registry: CollectorRegistry | None = None,
+    cache: ReplyCache | None = None,
 ) -> tuple[LLMClaimExtractor, LLMStanceJudge] | None:
     """The LLM extractor and judge the settings describe, or None when no endpoint is configured."""
     if not settings.llm_base_url:
@@ -45,7 +47,7 @@ def build_llm_backends(
     from service.llm.usage import LLMMetrics
 
     metrics = LLMMetrics(registry)
-    client = OpenAICompatibleLLM.from_settings(settings, metrics)
+    client = OpenAICompatibleLLM.from_settings(settings, metrics, cache)
     return (
         LLMClaimExtractor(client, offline_extractor, chunk_chars=settings.llm_chunk_chars, metrics=metrics),
         LLMStanceJudge(client, offline_judge, metrics=metrics),

@@ -20,7 +20,7 @@ from service.llm.client import LLM
 from service.llm.errors import LLMError
 from service.llm.usage import LLMMetrics
 from service.models import Attribution, Claim, ClaimDraft, Quantity, Stance
-from service.prompts import Prompt, load_prompt
+from service.llm.prompts import Prompt, load_prompt
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from tenacity.wait import wait_base, wait_exponential_jitter
 from service.llm.cache import ReplyCache, cache_key
 from service.llm.errors import LLMOutputError, LLMUnavailableError
 from service.llm.usage import LLMMetrics
-from service.prompts import Prompt
+from service.llm.prompts import Prompt
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -166,8 +166,9 @@ class OpenAICompatibleLLM:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings, metrics: LLMMetrics | None = None) -> OpenAICompatibleLLM:
-        """Build the client the settings describe (cache file under data_dir unless disabled)."""
+    def from_settings(cls, settings: Settings, metrics: LLMMetrics | None = None,
+                      cache: ReplyCache | None = None) -> OpenAICompatibleLLM:
+        """Build the client the settings describe, with the reply cache the caller keeps (None: no cache)."""
         if not settings.llm_base_url:
             raise ValueError("FACTCHECK_LLM_BASE_URL is not set")
         return cls(
@@ -180,7 +181,7 @@ class OpenAICompatibleLLM:
             structured_output=settings.llm_structured_output,
             backoff_s=settings.llm_backoff_s,
             max_wait_s=settings.llm_max_wait_s,
-            cache=ReplyCache(settings.llm_cache_path) if settings.llm_cache else None,
+            cache=cache,
             metrics=metrics,
         )
 

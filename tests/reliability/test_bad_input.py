@@ -8,10 +8,11 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.pipeline import FactChecker
+from service.http.app import create_app
+from service.bootstrap import open_factchecker
 from service.settings import Settings
-from tests.reliability.fakes import HashingEmbedder
+from tests.support import sql
+from tests.support.fakes import HashingEmbedder
 
 LIMIT = 2_000_000  # the default FACTCHECK_MAX_TEXT_BYTES
 
@@ -20,16 +21,15 @@ LIMIT = 2_000_000  # the default FACTCHECK_MAX_TEXT_BYTES
 def app_client(tmp_path_factory):
     data = tmp_path_factory.mktemp("bad-input")
     settings = Settings(data_dir=data / "data", _env_file=None, rate_limit_per_minute=0, max_claims_per_document=200)
-    checker = FactChecker.open(settings, embedder=HashingEmbedder())
+    checker = open_factchecker(settings, embedder=HashingEmbedder())
     with TestClient(create_app(settings, checker), raise_server_exceptions=False) as client:
         client.root = data
         yield client
 
 
 def corpus_state(client) -> tuple:
-    store = client.app.state.checker.store
-    db = store.read()
-    counts = tuple(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+    checker = client.app.state.checker
+    counts = tuple(sql(checker, f"SELECT COUNT(*) FROM {t}")[0][0]
                    for t in ("documents", "claims", "evidence", "verdict_history", "claim_keys"))
     return counts + (client.app.state.checker.vectors.count(),)
 
@@ -114,7 +114,7 @@ def test_wrong_content_type_is_415(app_client):
 
 def test_streamed_body_over_the_limit_without_content_length(app_client):
     before = corpus_state(app_client)
-    limit = app_client.app.state.settings.body_limit_bytes
+    limit = app_client.app.state.checker.settings.body_limit_bytes
 
     def chunks():
         yield b'{"text": "'

@@ -13,14 +13,17 @@ import httpx
 import pytest
 import uvicorn
 
-from service.app import create_app
+from service.http.app import create_app
 from service.models import DocumentIn
-from service.pipeline import FactChecker, document_id_for
+from service.pipeline.prepare import document_id_for
 from service.settings import Settings
-from service.verdicts import decide
-from tests.reliability.corpus import articles
-from tests.reliability.fakes import HashingEmbedder
-from tests.reliability.server import free_port
+from service.pipeline.verdicts import decide
+from service.bootstrap import open_factchecker
+from service.checker import FactChecker
+from tests.support import sql
+from tests.support.corpus import articles
+from tests.support.fakes import HashingEmbedder
+from tests.support.server_process import free_port
 
 CLIENTS = 16
 REQUESTS = 200
@@ -30,7 +33,7 @@ POOL = 48  # distinct documents; each is posted by several clients, often at the
 @pytest.fixture()
 def live_server(tmp_path):
     settings = Settings(data_dir=tmp_path / "data", _env_file=None, rate_limit_per_minute=0)
-    checker = FactChecker.open(settings, embedder=HashingEmbedder())
+    checker = open_factchecker(settings, embedder=HashingEmbedder())
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, checker), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
@@ -125,18 +128,17 @@ def test_concurrent_clients_lose_and_duplicate_nothing(live_server, tmp_path):
     claim_ids = set(final)
     for claim_id, (verdict, confidence, evidence) in final.items():
         assert (verdict, confidence) == tuple(round(x, 3) if isinstance(x, float) else x
-                                              for x in decide(checker.store.evidence_of([claim_id])[claim_id]))
+                                              for x in decide(checker.db.verdicts.evidence_of([claim_id])[claim_id]))
         assert all(ref in claim_ids or ref in acked for ref, _, _ in evidence), claim_id
-    unverified = checker.store.read().execute(
-        "SELECT COUNT(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)"
-    ).fetchone()[0]
+    unverified = sql(checker, "SELECT COUNT(*) FROM claims c"
+                             " WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)")[0][0]
     assert unverified == 0
     # For the record (not asserted): how far the result is from the same documents ingested one by one in the
     # server's storage order. Two identical one-by-one runs already differ on a few verdicts (candidate ties are
     # broken by store order), so this number is a measurement of that, not of lost updates.
-    order = [r[0] for r in checker.store.read().execute("SELECT id FROM documents ORDER BY seq")]
+    order = [r[0] for r in sql(checker, "SELECT id FROM documents ORDER BY seq")]
     by_id = {document_id_for(d["text"]): d for d in docs}
-    replay = FactChecker.open(Settings(data_dir=replay_dir, _env_file=None), embedder=HashingEmbedder())
+    replay = open_factchecker(Settings(data_dir=replay_dir, _env_file=None), embedder=HashingEmbedder())
     for doc_id in order:
         replay.ingest(DocumentIn(**by_id[doc_id]))
     expected = snapshot(replay)
@@ -148,8 +150,8 @@ def test_concurrent_clients_lose_and_duplicate_nothing(live_server, tmp_path):
 
 
 def snapshot(checker: FactChecker) -> dict[str, tuple]:
-    rows = checker.store.read().execute("SELECT id, verdict, confidence FROM claims").fetchall()
-    evidence = checker.store.evidence_of([r["id"] for r in rows])
-    return {r["id"]: (r["verdict"], round(r["confidence"], 3),
-                      tuple(sorted((e.claim_id or e.document_id, e.stance, round(e.score, 3)) for e in evidence[r["id"]])))
+    rows = sql(checker, "SELECT id, verdict, confidence FROM claims")
+    evidence = checker.db.verdicts.evidence_of([r.id for r in rows])
+    return {r.id: (r.verdict, round(r.confidence, 3),
+                   tuple(sorted((e.claim_id or e.document_id, e.stance, round(e.score, 3)) for e in evidence[r.id])))
             for r in rows}

@@ -15,9 +15,9 @@ import time
 import httpx
 import pytest
 
-from service.pipeline import document_id_for
-from tests.reliability.corpus import articles
-from tests.reliability.server import ServerProcess
+from service.pipeline.prepare import document_id_for
+from tests.support.corpus import articles
+from tests.support.server_process import ServerProcess
 
 N_DOCUMENTS = 100
 KILL_AFTER = 30  # 2xx answers before the kill, with more requests in flight

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
-from service.limits import (
+from service.http.limits import (
     BodySizeLimitMiddleware,
     ConcurrencyLimitMiddleware,
     RateLimiter,

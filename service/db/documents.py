@@ -1,0 +1,93 @@
+"""Documents, their source groups, and the ingests a crash may have left half-done (pending documents)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from service.db.records import DocumentListing, StoredDocument, to_datetime
+from service.db.schema import claims, documents, pending_documents
+from service.db.session import Session
+
+
+class DocumentRepository:
+    """Reads and writes the `documents` and `pending_documents` tables."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def insert(self, tx: Connection, doc: dict) -> None:
+        """Store a new document (`doc` holds the column values; languages and sections as Python values)."""
+        tx.execute(insert(documents).values(
+            id=doc["id"], text=doc["text"], title=doc.get("title"), source=doc.get("source"), url=doc.get("url"),
+            published_at=doc.get("published_at"), language=doc["language"], languages=json.dumps(doc["languages"]),
+            sections=json.dumps(doc["sections"]), source_group=doc["source_group"],
+            backend=doc.get("backend", "offline"), created_at=doc.get("created_at", time.time()),
+        ))
+
+    def get(self, document_id: str) -> StoredDocument | None:
+        row = self._session.one(select(documents).where(documents.c.id == document_id))
+        return StoredDocument.from_row(row) if row else None
+
+    def exists(self, document_id: str) -> bool:
+        return self._session.one(select(documents.c.seq).where(documents.c.id == document_id)) is not None
+
+    def get_many(self, ids: list[str]) -> dict[str, StoredDocument]:
+        if not ids:
+            return {}
+        rows = self._session.all(select(documents).where(documents.c.id.in_(ids)))
+        return {r.id: StoredDocument.from_row(r) for r in rows}
+
+    def source_groups(self, ids: list[str]) -> dict[str, str]:
+        """Document id -> its source group, for `ids` (without reading their texts)."""
+        if not ids:
+            return {}
+        rows = self._session.all(select(documents.c.id, documents.c.source_group).where(documents.c.id.in_(ids)))
+        return {r.id: r.source_group for r in rows}
+
+    def page(self, limit: int, after_seq: int | None) -> list[DocumentListing]:
+        """Documents in the order they were stored, after `after_seq`."""
+        claim_count = (select(func.count()).select_from(claims).where(claims.c.document_id == documents.c.id)
+                       .scalar_subquery())
+        rows = self._session.all(
+            select(documents.c.seq, documents.c.id, documents.c.title, documents.c.source, documents.c.url,
+                   documents.c.language, documents.c.languages, documents.c.source_group, documents.c.created_at,
+                   claim_count.label("claim_count"))
+            .where(documents.c.seq > (after_seq or 0)).order_by(documents.c.seq).limit(limit)
+        )
+        return [DocumentListing(seq=r.seq, id=r.id, title=r.title, source=r.source, url=r.url, language=r.language,
+                                languages=json.loads(r.languages), source_group=r.source_group,
+                                created_at=to_datetime(r.created_at), claim_count=r.claim_count) for r in rows]
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(documents))
+
+    def version(self) -> tuple[int, int]:
+        """(highest seq, count): changes whenever a document is added or deleted, in any process."""
+        row = self._session.one(select(func.coalesce(func.max(documents.c.seq), 0), func.count()).select_from(documents))
+        return int(row[0]), int(row[1])
+
+    def set_source_group(self, tx: Connection, document_ids: list[str], group: str) -> None:
+        tx.execute(update(documents).where(documents.c.id.in_(document_ids)).values(source_group=group))
+
+    def group_members(self, group: str) -> list[str]:
+        return list(self._session.scalars(select(documents.c.id).where(documents.c.source_group == group)))
+
+    def delete(self, tx: Connection, document_id: str) -> None:
+        tx.execute(delete(documents).where(documents.c.id == document_id))
+
+    # Documents stored but not yet fully verified: a crash leaves them here for repair ------------------
+
+    def mark_pending(self, tx: Connection, document_id: str) -> None:
+        tx.execute(delete(pending_documents).where(pending_documents.c.id == document_id))
+        tx.execute(insert(pending_documents).values(id=document_id, at=time.time()))
+
+    def clear_pending(self, document_ids: list[str]) -> None:
+        if document_ids:
+            with self._session.transaction() as tx:
+                tx.execute(delete(pending_documents).where(pending_documents.c.id.in_(document_ids)))
+
+    def pending(self) -> list[str]:
+        return list(self._session.scalars(select(pending_documents.c.id).order_by(pending_documents.c.at)))

@@ -1,0 +1,219 @@
+"""Limits at the edge of the API: request body size, per-key rate, and a bounded queue of requests in flight.
+
+All three are plain ASGI middlewares that answer with the API's JSON error shape themselves, so they hold
+whatever the routes and their exception handlers do. State is per process: with several workers each keeps
+its own buckets and queue (see `RateLimiter`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+from service.http.auth import presented_key
+from service.http.errors import send_error
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Paths that are never limited: probes and metrics must answer while the API is saturated.
+UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimitMiddleware:
+    """Rejects request bodies over `max_bytes` with 413, by Content-Length up front or by counting a streamed body.
+
+    Nothing past the limit is buffered: the route never sees a body that is too large.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.max_bytes
+            except ValueError:
+                await send_error(send, 400, "bad_request", "Content-Length is not a number.")
+                return
+            if too_big:
+                await self._reject(send)
+                return
+
+        received = 0
+        exceeded = False
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    exceeded = True
+                    raise _BodyTooLarge()
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if exceeded:
+                return  # the app's answer to a truncated body is replaced by the 413 below
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except _BodyTooLarge:
+            pass
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        await send_error(
+            send, 413, "payload_too_large", f"Request body is larger than the limit of {self.max_bytes} bytes."
+        )
+
+
+class RateLimiter:
+    """Token buckets, one per key: `rate_per_minute` sustained, `burst` at once; thread-safe, bounded in size.
+
+    Per process only. With several workers behind one port, each has its own buckets, so the effective limit
+    is `workers x rate`; a shared limit needs a shared store (Redis with a Lua token bucket) or the proxy's.
+    """
+
+    def __init__(self, rate_per_minute: float, burst: int, max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate_per_minute / 60.0
+        self.burst = max(1, burst)
+        self.max_keys = max_keys
+        self._clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str) -> float:
+        """Take one token for `key`: 0.0 when allowed, else the seconds until a token is available."""
+        now = self._clock()
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                wait = 0.0
+                tokens -= 1.0
+            else:
+                wait = (1.0 - tokens) / self.rate if self.rate > 0 else math.inf
+            self._buckets[key] = (tokens, now)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)  # least recently seen key; it comes back with a full bucket
+            return wait
+
+
+def _key_id(api_key: str) -> str:
+    # Buckets are keyed by a digest so that no API key is held in the limiter's state (or a dump of it).
+    return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:24]
+
+
+class RateLimitMiddleware:
+    """429 with Retry-After once a caller spends its bucket. The caller is its API key when it presents a valid
+    one, else its client address (so invented keys cannot buy fresh buckets)."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, valid_keys: Iterable[str] = (), prefix: str = "/v1") -> None:
+        self.app = app
+        self.limiter = limiter
+        self.valid_keys = frozenset(k for k in valid_keys if k)
+        self.prefix = prefix
+
+    def caller(self, scope: Scope) -> str:
+        key = presented_key(scope)
+        if key and key in self.valid_keys:
+            return _key_id(key)
+        client = scope.get("client") or ("unknown", 0)
+        return f"addr:{client[0]}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["path"] in UNLIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        wait = self.limiter.acquire(self.caller(scope))
+        if wait > 0:
+            retry_after = str(max(1, math.ceil(wait))) if math.isfinite(wait) else "3600"
+            await send_error(
+                send, 429, "rate_limited", f"Too many requests; retry after {retry_after} s.", [("Retry-After", retry_after)]
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+class ConcurrencyLimitMiddleware:
+    """At most `max_inflight` requests run at once and at most `max_waiting` wait for a slot; the rest get 503.
+
+    This bounds the queue in front of the worker threads, so a burst cannot pile up unbounded memory and latency.
+    """
+
+    def __init__(self, app: ASGIApp, max_inflight: int, max_waiting: int, prefix: str = "/v1", retry_after_s: int = 1) -> None:
+        self.app = app
+        self.max_inflight = max(1, max_inflight)
+        self.max_waiting = max(0, max_waiting)
+        self.prefix = prefix
+        self.retry_after_s = retry_after_s
+        self._semaphore: asyncio.Semaphore | None = None
+        self.waiting = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.max_inflight)  # created on the server's own loop
+        if self._semaphore.locked() and self.waiting >= self.max_waiting:
+            await send_error(
+                send, 503, "overloaded", "Too many requests in flight; retry shortly.", [("Retry-After", str(self.retry_after_s))]
+            )
+            return
+        self.waiting += 1
+        try:
+            await self._semaphore.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._semaphore.release()
+
+
+def install_limits(app: Any, settings: Any) -> None:
+    """Wire the three limits into a Starlette/FastAPI app; the rate check runs first (cheapest), then the body
+    size, then the in-flight bound (add_middleware puts each new middleware outside the previous ones)."""
+    app.add_middleware(ConcurrencyLimitMiddleware, max_inflight=settings.max_inflight, max_waiting=settings.max_waiting)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.body_limit_bytes)
+    if settings.rate_limit_per_minute > 0:
+        keys = [k.secret for k in settings.keys]
+        limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, valid_keys=keys)

@@ -1,0 +1,186 @@
+"""Stage 2, ingest: store documents and their verdicts under the corpus write lock, idempotently, crash-safe.
+
+A document is committed with a `pending` mark, then its source group, its verdicts and the recomputation of the
+older claims it touches are saved, then the mark is cleared. A crash in between leaves the mark, and `repair`
+(run at every start) finishes the job; it also makes the vector store match the record store again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from retrieval.vector_store import VectorStore
+from service.db import Database
+from service.db.records import StoredClaim
+from service.errors import NotFoundError
+from service.llm.usage import UsageScope, track_usage
+from service.models import DocumentIn
+from service.pipeline.name_rarity import NameRarity
+from service.pipeline.prepare import Prepared, Preparer, document_id_for
+from service.pipeline.recompute import Recomputer
+from service.pipeline.source_groups import find_group
+from service.pipeline.verify import Verifier
+
+log = logging.getLogger(__name__)
+
+
+class _GroupCorpus:
+    """The two reads source-group detection makes of the corpus."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def claims_of(self, document_id: str) -> list[StoredClaim]:
+        return self._db.claims.of_document(document_id)
+
+    def source_group(self, document_id: str) -> str | None:
+        doc = self._db.documents.get(document_id)
+        return doc.source_group if doc else None
+
+
+class Ingestor:
+    """Writes to the corpus: new documents, deletions, and the repair of what a crash interrupted."""
+
+    def __init__(self, db: Database, vectors: VectorStore, preparer: Preparer, verifier: Verifier,
+                 recomputer: Recomputer, rarity: NameRarity, backend_name: str) -> None:
+        self.db = db
+        self.vectors = vectors
+        self.preparer = preparer
+        self.verifier = verifier
+        self.recomputer = recomputer
+        self.rarity = rarity
+        self.backend_name = backend_name
+        self.corpus = _GroupCorpus(db)
+
+    def ingest_many(self, docs: list[DocumentIn]) -> tuple[list[str], set[str], dict[str, UsageScope]]:
+        """Store documents, verify their claims and recompute the claims they touch.
+
+        Returns each input's document id, the ids stored by this call, and the LLM usage per new document.
+        """
+        prepared: list[Prepared] = []
+        ids: list[str] = []
+        created: set[str] = set()
+        usage: dict[str, UsageScope] = {}
+        for doc in docs:
+            text = self.preparer.validate_text(doc.text)
+            doc_id = document_id_for(text)
+            ids.append(doc_id)
+            if doc_id in created or self.db.documents.exists(doc_id):
+                continue
+            with track_usage(usage.setdefault(doc_id, UsageScope())):
+                prepared.append(self.preparer.prepare(text, doc.model_dump(exclude={"text"})))
+            created.add(doc_id)
+        with self.db.lock:
+            self.resume_pending()  # an earlier ingest that failed half-way is finished first
+            fresh = [p for p in prepared if not self.db.documents.exists(p.id)]
+            created = {p.id for p in fresh}  # a racing post of the same text stored it first: that one is a 200
+            for p in fresh:
+                self._store(p)
+            # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
+            self.vectors.upsert([c.id for p in fresh for c in p.claims], [p.id for p in fresh for _ in p.claims],
+                                np.vstack([p.qvecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
+            for p in fresh:
+                self._assign_group(p)
+            self._verify_new(fresh, usage)
+            self.db.documents.clear_pending([p.id for p in fresh])
+        return ids, created, usage
+
+    def _store(self, p: Prepared) -> None:
+        with self.db.transaction() as tx:
+            self.db.documents.insert(tx, {
+                "id": p.id, "text": p.text, **{k: p.meta.get(k) for k in ("title", "source", "url", "published_at")},
+                "language": p.language, "languages": p.languages,
+                "sections": {"spans": p.sections, "translated": sorted(p.translated_sections)},
+                "source_group": p.id, "backend": self.backend_name,
+            })
+            self.db.claims.insert(tx, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+            self.db.documents.mark_pending(tx, p.id)  # cleared once its verdicts and the ones it touches are saved
+        # Vectors are upserted after the commit: a crash before that leaves claims without vectors, which
+        # repair() re-adds at start-up.
+        self.rarity.clear()
+
+    def _assign_group(self, p: Prepared) -> None:
+        group = find_group(p.claims, p.qvecs, lambda: self.verifier.dense_hits(p), self.corpus)
+        if group and group != p.id:
+            with self.db.transaction() as tx:
+                self.db.documents.set_source_group(tx, [p.id], group)
+            p.source_group = group
+            log.info("document %s joins source group %s (a translation or copy)", p.id, group)
+        else:
+            p.source_group = p.id
+
+    def _verify_new(self, fresh: list[Prepared], usage: dict[str, UsageScope] | None = None) -> None:
+        touched: dict[str, str] = {}  # old claim id -> the new document that touched it
+        for p in fresh:
+            with track_usage((usage or {}).get(p.id)):
+                verified = self.verifier.verify(p)
+            with self.db.transaction() as tx:
+                for v in verified:
+                    self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, p.id,
+                                          "ingest")
+            for v in verified:
+                for e in v.evidence:
+                    if e.claim_id and e.document_id != p.id:
+                        touched.setdefault(e.claim_id, p.id)
+            if p.source_group != p.id:
+                for member in self.db.documents.group_members(p.source_group):
+                    for stored in self.db.claims.of_document(member):
+                        touched.setdefault(stored.id, p.id)
+        new_ids = {c.id for p in fresh for c in p.claims}
+        self.recomputer.recompute({k: v for k, v in touched.items() if k not in new_ids}, "document_added")
+
+    def delete(self, document_id: str) -> int:
+        """Delete a document and recompute the claims whose evidence cited it; returns how many changed."""
+        with self.db.lock:
+            if not self.db.documents.exists(document_id):
+                raise NotFoundError(f"no document {document_id}")
+            citing = self.db.claims.citing_document(document_id)
+            with self.db.transaction() as tx:
+                self.db.documents.delete(tx, document_id)
+            self.vectors.delete_document(document_id)
+            self.rarity.clear()
+            still = self.db.claims.by_id(citing)
+            return self.recomputer.recompute({c: document_id for c in citing if c in still}, "document_deleted")
+
+    def repair(self) -> dict[str, int]:
+        """Make the vector store match the record store, and verify claims a crash left unverified."""
+        started = time.perf_counter()
+        stored_ids = self.vectors.ids()
+        expected: set[str] = set()
+        added = 0
+        for ids, doc_ids, vecs in self.db.claims.vectors():
+            expected.update(ids)
+            missing = [i for i, cid in enumerate(ids) if cid not in stored_ids]
+            if missing:
+                self.vectors.upsert([ids[i] for i in missing], [doc_ids[i] for i in missing], vecs[missing])
+                added += len(missing)
+        stray = list(stored_ids - expected)
+        if stray:
+            self.vectors.delete_ids(stray)
+        resumed = self.resume_pending()
+        pending = self.db.claims.needing_verification()
+        verified = self.recomputer.recompute({c: None for c in pending}, "recheck") if pending else 0
+        if added or stray or pending or resumed:
+            log.warning("repair: %d vectors re-added, %d stray removed, %d documents resumed, %d claims re-verified"
+                        " (%.2fs)", added, len(stray), resumed, len(pending), time.perf_counter() - started)
+        return {"vectors_added": added, "vectors_removed": len(stray), "documents_resumed": resumed,
+                "claims_reverified": len(pending), "verdicts_changed": verified}
+
+    def resume_pending(self) -> int:
+        """Finish ingests a crash interrupted after the document was committed: its source group, its verdicts,
+        and the recomputation of the older claims it touches (otherwise those would silently ignore it)."""
+        with self.db.lock:
+            pending = self.db.documents.pending()
+            for doc_id in pending:
+                stored = self.db.claims.of_document(doc_id)
+                doc = self.db.documents.get(doc_id)
+                if stored and doc is not None:
+                    p = Prepared.from_store(doc, stored)
+                    if p.source_group == p.id:
+                        self._assign_group(p)
+                    self._verify_new([p])
+                self.db.documents.clear_pending([doc_id])
+        return len(pending)

@@ -1,0 +1,171 @@
+"""Stage 1, prepare: validate and normalise the text, split it into language sections, extract claims, embed them.
+
+Nothing here reads or writes the corpus: a Prepared document is what the ingest stage stores and what the
+verify stage checks (a /v1/check request is verified without ever being stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from retrieval.embeddings import Embedder
+from retrieval.vector_store import VectorHit
+from service.analysis import ClaimExtractor
+from service.analysis.claims import single_claim
+from service.analysis.entities import entity_key
+from service.analysis.text import dominant_language, normalise, paragraphs
+from service.db.records import StoredClaim, StoredDocument
+from service.errors import EmptyTextError, InputError, TextTooLargeError
+from service.models import Claim, ClaimDraft
+from service.pipeline.source_groups import translated_sections
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def document_id_for(text: str) -> str:
+    """Content-addressed id: the same text always gets the same id (idempotent posting)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def claim_id_for(document_id: str, start: int, end: int, index: int) -> str:
+    return hashlib.sha256(f"{document_id}:{start}:{end}:{index}".encode()).hexdigest()[:20]
+
+
+def claim_keys(claim: ClaimDraft) -> list[str]:
+    """Keys for the lexical half of hybrid search: names, and figures by unit and order of magnitude."""
+    keys = {f"e:{entity_key(e)}" for e in claim.entities if len(entity_key(e)) > 1}
+    for q in claim.quantities:
+        magnitude = int(math.floor(math.log10(abs(q.value)))) if q.value else 0
+        keys.add(f"q:{q.unit}:{magnitude}")
+    return sorted(keys)
+
+
+@dataclass
+class Prepared:
+    """A document ready to store or check: normalised text, claims, vectors."""
+
+    id: str
+    text: str
+    meta: dict
+    language: str
+    languages: list[str]
+    sections: list[tuple[int, int, str]]
+    claims: list[Claim]
+    claim_sections: list[int]
+    qvecs: np.ndarray
+    pvecs: np.ndarray
+    keys: list[list[str]]
+    source_group: str = ""
+    translated_sections: set[tuple[int, int]] = field(default_factory=set)
+    dense: tuple | None = None  # (query key, hits): the nearest stored claims, asked once per document
+
+    @classmethod
+    def from_store(cls, doc: StoredDocument, stored: list[StoredClaim]) -> Prepared:
+        """A stored document and (some of) its claims, as the verify stage needs them."""
+        claims = [s.claim for s in stored]
+        return cls(
+            doc.id, doc.text, {"title": doc.title}, doc.language, doc.languages, doc.sections, claims,
+            [s.section for s in stored], np.vstack([s.qvec for s in stored]), np.vstack([s.pvec for s in stored]),
+            [claim_keys(c) for c in claims], doc.source_group, set(doc.translated),
+        )
+
+    def dense_hits(self, query) -> list[list[VectorHit]]:
+        """The nearest stored claims of each claim, excluding this document (`query(qvecs, exclude)` asks once)."""
+        key = (id(self.qvecs), len(self.qvecs), self.id)
+        if self.dense is None or self.dense[0] != key:
+            self.dense = (key, query(self.qvecs, self.id))
+        return self.dense[1]
+
+
+class Preparer:
+    """Text -> Prepared: validation, normalisation, language sections, claim extraction and embeddings."""
+
+    def __init__(self, settings: Settings, extractor: ClaimExtractor, embedder: Embedder) -> None:
+        self.settings = settings
+        self.extractor = extractor
+        self.embedder = embedder
+
+    def validate_text(self, text: str) -> str:
+        """Normalised text, or a clear InputError (empty, whitespace-only, too large, undecodable)."""
+        if not isinstance(text, str):
+            raise InputError("text must be a string")
+        if len(text.encode("utf-8", errors="surrogatepass")) > self.settings.max_text_bytes:
+            raise TextTooLargeError(
+                f"text is larger than the limit of {self.settings.max_text_bytes} bytes (FACTCHECK_MAX_TEXT_BYTES)"
+            )
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError("text is not valid Unicode (lone surrogates)") from exc
+        text = normalise(text.replace("\x00", ""))
+        if not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text):
+            raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
+        return text
+
+    def prepare(self, text: str, meta: dict | None = None) -> Prepared:
+        """Normalise, extract claims, embed them: everything but storing."""
+        meta = meta or {}
+        text = self.validate_text(text)
+        doc_id = document_id_for(text)
+        paras = paragraphs(text, meta.get("language"))
+        language, languages = dominant_language(paras)
+        sections = language_sections(paras)
+        drafts = self.extractor.extract(text, meta.get("language"))
+        if len(drafts) > self.settings.max_claims_per_document:
+            log.warning("document %s: %d claims, keeping the first %d", doc_id, len(drafts),
+                        self.settings.max_claims_per_document)
+            drafts = drafts[: self.settings.max_claims_per_document]
+        claims = [
+            Claim(**d.model_dump(), id=claim_id_for(doc_id, d.start, d.end, i), document_id=doc_id, index=i)
+            for i, d in enumerate(drafts)
+            if text[d.start : d.end] == d.quote  # the contract: quote == text[start:end], always
+        ]
+        texts = [c.text for c in claims]
+        qvecs, pvecs = self.embedder.query(texts), self.embedder.passage(texts)
+        claim_sections = [section_of(c.start, sections) for c in claims]
+        return Prepared(doc_id, text, meta, language if language != "und" else (meta.get("language") or "und"),
+                        languages, sections, claims, claim_sections, qvecs, pvecs, [claim_keys(c) for c in claims],
+                        translated_sections=translated_sections(sections, claims, claim_sections, qvecs, pvecs))
+
+    def single(self, text: str) -> Prepared:
+        """One claim, as given (not split), as a one-claim document."""
+        text = self.validate_text(text)
+        claim = as_claim(text)
+        q, pv = self.embedder.query([claim.text]), self.embedder.passage([claim.text])
+        return Prepared(claim.document_id, text, {}, claim.language, [claim.language],
+                        [(0, len(text), claim.language)], [claim], [0], q, pv, [claim_keys(claim)],
+                        claim.document_id)
+
+
+def as_claim(text: str, draft: ClaimDraft | None = None) -> Claim:
+    """A text taken whole as one claim of a document of its own."""
+    draft = draft or single_claim(text)
+    doc_id = document_id_for(text)
+    return Claim(**draft.model_dump(), id=claim_id_for(doc_id, draft.start, draft.end, 0), document_id=doc_id, index=0)
+
+
+def language_sections(paras) -> list[tuple[int, int, str]]:
+    """Runs of consecutive paragraphs in one language: the halves of a bilingual article."""
+    sections: list[tuple[int, int, str]] = []
+    for para in paras:
+        if para.language == "und" and sections:
+            sections[-1] = (sections[-1][0], para.end, sections[-1][2])
+        elif sections and sections[-1][2] == para.language:
+            sections[-1] = (sections[-1][0], para.end, para.language)
+        else:
+            sections.append((para.start, para.end, para.language))
+    return sections
+
+
+def section_of(offset: int, sections: list[tuple[int, int, str]]) -> int:
+    for i, (start, end, _) in enumerate(sections):
+        if start <= offset < end:
+            return i
+    return 0

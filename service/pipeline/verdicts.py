@@ -1,0 +1,118 @@
+"""Verdict rules of DESIGN.md, and a confidence that reads as the probability that the verdict is right.
+
+Each independent piece of evidence that supports (refutes) is treated as an independent chance p that the
+claim is supported (refuted); S = 1 - prod(1 - p) over supporting evidence, R likewise. The verdict follows
+the rules; its raw score is S(1-R) for corroborated, R(1-S) for contradicted, max(S·R, denial strength) for
+disputed, and (1-S)(1-R) for unverified. Evidence is not independent and the learned stance scores are
+optimistic, so the raw score is mapped through a monotone curve fitted on the dev splits of labelled sets
+by `python -m evals.training.tune_stance --write-calibration` (data/verdict_calibration.json): the confidence is how often
+such verdicts were right there. One curve per verdict for those the learned model (or the LLM) decided, and
+one curve for those a deterministic check decided (figures, employers, denials, negation), which are fewer
+and fail differently (two dates about different events read as a conflict).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from service.models import EvidenceOut, Verdict
+
+CALIBRATION_PATH = Path(__file__).parent.parent / "analysis" / "data" / "verdict_calibration.json"
+
+
+def _combine(scores: list[float]) -> float:
+    return 1.0 - math.prod(1.0 - min(max(s, 0.0), 0.99) for s in scores)
+
+
+def _per_source(evidence: list[EvidenceOut], stance: str) -> list[float]:
+    """The strongest score per source group: two copies of one story are one piece of evidence."""
+    best: dict[str, float] = {}
+    for e in evidence:
+        if e.stance == stance:
+            group = e.source_group or e.document_id
+            best[group] = max(best.get(group, 0.0), e.score)
+    return list(best.values())
+
+
+class Decision(NamedTuple):
+    verdict: Verdict
+    raw: float  # the uncalibrated score
+    by_rule: bool  # a deterministic check produced evidence that counted
+
+
+def raw_decision(evidence: list[EvidenceOut]) -> Decision:
+    """Verdict by the rules, with the uncalibrated score."""
+    independent = [e for e in evidence if not e.same_source]
+    support = _combine(_per_source(independent, "supports"))
+    refute = _combine(_per_source(independent, "refutes"))
+    # A denial counts even inside the claim's own document (DESIGN.md: "a denial counts ...").
+    denials = [e for e in evidence if e.kind in ("denial", "assertion") and e.stance == "refutes"]
+    by_rule = any(e.basis == "rule" for e in denials + [e for e in independent if e.stance != "neutral"])
+    if denials:
+        denial = _combine([e.score for e in denials])
+        return Decision("disputed", max(denial, support * refute), by_rule)
+    has_support = any(e.stance == "supports" for e in independent)
+    has_refute = any(e.stance == "refutes" for e in independent)
+    if has_support and has_refute:
+        return Decision("disputed", max(support * refute, min(support, refute)), by_rule)
+    if has_support:
+        return Decision("corroborated", support * (1 - refute), by_rule)
+    if has_refute:
+        return Decision("contradicted", refute * (1 - support), by_rule)
+    return Decision("unverified", (1 - support) * (1 - refute), by_rule)
+
+
+@lru_cache(maxsize=1)
+def calibration() -> dict[str, tuple[list[float], list[float]]]:
+    """verdict, or "rule" -> (raw knots, calibrated values); empty when no curve ships (confidence = raw)."""
+    try:
+        data = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {verdict: (curve["raw"], curve["calibrated"]) for verdict, curve in data["verdicts"].items()}
+
+
+def calibrated(curve_name: str, raw: float) -> float:
+    """The raw score through the named curve (a verdict, or "rule"); the raw score when there is none."""
+    curve = calibration().get(curve_name)
+    if not curve:
+        return round(raw, 3)
+    return round(float(np.interp(raw, curve[0], curve[1])), 3)
+
+
+def decide(evidence: list[EvidenceOut]) -> tuple[Verdict, float]:
+    """Verdict and calibrated confidence of a claim from its evidence."""
+    verdict, raw, by_rule = raw_decision(evidence)
+    return verdict, calibrated("rule" if by_rule else verdict, raw)
+
+
+def fit_curve(raw: list[float], correct: list[bool], prior_weight: float = 5.0, max_knots: int = 12) -> dict:
+    """Monotone (pool-adjacent-violators) map from raw score to the rate of correct verdicts.
+
+    Each pooled block is shrunk toward the verdict's overall rate with `prior_weight` pseudo-observations, so a
+    block of three lucky verdicts does not become a confidence of 1.0; knots are block means of the raw score.
+    """
+    order = sorted(range(len(raw)), key=lambda i: raw[i])
+    blocks: list[list[float]] = []  # [sum of raw, correct count, n]
+    for i in order:
+        blocks.append([raw[i], float(correct[i]), 1.0])
+        while len(blocks) > 1 and (blocks[-2][1] / blocks[-2][2] > blocks[-1][1] / blocks[-1][2]
+                                   or abs(blocks[-2][0] / blocks[-2][2] - raw[i]) < 1e-9):  # one knot per raw value
+            last = blocks.pop()
+            blocks[-1] = [a + b for a, b in zip(blocks[-1], last)]
+    while len(blocks) > max_knots:  # merge the two adjacent blocks with the fewest observations
+        j = min(range(len(blocks) - 1), key=lambda k: blocks[k][2] + blocks[k + 1][2])
+        blocks[j : j + 2] = [[a + b for a, b in zip(blocks[j], blocks[j + 1])]]
+    overall = sum(correct) / len(correct) if correct else 0.5
+    xs, ys = [], []
+    for total_raw, hits, n in blocks:
+        xs.append(round(total_raw / n, 4))
+        ys.append(round((hits + prior_weight * overall) / (n + prior_weight), 4))
+    ys = list(np.maximum.accumulate(ys))  # shrinkage can break monotonicity between small blocks
+    return {"raw": xs, "calibrated": [round(float(y), 4) for y in ys], "n": len(raw), "rate": round(overall, 4)}
