@@ -4,7 +4,7 @@
 eval suite does, checks each claim once while recording the candidates the pipeline hands to the stance
 judge, then replays those candidates under every policy of a grid (rules and model are cheap once the
 vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. With
-`--write-calibration` it fits the verdict confidence curves (service/verdicts.py) for the shipped policy
+`--write-calibration` it fits the verdict confidence curves (service/pipeline/verdicts.py) for the shipped policy
 instead. Never run on test.
 """
 

@@ -1,6 +1,6 @@
 """Claim analysis: the two jobs every backend does (extract claims, judge stance) and their shared types.
 
-The offline analyser (`offline.py`) implements both with rules, embeddings and a small trained model; the LLM
+The offline analyser (`claims.py`, `stance.py`) implements both with rules, embeddings and a small trained model; the LLM
 backend (`service/llm/`) implements the same protocols and falls back to the offline analyser.
 """
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.analysis.languages import packs
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -22,37 +24,13 @@ class Piece:
 
 
 _WORD = re.compile(r"[^\s,;:]+")
-_DETERMINERS = {
-    "en": {"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "that", "some", "many",
-           "several", "various", "all", "each", "every", "other", "such"},
-    "fr": {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "son", "sa", "ses", "leur", "leurs", "ce", "cet",
-           "cette", "ces", "plusieurs", "certains", "certaines"},
-    "vi": {"các", "những", "một", "mọi"},
-}
-# Words a list item never crosses going left: prepositions, verbs that introduce objects, list introducers.
-_LIST_LEFT_STOP = {
-    "en": {"of", "on", "in", "for", "by", "with", "to", "from", "as", "about", "at", "through", "into", "including",
-           "like", "include", "includes", "included", "is", "are", "was", "were", "be", "been", "has", "have", "had",
-           "between", "among", "than", "and", "or", "such", "via", "over", "under", "after", "before", "during",
-           "featuring", "involving", "containing"},
-    "fr": {"de", "en", "dans", "pour", "par", "avec", "à", "sur", "comme", "dont", "est", "sont", "a", "ont", "et",
-           "ou", "entre", "parmi", "comprenant", "notamment", "que"},
-    "vi": {"của", "trong", "cho", "với", "từ", "như", "gồm", "bao", "là", "có", "và", "hay", "hoặc", "tại", "về"},
-}
-_FINITE = {
-    "en": {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might",
-           "should", "must", "does", "do", "did", "which", "who", "that", "because", "when", "while", "if", "he",
-           "she", "it", "they", "we", "i", "you"},
-    "fr": {"est", "sont", "était", "étaient", "a", "ont", "avait", "avaient", "sera", "seront", "qui", "que", "qu",
-           "parce", "quand", "si"},
-    "vi": {"là", "đã", "đang", "sẽ", "được", "bị", "khi", "nếu", "vì", "rằng"},
-}
-_CONJ = {"en": r"and|or", "fr": r"et|ou", "vi": r"và|hoặc|hay|cùng"}
-_INTRODUCERS = {
-    "en": re.compile(r"(?:such as|including|like)\s*$", re.IGNORECASE),
-    "fr": re.compile(r"(?:comme|notamment|dont|tels? que|telles? que)\s*$", re.IGNORECASE),
-    "vi": re.compile(r"(?:như|gồm|bao gồm)\s*$", re.IGNORECASE),
-}
+# The word classes of each language pack (languages/): determiners, words a list item never crosses going left
+# (prepositions, verbs that introduce objects, list introducers), words that mark a clause, list conjunctions.
+_DETERMINERS = {code: p.determiners for code, p in packs().items()}
+_LIST_LEFT_STOP = {code: p.list_left_stop for code, p in packs().items()}
+_FINITE = {code: p.finite for code, p in packs().items()}
+_CONJ = {code: p.list_conjunctions for code, p in packs().items()}
+_INTRODUCERS = {code: re.compile(p.list_introducers, re.IGNORECASE) for code, p in packs().items()}
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -4,64 +4,69 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from service.analysis.atomic import atomic_pieces, english_subject, list_item_claim, relative_antecedent
 from service.analysis.attribution import (
     addresses_the_model, find_reported_speech, is_hedged, is_imperative, is_negated, is_opinion_or_advice,
 )
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
+from service.analysis.languages import pack
 from service.analysis.quantity import extract_quantities
-from service.analysis.text import Sentence, normalise, sentences, tokens
+from service.analysis.text import Sentence, detect_language, normalise, sentences, tokens
 from service.models import Attribution, ClaimDraft
 
-# Where one sentence holds two facts. The right-hand side of each split starts a new clause.
-_HARD_SPLIT = re.compile(
-    r";\s+|,\s+(?:mais|but|nhưng|whereas|while|tout en|đồng thời|alors que|tandis que|dont|of whom|of which)\s+"
-    r"|,\s+(?:qui|which|who)\s+(?=(?:pourrait|pourraient|could|might|may|would|sẽ|có thể))"
-    r"|\s+(?:mais|but|nhưng|tandis que|whereas)\s+",
-    re.IGNORECASE,
-)
-_COORD = re.compile(r",?\s+(?:et|and|và)\s+", re.IGNORECASE)
-_VERB_START = re.compile(
-    r"^(?:(?:également|aussi|déjà|ensuite|puis|then|also|later|still|vẫn|còn|cũng)\s+)?"
-    r"(?:a|ont|est|sont|avait|avaient|sera|seront|va|vont|fait|font|se|s['’]|n['’]|ne|"
-    r"has|have|had|is|are|was|were|will|would|can|could|did|does|"
-    r"đã|đang|sẽ|được|bị|tiếp tục|có|"
-    r"[^\W\d_]+(?:é|ée|és|ées|ed))\b",
-    re.IGNORECASE,
-)
-_SUBJECT_END = re.compile(
-    r"\s(?P<aux>a|ont|est|sont|avait|avaient|va|vont|has|have|had|is|are|was|were|will|did|đã|đang|sẽ|vẫn|"
-    r"[^\W\d_]+ed)\s",
-    re.IGNORECASE,
-)
-_AUXILIARIES = {"a", "ont", "est", "sont", "avait", "avaient", "has", "have", "had", "is", "are", "was", "were", "will",
-                "đã", "đang", "sẽ"}
-_IMPERSONAL_REPORT = re.compile(
-    r"^(?:il a été|il est|it (?:was|has been|is))\s+(?:rapporté|signalé|annoncé|indiqué|reported|said|claimed|"
-    r"announced)\s+(?:que|qu['’]|that)\s+",
-    re.IGNORECASE,
-)
-_LEADING_ADVERBIAL = re.compile(
-    r"^(?:(?:récemment|recently|cependant|however|enfin|finally|en outre|moreover|by contrast|par ailleurs|"
-    r"tuy nhiên|gần đây|ngoài ra|en juin|in june|selon les médias|meanwhile|dans le même temps|"
-    r"therefore|thus|hence|additionally|in addition|furthermore|also|in fact|indeed|for example|for instance|"
-    r"overall|in contrast|as a result|consequently|similarly|instead|in summary|in conclusion|ultimately|"
-    r"no|yes|so|first|second|third|lastly|in short|in general|de plus|ainsi|donc|par exemple|en effet|"
-    r"based on my (?:general )?knowledge|as of my (?:last )?knowledge (?:cutoff|update)[^,]{0,30})\s*,\s*"
-    r"|(?:this|that) (?:is (?:because|why)|means(?: that)?)\s+"
-    r"|(?:it(?:['’]s| is) (?:worth noting|important to note|also worth noting|notable) that|note that)\s+)",
-    re.IGNORECASE,
-)
-_PERSON_PRONOUN = re.compile(
-    r"^(?i:il|elle|he|she|ông ấy|bà ấy|anh ấy|chị ấy|ông|bà)\b(?!\s+(?:a été|est|y a|faut|semble)\b)(?!\s+[A-ZĐ])"
-)
-_ORG_ANAPHOR = re.compile(
-    r"^(?:l['’]entreprise|la société|le groupe|the company|the firm|the group|công ty này|tập đoàn này)\b",
-    re.IGNORECASE,
-)
-_FRENCH_ONLY = {"a", "ont", "est", "sont", "avait", "avaient", "sera", "seront", "va", "vont", "fait", "font", "se",
-                "ne"}
+def _alt(*parts: str) -> str:
+    present = [f"(?:{p})" for p in parts if p]
+    return "|".join(present) if present else "(?!)"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The compiled clause rules of one language pack (see languages/)."""
+
+    hard_split: re.Pattern  # where one sentence holds two facts; the right-hand side starts a new clause
+    coordination: re.Pattern
+    verb_start: re.Pattern  # a coordinated verb phrase ("..., et a investi ...")
+    subject_end: re.Pattern  # the auxiliary that ends a clause's subject
+    auxiliaries: frozenset[str]
+    name_then_verb: re.Pattern  # "..., and Meta has hired ...": a named subject with its own verb
+    impersonal_report: re.Pattern  # "Il a été rapporté que X" -> "X"
+    leading: re.Pattern  # discourse openers dropped from a claim
+    person_pronoun: re.Pattern
+    org_anaphor: re.Pattern  # "L'entreprise": the organisation the article is about
+    parenthetical: re.Pattern
+    self_reference: re.Pattern  # the writer speaking of itself
+
+    @classmethod
+    def of(cls, lp) -> _Rules:
+        return cls(
+            hard_split=re.compile(
+                rf";\s+|,\s+(?:{_alt(lp.hard_split)})\s+"
+                rf"|,\s+(?:{_alt(lp.relatives)})\s+(?=(?:{_alt(lp.relative_modal)}))"
+                rf"|\s+(?:{_alt(lp.contrast)})\s+", re.IGNORECASE),
+            coordination=re.compile(rf",?\s+(?:{_alt(lp.coordination)})\s+", re.IGNORECASE),
+            verb_start=re.compile(rf"^(?:(?:{_alt(lp.verb_start_adverbs)})\s+)?(?:{_alt(lp.verb_start)})\b",
+                                  re.IGNORECASE),
+            subject_end=re.compile(rf"\s(?P<aux>{_alt(lp.subject_end)})\s", re.IGNORECASE),
+            auxiliaries=lp.auxiliaries,
+            name_then_verb=re.compile(rf"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:{_alt(lp.name_then_verb)})\b"),
+            impersonal_report=re.compile(rf"^(?:{_alt(lp.impersonal_report)})\s+", re.IGNORECASE),
+            leading=re.compile(rf"^(?:(?:{_alt(lp.leading_adverbials)})\s*,\s*|(?:{_alt(lp.leading_phrases)})\s+)",
+                               re.IGNORECASE),
+            person_pronoun=re.compile(rf"^(?i:{_alt(lp.person_pronouns)})\b"
+                                      rf"(?!\s+(?:{_alt(lp.not_person_after_pronoun)})\b)(?!\s+[A-ZĐ])"),
+            org_anaphor=re.compile(rf"^(?:{_alt(lp.org_anaphora)})\b", re.IGNORECASE),
+            parenthetical=re.compile(rf",\s+(?:{_alt(lp.parentheticals)})\s*,(?=\s)", re.IGNORECASE),
+            self_reference=re.compile(rf"^(?:{_alt(lp.self_reference)})", re.IGNORECASE),
+        )
+
+
+@cache
+def _rules(language: str | None) -> _Rules:
+    return _Rules.of(pack(language))
+
+
 _EN_BE = {"is", "are", "was", "were"}
 _EN_ADJECTIVAL_ED = re.compile(
     r"^[a-z]+ed\s+(?!(?:the|a|an|in|on|at|by|for|to|from|with|into|as|of|it|them|him|her|his|its|their|this|these|"
@@ -105,21 +110,23 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _strip_leading(text: str) -> str:
+def _strip_leading(text: str, language: str | None) -> str:
     """Drop every leading discourse marker: 'However, based on my knowledge, X' -> 'X'."""
-    while (stripped := _LEADING_ADVERBIAL.sub("", text, count=1)) != text:
+    leading = _rules(language).leading
+    while (stripped := leading.sub("", text, count=1)) != text:
         text = stripped
     return text
 
 
-def _subject_of(clause: str) -> tuple[str, str] | None:
+def _subject_of(clause: str, language: str | None) -> tuple[str, str] | None:
     """The subject of a clause and its auxiliary ('L'entreprise', 'a'), for a coordinated verb phrase to reuse."""
-    body = _LEADING_ADVERBIAL.sub("", clause)
-    m = _SUBJECT_END.search(" " + body)
+    rules = _rules(language)
+    body = rules.leading.sub("", clause)
+    m = rules.subject_end.search(" " + body)
     if not m:
         return None
     subject = body[: max(m.start(), 0)].strip(" ,")
-    aux = m["aux"] if m["aux"].lower() in _AUXILIARIES else ""
+    aux = m["aux"] if m["aux"].lower() in rules.auxiliaries else ""
     return (subject, aux) if 0 < len(subject.split()) <= 8 else None
 
 
@@ -134,27 +141,27 @@ def _english_carried_subject(left: str, coordinated: bool) -> tuple[str, str] | 
             return antecedent, ""
     embedded = left.rfind(" that ")
     subject = english_subject(left[embedded + 6 :], allow_pronoun=True) if embedded > 0 else None
-    subject = subject or english_subject(_LEADING_ADVERBIAL.sub("", left), allow_pronoun=True)
+    rules = _rules("en")
+    subject = subject or english_subject(rules.leading.sub("", left), allow_pronoun=True)
     if not subject:
         return None
     after = left[left.find(subject) + len(subject) :].split()[:1] if subject in left else []
-    return subject, after[0] if after and after[0].lower() in _AUXILIARIES else ""
+    return subject, after[0] if after and after[0].lower() in rules.auxiliaries else ""
 
 
 def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     start, end = _trim(doc, sentence.start, sentence.end)
     text = doc[start:end]
     cuts: list[tuple[int, int]] = []  # (end of left clause, start of right clause) relative to `text`
-    for m in _HARD_SPLIT.finditer(text):
+    rules = _rules(sentence.language)
+    for m in rules.hard_split.finditer(text):
         cuts.append((m.start(), m.end()))
     english = sentence.language == "en"
-    for m in _COORD.finditer(text):
+    for m in rules.coordination.finditer(text):
         right = text[m.end() :]
-        if english and right.split()[:1] and right.split()[0].lower() in _FRENCH_ONLY:
-            continue  # "a setback", "est" are not verbs in English
         if english and _EN_ADJECTIVAL_ED.match(right):
             continue  # "a disillusioned and bored priest"
-        if _VERB_START.match(right) or (english and _EN_IRREGULAR.match(right)) or re.match(r"^[A-ZÀ-Ỹ][\w’'-]+(?:\s[A-ZÀ-Ỹ][\w’'-]+)*\s+(?:a|has|said|đã)\b", right):
+        if rules.verb_start.match(right) or (english and _EN_IRREGULAR.match(right)) or rules.name_then_verb.match(right):
             cuts.append((m.start(), m.end()))
     cuts.sort()
     clauses: list[_Clause] = []
@@ -166,7 +173,7 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
         pieces.append((cursor, left_end))
         cursor = right_start
     pieces.append((cursor, len(text)))
-    first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]])
+    first_subject = _subject_of(text[pieces[0][0] : pieces[0][1]], sentence.language)
     if english:
         first_subject = _english_carried_subject(text[pieces[0][0] : pieces[0][1]], len(pieces) > 1)
     for i, (a, b) in enumerate(pieces):
@@ -175,10 +182,10 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
             continue
         piece = doc[ca:cb]
         carried = None
-        if i > 0 and (_VERB_START.match(piece) or (english and _EN_IRREGULAR.match(piece))) and first_subject:
+        if i > 0 and (rules.verb_start.match(piece) or (english and _EN_IRREGULAR.match(piece))) and first_subject:
             subject, aux = first_subject
             first_word = piece.split()[0].lower()
-            carried = subject if first_word in _AUXILIARIES or not aux else f"{subject} {aux}"
+            carried = subject if first_word in rules.auxiliaries or not aux else f"{subject} {aux}"
             if english and aux.lower() in _EN_BE and not _passive(text[pieces[0][0] : pieces[0][1]], aux):
                 carried = subject  # "He was born in 1898 and served ..." -> "He served", not "He was served"
         clauses.append(_Clause(ca, cb, f"{carried} {piece}" if carried else piece))
@@ -220,15 +227,15 @@ class OfflineClaimExtractor:
                 clauses = [item] + _split_clauses(text, sentence)  # the glossary line also states its definition
             if not item:  # a list continues under its heading until a line that is not an item
                 heading = (sentence.text.rstrip(), sentence.paragraph) if sentence.text.rstrip().endswith(":") else None
-            own = english_subject(_LEADING_ADVERBIAL.sub("", clauses[0].text)) if english and clauses else None
+            own = english_subject(_rules("en").leading.sub("", clauses[0].text)) if english and clauses else None
             first = True
             for clause in clauses:
                 for part in _atomic(text, clause, sentence.language):
                     # "It" opening the sentence is the previous topic; later in the sentence, this sentence's subject
                     current = topic if first else (own or topic)
                     first = False
-                    if not _quoted_speech(text, part) and (  # a quoted "I ..." has a speaker: it is a claim
-                            _writer_about_itself(part.text)
+                    if not _quoted_speech(text, part, sentence.language) and (  # a quoted "I ..." is a claim
+                            _writer_about_itself(part.text, sentence.language)
                             or _not_a_statement(part.text, sentence.language, sentence.text)):
                         continue
                     draft = self._claim(text, sentence, part, names, last_person, last_org, drafts, current)
@@ -257,13 +264,15 @@ class OfflineClaimExtractor:
         quote = doc[clause.start : clause.end]
         if not _is_fact_shaped(clause.text):  # "hired 1,000 people" is a fact once its subject is restored
             return None
-        claim_text = _IMPERSONAL_REPORT.sub("", clause.text)
+        language = sentence.language
+        rules = _rules(language)
+        claim_text = rules.impersonal_report.sub("", clause.text)
         attribution = None
         denies_index = None
-        reported = find_reported_speech(claim_text)
+        reported = find_reported_speech(claim_text, language)
         if reported:
-            speaker = _LEADING_ADVERBIAL.sub("", reported.speaker).strip(" ,")
-            if _PERSON_PRONOUN.match(speaker) and last_person:
+            speaker = rules.leading.sub("", reported.speaker).strip(" ,")
+            if rules.person_pronoun.match(speaker) and last_person:
                 speaker = last_person
             speaker_names = extract_entities(speaker, names)
             people = [n for n in speaker_names if is_person(n)]
@@ -275,12 +284,11 @@ class OfflineClaimExtractor:
                 content = previous[-1].text
             if content and len(tokens(content)) >= 2:
                 claim_text = content
-        claim_text = _strip_leading(claim_text)
-        if sentence.language == "en":
+        claim_text = _strip_leading(claim_text, language)
+        if language == "en":
             claim_text = _resolve_english(claim_text, topic, last_person)
-        claim_text = _resolve_anaphora(claim_text, last_person, last_org)
+        claim_text = _resolve_anaphora(claim_text, last_person, last_org, language)
         entities = extract_entities(claim_text, names)
-        named_here = bool(entities)
         if not entities and clause.context_entities:
             entities = list(clause.context_entities)  # "..., dont au moins 10 ont été embauchés" keeps its sentence's names
         if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
@@ -295,8 +303,8 @@ class OfflineClaimExtractor:
         # predictions and the writer's remarks about itself are not.
         checkworthy = (
             not addresses_the_model(quote)
-            and not is_opinion_or_advice(claim_text)
-            and not is_opinion_or_advice(quote)
+            and not is_opinion_or_advice(claim_text, language)
+            and not is_opinion_or_advice(quote, language)
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) >= 4
         )
@@ -313,26 +321,20 @@ class OfflineClaimExtractor:
             attribution=attribution,
             quantities=quantities,
             entities=entities,
-            negated=is_negated(claim_text) if denies_index is None else previous[denies_index].negated,
+            negated=is_negated(claim_text, language) if denies_index is None else previous[denies_index].negated,
             denies_claim_index=denies_index,
         )
 
 
-_PARENTHETICAL = re.compile(
-    r",\s+(?:on the other hand|however|for example|for instance|in fact|therefore|though|of course|in turn|"
-    r"in particular|as a result|cependant|par exemple|en effet|toutefois|tuy nhiên|ví dụ)\s*,(?=\s)",
-    re.IGNORECASE,
-)
-
-
 def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
     """The atomic facts of a clause; reported speech stays whole so that its speaker and stance stay attached."""
-    if find_reported_speech(clause.text):
+    if find_reported_speech(clause.text, language):
         return [clause]
+    rules = _rules(language)
     skip = 0
-    while (lead := _LEADING_ADVERBIAL.match(clause.text[skip:])) and lead.end():
+    while (lead := rules.leading.match(clause.text[skip:])) and lead.end():
         skip += lead.end()
-    body = _PARENTHETICAL.sub("", clause.text[skip:])  # "Sourcers, on the other hand, focus on ..."
+    body = rules.parenthetical.sub("", clause.text[skip:])  # "Sourcers, on the other hand, focus on ..."
     pieces = atomic_pieces(body[:1].upper() + body[1:] if skip else body, language)
     if not pieces:
         return [clause] if body == clause.text[skip:] else [_Clause(clause.start, clause.end, body,
@@ -352,16 +354,6 @@ def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:
 _EN_OPENER_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|since|as|by|from|between|throughout|until|under|"
                                r"following|despite|once|when|while|in total|overall|today)\b[^,]{0,60},\s+"
                                r"(?=(?i:he|she|it|they|his|her|its|their)\b)", re.IGNORECASE)
-# The writer speaking of itself ("As an AI language model, I cannot...", "I'm sorry"): not a statement about the world.
-_SELF_REFERENCE = re.compile(
-    r"^(?:as an? (?:ai|language model|artificial intelligence)\b|i(?:['’]m| am) (?:sorry|an ai|not able|unable)\b"
-    r"|i (?:do not|don['’]t|cannot|can['’]t|recommend|suggest|would)\b"
-    r"|(?:en tant qu['’](?:ia|intelligence artificielle|modèle))\b|je (?:ne|suis désolé|recommande)\b"
-    r"|(?:là|với tư cách) (?:một )?(?:ai|mô hình ngôn ngữ)\b|tôi (?:không|xin lỗi)\b)",
-    re.IGNORECASE,
-)
-
-
 _ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])\s*")
 
 
@@ -390,20 +382,22 @@ def _not_a_statement(text: str, language: str, sentence_text: str | None = None)
         return True
     if sentence_text is not None and sentence_text.rstrip().endswith(":") and text.rstrip(" :") == sentence_text.rstrip(" :"):
         return True  # "Some of the tools include:" announces a list and states nothing itself
-    body = _HEADING.sub("", _LEADING_ADVERBIAL.sub("", text.strip()))
+    body = _HEADING.sub("", _rules(language).leading.sub("", text.strip()))
     return language == "en" and is_imperative(body)
 
 
 _HEADING = re.compile(r"^[^\W\d_][\w’' -]{0,40}:\s+")
 
 
-def _quoted_speech(doc: str, clause: _Clause) -> bool:
+def _quoted_speech(doc: str, clause: _Clause, language: str | None) -> bool:
     """True when the clause reports someone's words: a speaker is found, or its source span holds quotation marks."""
-    return bool(find_reported_speech(clause.text)) or any(q in doc[clause.start : clause.end + 2] for q in "\"“”«»")
+    return bool(find_reported_speech(clause.text, language)) or any(q in doc[clause.start : clause.end + 2] for q in "\"“”«»")
 
 
-def _writer_about_itself(text: str) -> bool:
-    return bool(_SELF_REFERENCE.match(_LEADING_ADVERBIAL.sub("", text.strip())))
+def _writer_about_itself(text: str, language: str | None) -> bool:
+    """The writer speaking of itself ("As an AI language model, I cannot...", "I'm sorry"): not about the world."""
+    rules = _rules(language)
+    return bool(rules.self_reference.match(rules.leading.sub("", text.strip())))
 
 
 _EN_EXPLETIVE = re.compile(
@@ -463,12 +457,13 @@ def doc_slice(text: str, draft: ClaimDraft) -> str:
     return text[draft.start : draft.end]
 
 
-def _resolve_anaphora(text: str, last_person: str | None, last_org: str | None) -> str:
+def _resolve_anaphora(text: str, last_person: str | None, last_org: str | None, language: str | None) -> str:
     """Replace a leading 'Il'/'He'/'L'entreprise' with the person or organisation last named."""
-    m = _PERSON_PRONOUN.match(text)
+    rules = _rules(language)
+    m = rules.person_pronoun.match(text)
     if m and last_person:
         return last_person + text[m.end() :]
-    m = _ORG_ANAPHOR.match(text)
+    m = rules.org_anaphor.match(text)
     if m and last_org:
         return last_org + text[m.end() :]
     return text
@@ -481,12 +476,10 @@ def extract_claims(text: str, language_hint: str | None = None) -> list[ClaimDra
 
 def single_claim(text: str, language: str | None = None) -> ClaimDraft:
     """The whole (normalised) text as one claim: for checking a claim as given, without splitting it."""
-    from service.analysis.text import detect_language
-
     language = language or detect_language(text)
     quote = text.strip()
     start = text.find(quote) if quote else 0
-    reported = find_reported_speech(quote)
+    reported = find_reported_speech(quote, language)
     attribution, content = None, quote
     if reported:
         attribution = Attribution(speaker=reported.speaker, stance=reported.stance, cue=reported.cue)
@@ -497,6 +490,6 @@ def single_claim(text: str, language: str | None = None) -> ClaimDraft:
     quantities = extract_quantities(quote, start, language)
     return ClaimDraft(
         text=content, quote=quote, start=start, end=start + len(quote), language=language,
-        checkworthy=bool(entities or quantities) and not is_hedged(content), attribution=attribution,
-        quantities=quantities, entities=entities, negated=is_negated(content),
+        checkworthy=bool(entities or quantities) and not is_hedged(content, language), attribution=attribution,
+        quantities=quantities, entities=entities, negated=is_negated(content, language),
     )

@@ -6,20 +6,11 @@ import re
 from functools import lru_cache
 import unicodedata
 
-# Capitalised words that start sentences or mark titles rather than name something.
-_NOT_NAMES = set(
-    """a an the this that these those it he she they we i you his her their its our my in on at for with by from
-    of and or but if when while after before since during although though however meanwhile finally recently also
-    according yet still so then there here what who which where why how some many most several all both each
-    le la les l un une des du de ce cet cette ces il elle ils elles on nous vous son sa ses leur leurs selon
-    cependant enfin récemment alors bien avec en pour par dans sur au aux mais ou donc or ni car puis après avant
-    depuis pendant lors quand si même certains certaines plusieurs tous toutes tout chaque aucun aucune points
-    développer il-y
-    những các một hai ba trong khi tuy nhiên theo ông bà anh chị cô và với của cho là có được bị đã đang sẽ
-    vẫn còn cũng này đó kia ngoài sau trước từ tại về giám đốc tổng chủ tịch tập đoàn công ty cuộc phát triển
-    nhà người nhóm việc ngành lĩnh vực gần đây hiện tháng năm ngày
-    ceo pdg cto cfo coo dg vp ai ia usd eur vnd gbp dr mr mrs ms prof mme""".split()
-)
+from service.analysis.languages import any_language
+
+# Capitalised words that start sentences or mark titles rather than name something, in every language: names are
+# read the same way whatever the sentence's language (headlines and quotes mix languages).
+_NOT_NAMES = any_language().not_names
 _PERSON_TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|m|mme|ông|bà|anh|chị)\.?\s+", re.IGNORECASE)
 _ORG_MARKERS = re.compile(
     r"\b(?:ai|inc|corp|group|bank|labs?|university|université|institute|ltd|llc|sa|gmbh|co)\b", re.IGNORECASE

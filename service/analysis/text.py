@@ -7,16 +7,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from service.analysis.languages import any_language, pack
+
 # Letters that only Vietnamese uses among our languages (đ, ơ, ư and the stacked tone marks).
 _VI_CHARS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂÂĐÊÔƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ")
-_FR_WORDS = set(
-    "le la les des du de un une et est sont dans pour avec sur au aux que qui ne pas plus par ce cette ces il elle "
-    "ils elles nous vous son sa ses leur leurs été était a ont mais ou où donc selon après avant depuis entre".split()
-)
-_EN_WORDS = set(
-    "the a an and is are was were of to in for with on at by that which who this these those it he she they "
-    "we you his her their has have had been not but or from as after before since between said".split()
-)
+_FR_WORDS = pack("fr").function_words
+_EN_WORDS = pack("en").function_words
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 
@@ -81,12 +77,8 @@ def paragraphs(text: str, language_hint: str | None = None) -> list[Paragraph]:
     return out
 
 
-# Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e",
-    "u.s", "u.k", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "m", "mme", "mlle", "ông", "bà", "tp", "approx", "est", "gen", "gov", "sen", "rep", "p", "pp", "vol", "art",
-}
+# Words after which a full stop does not end a sentence, in any of our languages (quotes and names cross languages).
+_ABBREVIATIONS = any_language().abbreviations
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”»)\]]*\s+(?=[\"'“«(\[]?[^\s])")
 
 

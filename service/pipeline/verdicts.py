@@ -1,4 +1,4 @@
-"""Verdict rules of DESIGN.md, and a confidence that reads as the probability that the verdict is right.
+"""The verdict rules (README, "Verdicts"), and a confidence that reads as the probability that the verdict is right.
 
 Each independent piece of evidence that supports (refutes) is treated as an independent chance p that the
 claim is supported (refuted); S = 1 - prod(1 - p) over supporting evidence, R likewise. The verdict follows
@@ -51,7 +51,7 @@ def raw_decision(evidence: list[EvidenceOut]) -> Decision:
     independent = [e for e in evidence if not e.same_source]
     support = _combine(_per_source(independent, "supports"))
     refute = _combine(_per_source(independent, "refutes"))
-    # A denial counts even inside the claim's own document (DESIGN.md: "a denial counts ...").
+    # A denial counts even inside the claim's own document (README, "Verdicts").
     denials = [e for e in evidence if e.kind in ("denial", "assertion") and e.stance == "refutes"]
     by_rule = any(e.basis == "rule" for e in denials + [e for e in independent if e.stance != "neutral"])
     if denials:

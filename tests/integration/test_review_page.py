@@ -17,13 +17,12 @@ import pytest
 from service.http.app import create_app
 from service.settings import Settings
 from tests.support.browser import chromium
-from tests.support import open_checker
+from tests.support import ROOT as REPO
+from tests.support import SEEDS, open_checker
 from tests.support.served import Served
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 ARTIFACTS = Path(os.environ.get("FACTCHECK_ARTIFACTS_DIR", REPO / "test-artifacts" / "browser"))
 WAIT_S = 30  # upper bound for the page to react; a healthy run takes well under a second per step
 

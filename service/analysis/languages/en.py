@@ -1,0 +1,124 @@
+"""English: the words the offline analyser's rules look for (data only; see languages/__init__.py)."""
+
+from service.analysis.languages import LanguagePack
+
+PACK = LanguagePack(
+    code="en",
+    assert_verbs=(
+        r"said|says|say|told|tells|stated|states|claimed|claims|announced|announces|revealed|reveals|reported|reports|"
+        r"confirmed|confirms|noted|notes|added|adds|wrote|writes|explained|explains|insisted|insists|argued|argues|"
+        r"stressed|stresses|mentioned|mentions|disclosed|discloses|acknowledged|acknowledges|admitted|admits|asserted|"
+        r"asserts",
+    ),
+    deny_verbs=(
+        r"denied|denies|deny|rejected|rejects|disputed|disputes|refuted|refutes|dismissed|dismisses|"
+        r"contradicted|contradicts|rebutted|rebuts",
+    ),
+    passive_denial=r"(?:was|were|has been|have been|is|are)\s+(?:flatly\s+|strongly\s+)?"
+                   r"(?:denied|rejected|disputed|refuted|dismissed)\s+by\s+(?P<speaker>[^,.;]+)",
+    according_to=r"according to",
+    speaker_then_verb=r"said|says|told \w+|claimed|stated|wrote",
+    verb_then_speaker=r"according to",
+    trailing_time=r"on|in|at|to|last|this",
+    complementisers=r"that",
+    claim_anaphora=r"(?:this|that|the)\s+(?:claim|statement|report|assertion|allegation|figure)|(?:it|this|that)\b",
+    impersonal_report=r"it (?:was|has been|is)\s+(?:reported|said|claimed|announced)\s+that",
+    negation=r"\b(?:not|never|no longer|n['’]t|cannot|neither|nor|none)\b",
+    hedges=r"i think|we think|believe|believes|in my opinion|should|must|ought|might|may|could|would|will|"
+           r"likely|probably|perhaps|possibly|expected to|predict|forecast|hope",
+    opinion=r"\b(?:i|we) (?:think|believe|feel|recommend|suggest|hope)\b|\bin my (?:opinion|view)\b"
+            r"|\bi(?:['’]m| am) sorry\b"
+            r"|\bas an? (?:ai|language model|artificial intelligence)\b|\bmy (?:knowledge|training)(?: cutoff| data)?\b"
+            r"|\bi (?:do not|don['’]t|cannot|can['’]t|could not|am unable|am not able)\b"
+            r"|\b(?:would|might|should|ought to|must|probably|perhaps|possibly|likely|unlikely|expected to|speculative)\b"
+            r"|\bit(?:['’]s| is) (?:important|essential|crucial|advisable|recommended|best|difficult|hard|possible|"
+            r"unclear)\b"
+            r"|\byou (?:can|could|should|may|might|need|will|must)\b|\b(?:please|make sure|be sure)\b"
+            r"|\b(?:reflects|illustrates|symboli[sz]es|exemplifies)\b",
+    addresses_model=r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|your|the|previous|prior|above|earlier)\s+)*"
+                    r"(?:instructions?|rules?|prompts?|directions?|guidelines?)\b"
+                    r"|\bsystem prompt\b|\byou are now\b|\bas an ai (?:model|assistant)\b"
+                    r"|\bmark (?:every|all|each|this|these|the) (?:claims?|statements?)\b",
+    self_reference=r"as an? (?:ai|language model|artificial intelligence)\b|i(?:['’]m| am) (?:sorry|an ai|not able|"
+                   r"unable)\b|i (?:do not|don['’]t|cannot|can['’]t|recommend|suggest|would)\b",
+    leading_adverbials=r"recently|however|finally|moreover|by contrast|in june|meanwhile|"
+                       r"therefore|thus|hence|additionally|in addition|furthermore|also|in fact|indeed|for example|"
+                       r"for instance|overall|in contrast|as a result|consequently|similarly|instead|in summary|"
+                       r"in conclusion|ultimately|no|yes|so|first|second|third|lastly|in short|in general|"
+                       r"based on my (?:general )?knowledge|as of my (?:last )?knowledge (?:cutoff|update)[^,]{0,30}",
+    leading_phrases=r"(?:this|that) (?:is (?:because|why)|means(?: that)?)"
+                    r"|(?:it(?:['’]s| is) (?:worth noting|important to note|also worth noting|notable) that|note that)",
+    parentheticals=r"on the other hand|however|for example|for instance|in fact|therefore|though|of course|in turn|"
+                   r"in particular|as a result",
+    hard_split=r"but|whereas|while|of whom|of which",
+    contrast=r"but|whereas",
+    relative_modal=r"could|might|may|would",
+    relatives=r"which|who",
+    coordination=r"and",
+    person_pronouns=r"he|she",
+    org_anaphora=r"the company|the firm|the group",
+    verb_start_adverbs=r"then|also|later|still",
+    verb_start=r"has|have|had|is|are|was|were|will|would|can|could|did|does|[^\W\d_]+ed",
+    subject_end=r"has|have|had|is|are|was|were|will|did|[^\W\d_]+ed",
+    auxiliaries=frozenset({"has", "have", "had", "is", "are", "was", "were", "will"}),
+    name_then_verb=r"has|said",
+    scales=((r"trillions?|tn", 1e12), (r"billions?|bn", 1e9), (r"millions?|mln|mn|m", 1e6), (r"thousands?|k", 1e3)),
+    currencies=((r"dollars? us|us dollars?|dollars?|usd", "USD"), (r"euros?|eur", "EUR"), (r"pounds?|gbp", "GBP"),
+                (r"yuans?|cny|rmb", "CNY"), (r"yens?|jpy", "JPY")),
+    percent=r"per ?cent|percent",
+    qualifiers=(
+        (r"up to|as much as|as many as|as high as|at most|no more than", "up_to"),
+        (r"at least|no fewer than|no less than", "at_least"),
+        (r"more than|over|above|in excess of|upwards of", "more_than"),
+        (r"less than|fewer than|under|below", "less_than"),
+        (r"about|around|approximately|roughly|nearly|almost|some|close to|circa", "about"),
+    ),
+    fractions=((r"three[- ]quarters", 75.0), (r"two[- ]thirds", 200 / 3), (r"half", 50.0),
+               (r"one[- ]third|a third", 100 / 3), (r"one[- ]quarter|a quarter", 25.0)),
+    vague_amounts=((r"tens of|dozens of", 10, 100), (r"hundreds of", 100, 1000)),
+    months={**{m: i + 1 for i, m in enumerate(
+        "january february march april may june july august september october november december".split())},
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+        "nov": 11, "dec": 12},
+    month_prepositions=r"in|in the month of",
+    small_numbers={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                   "ten": 10},
+    figure_linkers=r"of",
+    frames={
+        "investment": r"invest\w*|stake|acqui\w*",
+        "compensation": r"salar\w*|pay\b|paid|package\w*|offer\w*|compensation|bonus\w*",
+        "revenue": r"revenue\w*|sales",
+        "profit": r"profit\w*|earnings",
+        "valuation": r"valuation|valued|worth",
+        "funding": r"fund\w*|raised",
+        "workforce": r"employ\w*|staff|workers|engineers?|researchers?",
+        "share_of_work": r"work\b|tasks?",
+        "users": r"users?|customers?|clients?",
+        "price": r"price\w*|cost\w*",
+    },
+    join_verbs=r"joined|joins|join|moved to|hired by|recruited by|went to",
+    function_words=frozenset(
+        "the a an and is are was were of to in for with on at by that which who this these those it he she they "
+        "we you his her their has have had been not but or from as after before since between said".split()),
+    abbreviations=frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc",
+                             "e.g", "i.e", "u.s", "u.k", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                             "sep", "sept", "oct", "nov", "dec", "approx", "est", "gen", "gov", "sen", "rep", "p",
+                             "pp", "vol", "art"}),
+    not_names=frozenset(
+        """a an the this that these those it he she they we i you his her their its our my in on at for with by from
+        of and or but if when while after before since during although though however meanwhile finally recently
+        also according yet still so then there here what who which where why how some many most several all both
+        each ceo cto cfo coo vp ai usd eur gbp dr mr mrs ms prof""".split()),
+    determiners=frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those", "that",
+                           "some", "many", "several", "various", "all", "each", "every", "other", "such"}),
+    list_left_stop=frozenset({"of", "on", "in", "for", "by", "with", "to", "from", "as", "about", "at", "through",
+                              "into", "including", "like", "include", "includes", "included", "is", "are", "was",
+                              "were", "be", "been", "has", "have", "had", "between", "among", "than", "and", "or",
+                              "such", "via", "over", "under", "after", "before", "during", "featuring", "involving",
+                              "containing"}),
+    finite=frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might",
+                      "should", "must", "does", "do", "did", "which", "who", "that", "because", "when", "while", "if",
+                      "he", "she", "it", "they", "we", "i", "you"}),
+    list_conjunctions=r"and|or",
+    list_introducers=r"(?:such as|including|like)\s*$",
+)

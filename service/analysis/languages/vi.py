@@ -1,0 +1,76 @@
+"""Vietnamese: the words the offline analyser's rules look for (data only; see languages/__init__.py)."""
+
+from service.analysis.languages import LanguagePack
+
+PACK = LanguagePack(
+    code="vi",
+    assert_verbs=(
+        r"cho biết|cho hay|nói|khẳng định|tiết lộ|nhấn mạnh|tuyên bố|thông báo|xác nhận|chia sẻ|thừa nhận|"
+        r"công bố|phát biểu|giải thích|đưa tin|bày tỏ",
+    ),
+    deny_verbs=(r"bác bỏ|phủ nhận|bác tin|phủ định|bác thông tin",),
+    passive_denial=r"(?:bị|đã bị)\s+(?P<speaker>[^,.;]+?)\s+(?:bác bỏ|phủ nhận)",
+    according_to=r"theo",
+    speaker_then_verb=r"cho biết|nói|khẳng định",
+    verb_then_speaker=r"theo",
+    trailing_time=r"trong|vào",
+    complementisers=r"rằng|là",
+    claim_anaphora=r"(?:thông tin|tuyên bố|khẳng định|con số|cáo buộc)\s+(?:này|đó|trên)",
+    negation=r"(?<!\w)(?:không|chưa|chẳng|chả|đâu có)(?!\w)",
+    hedges=r"nên|cần phải|có thể|sẽ|dự báo|dự đoán|hy vọng|tin rằng|cho rằng",
+    opinion=r"(?<!\w)(?:tôi nghĩ|tôi cho rằng|cho rằng|tin rằng|nên|có lẽ|có thể là|hy vọng|dự báo|dự đoán|"
+            r"phản ánh)(?!\w)",
+    addresses_model=r"\bbỏ qua (?:(?:các|mọi|tất cả)\s+)?(?:hướng dẫn|chỉ dẫn|chỉ thị)",
+    self_reference=r"(?:là|với tư cách) (?:một )?(?:ai|mô hình ngôn ngữ)\b|tôi (?:không|xin lỗi)\b",
+    leading_adverbials=r"tuy nhiên|gần đây|ngoài ra",
+    parentheticals=r"tuy nhiên|ví dụ",
+    hard_split=r"nhưng|đồng thời",
+    contrast=r"nhưng",
+    relative_modal=r"sẽ|có thể",
+    coordination=r"và",
+    person_pronouns=r"ông ấy|bà ấy|anh ấy|chị ấy|ông|bà",
+    org_anaphora=r"công ty này|tập đoàn này",
+    verb_start_adverbs=r"vẫn|còn|cũng",
+    verb_start=r"đã|đang|sẽ|được|bị|tiếp tục|có",
+    subject_end=r"đã|đang|sẽ|vẫn",
+    auxiliaries=frozenset({"đã", "đang", "sẽ"}),
+    name_then_verb=r"đã",
+    scales=((r"nghìn tỷ|nghìn tỉ|ngàn tỷ|ngàn tỉ", 1e12), (r"tỷ|tỉ", 1e9), (r"triệu", 1e6), (r"nghìn|ngàn", 1e3)),
+    currencies=((r"đô la mỹ|đô la|đô|đôla", "USD"), (r"vnd|đồng|vnđ", "VND")),
+    percent=r"phần trăm",
+    qualifiers=(
+        (r"lên tới|lên đến|tới|đến|tối đa", "up_to"),
+        (r"ít nhất|tối thiểu", "at_least"),
+        (r"hơn|trên|vượt", "more_than"),
+        (r"dưới|chưa đến|chưa tới", "less_than"),
+        (r"khoảng|gần|chừng|xấp xỉ|ước tính", "about"),
+    ),
+    fractions=((r"ba phần tư", 75.0), (r"hai phần ba", 200 / 3), (r"một nửa|nửa", 50.0), (r"một phần ba", 100 / 3),
+               (r"một phần tư", 25.0)),
+    vague_amounts=((r"hàng chục", 10, 100), (r"hàng trăm", 100, 1000)),
+    small_numbers={"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10},
+    frames={
+        "investment": r"đầu tư|mua lại",
+        "compensation": r"lương|đãi ngộ|đề nghị|thu nhập",
+        "revenue": r"doanh thu",
+        "profit": r"lợi nhuận",
+        "valuation": r"định giá",
+        "funding": r"gọi vốn",
+        "workforce": r"nhân viên|nhân sự",
+        "share_of_work": r"công việc",
+        "users": r"người dùng|khách hàng",
+        "price": r"giá|chi phí",
+    },
+    join_verbs=r"gia nhập|đầu quân cho|về đầu quân|chuyển sang",
+    abbreviations=frozenset({"ông", "bà", "tp"}),
+    not_names=frozenset(
+        """những các một hai ba trong khi tuy nhiên theo ông bà anh chị cô và với của cho là có được bị đã đang sẽ
+        vẫn còn cũng này đó kia ngoài sau trước từ tại về giám đốc tổng chủ tịch tập đoàn công ty cuộc phát triển
+        nhà người nhóm việc ngành lĩnh vực gần đây hiện tháng năm ngày vnd""".split()),
+    determiners=frozenset({"các", "những", "một", "mọi"}),
+    list_left_stop=frozenset({"của", "trong", "cho", "với", "từ", "như", "gồm", "bao", "là", "có", "và", "hay", "hoặc",
+                              "tại", "về"}),
+    finite=frozenset({"là", "đã", "đang", "sẽ", "được", "bị", "khi", "nếu", "vì", "rằng"}),
+    list_conjunctions=r"và|hoặc|hay|cùng",
+    list_introducers=r"(?:như|gồm|bao gồm)\s*$",
+)
