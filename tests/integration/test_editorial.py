@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import httpx
 import pytest
@@ -10,7 +9,6 @@ from fastapi.testclient import TestClient
 
 from tests.support.editorial_corpus import make_app
 from tests.support.served import Served
-from service.db import Database
 from tests.support import parse_sse
 
 
@@ -92,27 +90,6 @@ def test_event_types_filter(client):
     assert client.get("/v1/events?types=bogus&follow=false").status_code == 422
 
 
-def test_a_verdict_change_becomes_an_event_with_its_cause_and_time(tmp_path, monkeypatch):
-    import numpy as np
-
-    from service.db import verdicts as verdict_repository
-    from service.models import Claim
-
-    db = Database.sqlite(tmp_path / "factcheck.sqlite3")
-    claim = Claim(id="c1", document_id="d1", index=0, text="x", quote="x", start=0, end=1, language="en")
-    with db.transaction() as tx:
-        db.documents.insert(tx, {"id": "d1", "text": "x", "language": "en", "languages": ["en"], "sections": [],
-                                 "source_group": "d1"})
-        db.claims.insert(tx, [claim], [0], np.zeros((1, 4)), np.zeros((1, 4)), [[]])
-    monkeypatch.setattr(verdict_repository.time, "time", lambda: 1795323600.25)
-    with db.transaction() as tx:
-        db.verdicts.save(tx, "c1", "disputed", 0.7, [], "offline", "d2", "document_added")
-    [event] = db.events.after(0)
-    assert event.type == "verdict_changed" and event.document_id == "d1"
-    assert event.payload == {"claim_id": "c1", "document_id": "d1", "verdict": "disputed", "confidence": 0.7,
-                             "cause_document_id": "d2", "reason": "document_added", "at": "2026-11-22T05:00:00.250Z"}
-
-
 def test_claimreview_jsonld(client):
     plain = client.get("/v1/claims/doc-a-c0/claimreview")
     assert plain.status_code == 200 and plain.headers["content-type"].startswith("application/ld+json")
@@ -191,28 +168,6 @@ def test_live_stream_and_resume_after_disconnect(tmp_path):
         assert [e["data"]["review_id"] for e in got] == missed
         assert tail["data"]["review_id"] == later["id"]
         assert int(seen["id"]) < int(got[0]["id"]) < int(got[1]["id"]) < int(tail["id"])
-
-
-def test_real_record_store_verdict_changes_reach_the_log(tmp_path):
-    import numpy as np
-
-    from service.models import Claim
-
-    db = Database.sqlite(tmp_path / "factcheck.sqlite3")
-    claim = Claim(id="c1", document_id="d1", index=0, text="x", quote="x", start=0, end=1, language="en")
-    with db.transaction() as tx:
-        db.documents.insert(tx, {"id": "d1", "text": "x", "language": "en", "languages": ["en"], "sections": [],
-                                 "source_group": "d1"})
-        db.claims.insert(tx, [claim], [0], np.zeros((1, 4)), np.zeros((1, 4)), [[]])
-        db.verdicts.save(tx, "c1", "unverified", 0.0, [], "offline", None, "ingest")
-    with db.transaction() as tx:
-        db.verdicts.save(tx, "c1", "corroborated", 0.8, [], "offline", "d2", "document_added")
-    with db.transaction() as tx:  # unchanged verdict: no history row, no event
-        db.verdicts.save(tx, "c1", "corroborated", 0.9, [], "offline", "d3", "document_added")
-    events = db.events.after(0)
-    assert [(e.payload["verdict"], e.payload["reason"], e.payload["cause_document_id"]) for e in events] == [
-        ("unverified", "ingest", None), ("corroborated", "document_added", "d2")]
-    assert all(e.document_id == "d1" for e in events)
 
 
 def test_streams_end_when_the_server_shuts_down(tmp_path):

@@ -15,7 +15,7 @@ from tests.support.fakes import FakeOfflineAnalyser, make_claim, usd
 from service.analysis import Candidate
 from service.analysis.claims import OfflineClaimExtractor
 from service.analysis.text import normalise
-from service.llm.backend import ExtractionOut, LLMClaimExtractor, LLMStanceJudge, StanceOut
+from service.llm.backend import LLMClaimExtractor, LLMStanceJudge, StanceOut
 from service.llm.client import OpenAICompatibleLLM
 from service.llm.errors import LLMError, LLMUnavailableError
 from service.llm.usage import track_usage

@@ -3,7 +3,6 @@ every response conforms to the schema. Bounded: a fixed number of examples per o
 
 from __future__ import annotations
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error

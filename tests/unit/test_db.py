@@ -71,6 +71,43 @@ def test_evidence_from_before_it_recorded_its_basis_reads_as_model_decided(tmp_p
     assert evidence.basis == "model" and evidence.stance == "supports"
 
 
+def _one_claim_store(tmp_path) -> Database:
+    db = Database.sqlite(tmp_path / "factcheck.sqlite3")
+    claim = Claim(id="c1", document_id="d1", index=0, text="x", quote="x", start=0, end=1, language="en")
+    with db.transaction() as tx:
+        db.documents.insert(tx, {"id": "d1", "text": "x", "language": "en", "languages": ["en"], "sections": [],
+                                 "source_group": "d1"})
+        db.claims.insert(tx, [claim], [0], np.zeros((1, 4)), np.zeros((1, 4)), [[]])
+    return db
+
+
+def test_a_verdict_change_becomes_an_event_with_its_cause_and_time(tmp_path, monkeypatch):
+    from service.db import verdicts as verdict_repository
+
+    db = _one_claim_store(tmp_path)
+    monkeypatch.setattr(verdict_repository.time, "time", lambda: 1795323600.25)
+    with db.transaction() as tx:
+        db.verdicts.save(tx, "c1", "disputed", 0.7, [], "offline", "d2", "document_added")
+    [event] = db.events.after(0)
+    assert event.type == "verdict_changed" and event.document_id == "d1"
+    assert event.payload == {"claim_id": "c1", "document_id": "d1", "verdict": "disputed", "confidence": 0.7,
+                             "cause_document_id": "d2", "reason": "document_added", "at": "2026-11-22T05:00:00.250Z"}
+
+
+def test_only_verdict_changes_reach_the_event_log(tmp_path):
+    db = _one_claim_store(tmp_path)
+    with db.transaction() as tx:
+        db.verdicts.save(tx, "c1", "unverified", 0.0, [], "offline", None, "ingest")
+    with db.transaction() as tx:
+        db.verdicts.save(tx, "c1", "corroborated", 0.8, [], "offline", "d2", "document_added")
+    with db.transaction() as tx:  # unchanged verdict: no history row, no event
+        db.verdicts.save(tx, "c1", "corroborated", 0.9, [], "offline", "d3", "document_added")
+    events = db.events.after(0)
+    assert [(e.payload["verdict"], e.payload["reason"], e.payload["cause_document_id"]) for e in events] == [
+        ("unverified", "ingest", None), ("corroborated", "document_added", "d2")]
+    assert all(e.document_id == "d1" for e in events)
+
+
 def test_claims_come_back_typed_with_their_vectors(tmp_path):
     db = Database.sqlite(tmp_path / "f.sqlite3")
     claim = Claim(id="c1", document_id="d1", index=0, text="Meta invested $14.3 billion.", quote="q", start=0, end=1,

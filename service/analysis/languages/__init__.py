@@ -8,110 +8,24 @@ text); only their reading (decimal mark, the French "billion") depends on the la
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from functools import cache
 
+from service.analysis.languages import en, fr, vi
+from service.analysis.languages.pack import LanguagePack, merge
 
-@dataclass(frozen=True)
-class LanguagePack:
-    """Everything language-specific the offline analyser reads. Strings are regular-expression alternations."""
-
-    code: str
-    # Reported speech and denials -------------------------------------------------------------------------
-    assert_verbs: tuple[str, ...] = ()  # reporting verbs that assert the reported content
-    deny_verbs: tuple[str, ...] = ()  # reporting verbs that deny it
-    passive_denial: str = ""  # "was denied by X": the speaker in the group (?P<speaker>...)
-    according_to: str = ""  # "according to X, ..."
-    speaker_then_verb: str = ""  # "..., X said." after the content
-    verb_then_speaker: str = ""  # "..., a déclaré X." after the content
-    trailing_time: str = ""  # "... said on Monday": words that may follow a trailing attribution
-    complementisers: str = ""  # "said that"
-    claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
-    impersonal_report: str = ""  # "it was reported that"
-    # Polarity, modality and who is speaking ----------------------------------------------------------------
-    negation: str = ""  # a full pattern, word boundaries included
-    hedges: str = ""  # opinions, predictions, modals
-    opinion: str = ""  # narrower than hedges: a full pattern
-    addresses_model: str = ""  # instructions to a language model: a full pattern
-    self_reference: str = ""  # the writer speaking of itself
-    # Discourse --------------------------------------------------------------------------------------------
-    leading_adverbials: str = ""  # "However, ..." openers dropped from a claim
-    leading_phrases: str = ""  # "This is because ..." openers dropped from a claim (no comma after them)
-    parentheticals: str = ""  # ", for example," inserts
-    hard_split: str = ""  # conjunctions after a comma that start a new fact
-    contrast: str = ""  # conjunctions that start a new fact without a comma
-    relative_modal: str = ""  # ", which could ...": relatives that state a new (modal) fact
-    relatives: str = ""  # "qui", "which"
-    coordination: str = ""  # "and"
-    person_pronouns: str = ""  # "he", "il", "ông"
-    not_person_after_pronoun: str = ""  # "il a été", "il est": impersonal, not a person
-    org_anaphora: str = ""  # "the company", "l'entreprise"
-    # Clause structure --------------------------------------------------------------------------------------
-    verb_start_adverbs: str = ""  # adverbs before a coordinated verb phrase
-    verb_start: str = ""  # words (auxiliaries, verb endings) that open a verb phrase
-    subject_end: str = ""  # auxiliaries that end a subject
-    auxiliaries: frozenset[str] = frozenset()
-    name_then_verb: str = ""  # "Meta has ...": a verb that, after a name, starts a new clause
-    # Figures -----------------------------------------------------------------------------------------------
-    scales: tuple[tuple[str, float], ...] = ()  # (pattern, multiplier); longest first within a language
-    currencies: tuple[tuple[str, str], ...] = ()  # (pattern, ISO code)
-    percent: str = ""
-    qualifiers: tuple[tuple[str, str], ...] = ()  # (pattern, qualifier name)
-    fractions: tuple[tuple[str, float], ...] = ()  # (pattern, percentage)
-    vague_amounts: tuple[tuple[str, float, float], ...] = ()  # ("hundreds of", low, high)
-    months: dict[str, int] = field(default_factory=dict)
-    month_prepositions: str = ""  # "in June"
-    small_numbers: dict[str, int] = field(default_factory=dict)  # number words read before a scale word
-    figure_linkers: str = ""  # "14 billion of dollars": "of", "de"
-    # What figures measure ----------------------------------------------------------------------------------
-    frames: dict[str, str] = field(default_factory=dict)  # frame name -> pattern
-    join_verbs: str = ""  # "X joined Y"
-    # Text -------------------------------------------------------------------------------------------------
-    function_words: frozenset[str] = frozenset()  # frequent words that identify the language
-    abbreviations: frozenset[str] = frozenset()  # a full stop after these does not end a sentence
-    not_names: frozenset[str] = frozenset()  # capitalised words that are not names (sentence openers, titles)
-    # Lists and atomic splitting ----------------------------------------------------------------------------
-    determiners: frozenset[str] = frozenset()
-    list_left_stop: frozenset[str] = frozenset()  # words a list item never crosses going left
-    finite: frozenset[str] = frozenset()  # words that mark a clause, not a list item
-    list_conjunctions: str = ""
-    list_introducers: str = ""  # "such as", "comme"
-
-
-def _merge(packs: list[LanguagePack]) -> LanguagePack:
-    """One pack holding every pack's words, in pack order (alternations joined, sets united, maps merged)."""
-    merged: dict = {"code": "und"}
-    for f in fields(LanguagePack):
-        if f.name == "code":
-            continue
-        values = [getattr(p, f.name) for p in packs]
-        if isinstance(values[0], str):
-            merged[f.name] = "|".join(f"(?:{v})" for v in values if v)
-        elif isinstance(values[0], tuple):
-            merged[f.name] = tuple(item for v in values for item in v)
-        elif isinstance(values[0], frozenset):
-            merged[f.name] = frozenset().union(*values)
-        else:  # maps: word -> number are merged; name -> pattern (frames) join their patterns
-            out: dict = {}
-            for value in values:
-                for k, v in value.items():
-                    out[k] = f"{out[k]}|{v}" if isinstance(v, str) and k in out else v
-            merged[f.name] = out
-    return LanguagePack(**merged)
+__all__ = ["LanguagePack", "any_language", "pack", "packs"]
 
 
 @cache
 def packs() -> dict[str, LanguagePack]:
     """The languages the analyser reads, by ISO 639-1 code."""
-    from service.analysis.languages import en, fr, vi
-
     return {p.code: p for p in (en.PACK, fr.PACK, vi.PACK)}
 
 
 @cache
 def any_language() -> LanguagePack:
     """The union of every pack: for text whose language is unknown, and for figures."""
-    return _merge(list(packs().values()))
+    return merge(list(packs().values()))
 
 
 def pack(code: str | None) -> LanguagePack:

@@ -1,6 +1,6 @@
 """English: the words the offline analyser's rules look for (data only; see languages/__init__.py)."""
 
-from service.analysis.languages import LanguagePack
+from service.analysis.languages.pack import LanguagePack
 
 PACK = LanguagePack(
     code="en",
