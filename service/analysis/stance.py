@@ -19,7 +19,7 @@ from service.analysis import Candidate, StanceResult
 from service.analysis.attribution import is_hedged
 from service.analysis.entities import entity_key, extract_entities, is_person
 from service.analysis.languages import pack
-from service.analysis.quantity import Comparison, compare
+from service.analysis.figures import Comparison, compare
 from service.analysis.stance_model import decide_with_thresholds
 from service.models import Claim, Quantity
 

@@ -1,6 +1,7 @@
 import pytest
 
-from service.analysis.quantity import compare, extract_quantities
+from service.analysis.figures import compare
+from service.analysis.quantity import extract_quantities
 
 
 def one(text: str, language: str):
