@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Verdict = Literal["corroborated", "contradicted", "disputed", "unverified"]
 Stance = Literal["supports", "refutes", "neutral"]
-Qualifier = Literal["exact", "about", "up_to", "at_least", "more_than", "less_than"]
+Qualifier = Literal["exact", "about", "up_to", "at_most", "at_least", "more_than", "less_than"]
 VERDICTS: tuple[Verdict, ...] = ("corroborated", "contradicted", "disputed", "unverified")
 STANCES: tuple[Stance, ...] = ("supports", "refutes", "neutral")
 
@@ -23,7 +23,8 @@ class Quantity(BaseModel):
     text: str = Field(description="The figure as written, e.g. '14,3 milliards de dollars'.")
     value: float = Field(description="Normalised value in base units (14.3e9 for 14.3 billion).")
     unit: str = Field(description="Normalised unit: a currency code, '%', 'year', 'month', 'date', or 'count:<noun>'.")
-    qualifier: Qualifier = Field("exact", description="How the figure bounds the quantity (up to, about, ...).")
+    qualifier: Qualifier = Field("exact", description="How the figure bounds the quantity: up_to is a reported maximum "
+                                 "('up to', 'as much as'), at_most a limit ('at most', 'no more than'); see figures.py.")
     precision: float = Field(0.0, ge=0, description="Half-width of the rounding the written figure implies.")
     start: int = Field(description="Offset of the figure in the document text.")
     end: int = Field(description="End offset of the figure in the document text.")
@@ -173,6 +174,15 @@ class LLMUsage(BaseModel):
         return out
 
 
+class SourceGrouping(BaseModel):
+    """Why a document belongs to another's source group: each one's claims are mostly found in the other."""
+
+    document_id: str = Field(description="The earlier document this one copies or translates.")
+    coverage: float = Field(ge=0, le=1, description="Share of this document's claims with a counterpart there.")
+    other_coverage: float = Field(ge=0, le=1, description="Share of that document's claims with a counterpart here.")
+    excerpt: bool = Field(False, description="This document copies part of that one word for word (a truncated copy).")
+
+
 class DocumentReport(BaseModel):
     """A document with its claims, as the report contract gives it."""
 
@@ -184,6 +194,9 @@ class DocumentReport(BaseModel):
     language: str
     languages: list[str] = Field(default_factory=list, description="Languages of its paragraphs, most used first.")
     source_group: str
+    grouping: SourceGrouping | None = Field(
+        None, description="Why it shares a source group with an earlier document (a translation or copy); "
+                          "documents of one source group never corroborate each other.")
     created_at: datetime | None = None
     text: str | None = Field(None, description="The stored (NFC-normalised) text offsets refer to.")
     claims: list[ClaimReport] = Field(default_factory=list)

@@ -26,7 +26,7 @@ _SCALES = sorted(_ANY.scales, key=lambda s: -s[1])
 _CURRENCY_WORDS = _ANY.currencies
 _CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₫": "VND"}
 _PERCENT = "%|" + _longest_first([p.percent for p in packs().values()])
-_QUALIFIERS = [(p, name) for name in ("up_to", "at_least", "more_than", "less_than", "about")
+_QUALIFIERS = [(p, name) for name in ("up_to", "at_most", "at_least", "more_than", "less_than", "about")
                for p in [pattern for pattern, n in _ANY.qualifiers if n == name]]
 _FRACTIONS = sorted(_ANY.fractions, key=lambda f: -f[1])
 _VAGUE = sorted(_ANY.vague_amounts, key=lambda v: v[1])

@@ -38,6 +38,7 @@ class StoredDocument:
     source_group: str
     backend: str
     created_at: datetime
+    grouping: dict | None = None  # why it joined its source group: {document_id, coverage, other_coverage}
 
     @classmethod
     def from_row(cls, row) -> StoredDocument:
@@ -50,6 +51,7 @@ class StoredDocument:
             sections=[tuple(s) for s in sections.get("spans", [])],
             translated={tuple(t) for t in sections.get("translated", [])},
             source_group=row.source_group, backend=row.backend, created_at=to_datetime(row.created_at),
+            grouping=json.loads(row.grouping) if row.grouping else None,
         )
 
 

@@ -25,6 +25,7 @@ documents = Table(
     Column("source_group", Text, nullable=False),
     Column("backend", Text, nullable=False, server_default="offline"),
     Column("created_at", Float, nullable=False),  # epoch seconds
+    Column("grouping", Text),  # JSON: why it joined its source group {document_id, coverage, other_coverage}
 )
 
 claims = Table(

@@ -63,6 +63,7 @@ class Prepared:
     pvecs: np.ndarray
     keys: list[list[str]]
     source_group: str = ""
+    grouping: dict | None = None  # why it joined its source group (see source_groups.Grouping)
     translated_sections: set[tuple[int, int]] = field(default_factory=set)
     dense: tuple | None = None  # (query key, hits): the nearest stored claims, asked once per document
 
@@ -73,7 +74,7 @@ class Prepared:
         return cls(
             doc.id, doc.text, {"title": doc.title}, doc.language, doc.languages, doc.sections, claims,
             [s.section for s in stored], np.vstack([s.qvec for s in stored]), np.vstack([s.pvec for s in stored]),
-            [claim_keys(c) for c in claims], doc.source_group, set(doc.translated),
+            [claim_keys(c) for c in claims], doc.source_group, doc.grouping, set(doc.translated),
         )
 
     def dense_hits(self, query) -> list[list[VectorHit]]:

@@ -24,7 +24,7 @@ def transient_report(p: Prepared, verified: list[Verified]) -> DocumentReport:
     """The report of a document checked without being stored."""
     return DocumentReport(
         id=p.id, source=p.meta.get("source"), title=p.meta.get("title"), language=p.language,
-        languages=p.languages, source_group=p.source_group or p.id, text=p.text,
+        languages=p.languages, source_group=p.source_group or p.id, grouping=p.grouping, text=p.text,
         claims=[claim_report(v.claim, v.verdict, v.confidence, v.evidence) for v in verified],
     )
 
@@ -45,7 +45,8 @@ class Reports:
             raise NotFoundError(f"no document {document_id}")
         return DocumentReport(
             id=doc.id, source=doc.source, title=doc.title, url=doc.url, published_at=doc.published_at,
-            language=doc.language, languages=doc.languages, source_group=doc.source_group, created_at=doc.created_at,
+            language=doc.language, languages=doc.languages, source_group=doc.source_group, grouping=doc.grouping,
+            created_at=doc.created_at,
             text=doc.text if include_text else None, claims=self._claims(self.db.claims.of_document(document_id)),
         )
 
