@@ -9,10 +9,14 @@ a verdict is not one of the four, an id repeats, or a non-check-worthy claim is 
 import collections
 import json
 import pathlib
+import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 VERDICTS = ("corroborated", "contradicted", "disputed", "unverified")
+# "ferry_05_fr 'quoted words'" inside the evidence field; " ... " separates fragments of one quote
+EVIDENCE_QUOTE = re.compile(r"([a-z]+_\d\d_(?:en|fr|vi))(?:\.txt)? '(.+?)'"
+                            r"(?=;|,|\.|\)|\s\(|\s+(?:refutes|supports|denial|assertion)|\s*$)")
 
 
 def load_corpora():
@@ -60,6 +64,15 @@ def check(rows, docs, full=True):
             for key in ("rule", "evidence", "note"):
                 if key not in r:
                     errors.append(f"{rid}: missing {key}")
+            for ev_doc, ev_text in EVIDENCE_QUOTE.findall(r.get("evidence", "")):
+                ev_path = HERE / "articles" / f"{ev_doc}.txt"
+                if not ev_path.exists():
+                    errors.append(f"{rid}: evidence names unknown article {ev_doc}")
+                    continue
+                ev_art = ev_path.read_text(encoding="utf-8")
+                for frag in ev_text.split(" ... "):
+                    if frag not in ev_art:
+                        warnings.append(f"{rid}: evidence quote not in {ev_doc}: {frag!r}")
     return errors, warnings
 
 
