@@ -384,3 +384,61 @@ def load_seeds(split: str, gold_dir: Path = GOLD_DIR, seeds_dir: Path = REPO_ROO
             documents[file_name] = path.read_text(encoding="utf-8")
         scenarios.append(SeedScenario(name=name, documents=documents, golds=golds.get(name, [])))
     return scenarios
+
+
+# --- news gold set --------------------------------------------------------------------------------------
+
+
+@dataclass
+class NewsArticle:
+    """One article of a news story's corpus, with what it copies or translates (if anything)."""
+
+    file: str
+    text: str
+    outlet: str
+    language: str
+    date: str
+    same_source_as: str | None  # the article it translates or copies: the two are one source group
+
+
+@dataclass
+class NewsGold:
+    """A gold verdict (and check-worthiness) for one claim of a news article, found by a quote substring."""
+
+    id: str
+    document: str
+    quote: str
+    gold: Verdict
+    checkworthy: bool
+    rule: str
+    note: str
+
+
+@dataclass
+class NewsStory:
+    """A story's corpus of articles and the gold verdicts expected inside it."""
+
+    name: str
+    articles: list[NewsArticle]
+    golds: list[NewsGold]
+
+
+def load_news(split: str, gold_dir: Path = GOLD_DIR / "news") -> list[NewsStory]:
+    """The news gold set's stories of `split` (whole stories are on one side; evals/gold/news/RULES.md, Split)."""
+    _check_split(split)
+    meta = json.loads((gold_dir / "corpora.json").read_text(encoding="utf-8"))["stories"]
+    golds: dict[str, list[NewsGold]] = defaultdict(list)
+    for row in _jsonl(gold_dir / "gold.jsonl"):
+        golds[row["story"]].append(NewsGold(id=row["id"], document=row["document"], quote=row["quote"],
+                                            gold=row["verdict"], checkworthy=row["checkworthy"], rule=row["rule"],
+                                            note=row.get("note", "")))
+    stories = []
+    for name, story in sorted(meta.items()):
+        if story["split"] != split:
+            continue
+        articles = [NewsArticle(file=a["file"], text=(gold_dir / "articles" / a["file"]).read_text(encoding="utf-8"),
+                                outlet=a["outlet"], language=a["language"], date=a["date"],
+                                same_source_as=a.get("translation_of") or a.get("copy_of"))
+                    for a in story["articles"]]
+        stories.append(NewsStory(name=name, articles=articles, golds=golds[name]))
+    return stories

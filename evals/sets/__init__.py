@@ -10,7 +10,7 @@ from evals.sets.common import ANCHORS, TARGETS, EvalContext, SetOutcome, open_ev
 from evals.sets.extraction import run_factcheck_bench, run_propsegment_props
 from evals.sets.retrieval import run_xnli_retrieval
 from evals.sets.stance import run_fever_symmetric, run_vitaminc, run_xnli_stance
-from evals.sets.verdicts import run_averitec, run_climate_fever, run_propsegment_xdoc, run_seeds
+from evals.sets.verdicts import run_averitec, run_climate_fever, run_news, run_propsegment_xdoc, run_seeds
 
 SETS = {
     "climate_fever": run_climate_fever,
@@ -23,6 +23,7 @@ SETS = {
     "propsegment_props": run_propsegment_props,
     "propsegment_xdoc": run_propsegment_xdoc,
     "seeds": run_seeds,
+    "news": run_news,
 }
 BACKEND_INDEPENDENT = {"xnli_retrieval"}  # runs once, whatever the backends
 

@@ -56,7 +56,7 @@ class _Rules:
                                re.IGNORECASE),
             person_pronoun=re.compile(rf"^(?i:{_alt(lp.person_pronouns)})\b"
                                       rf"(?!\s+(?:{_alt(lp.not_person_after_pronoun)})\b)(?!\s+[A-ZĐ])"),
-            org_anaphor=re.compile(rf"^(?:{_alt(lp.org_anaphora)})\b", re.IGNORECASE),
+            org_anaphor=re.compile(rf"^(?:{_alt(lp.org_anaphora)})\b(?!\s+(?-i:[A-ZÀ-ỸĐ]))", re.IGNORECASE),
             parenthetical=re.compile(rf",\s+(?:{_alt(lp.parentheticals)})\s*,(?=\s)", re.IGNORECASE),
             self_reference=re.compile(rf"^(?:{_alt(lp.self_reference)})", re.IGNORECASE),
         )

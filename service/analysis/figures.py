@@ -124,16 +124,12 @@ def _stem(word: str) -> str:
 
 
 def same_measure(a: Measure, b: Measure, same_event: bool) -> bool:
-    """True when two figures measure the same thing: one kind in one unit; counts of the same written noun, or, when
-    the nouns cannot be compared (other languages, or none written), claims the caller found to state the same event."""
+    """True when two figures measure the same thing: one kind in one unit, counts of the same noun when both are
+    written in one language, and what the caller found about the event (a shared frame or event, a paraphrase)."""
     if a.kind != b.kind or a.unit != b.unit:
-        return {a.kind, b.kind} <= {"date", "year"} and same_event
-    if a.kind in ("date", "year", "month"):
-        return same_event  # two dates about two events are not a conflict
-    if a.kind != "count":
-        return True
-    if a.what and b.what and a.language == b.language != "und":
-        return _stem(a.what) == _stem(b.what)
+        return {a.kind, b.kind} <= {"date", "year"} and same_event  # two dates about two events are no conflict
+    if a.kind == "count" and a.what and b.what and a.language == b.language != "und" and _stem(a.what) != _stem(b.what):
+        return False  # 48 stations and 40 trains
     return same_event
 
 

@@ -46,7 +46,7 @@ _FIGURE = re.compile(
     rf"(?P<sym>{_SYMBOL_RE})?\s?"
     rf"(?P<num>{_NUM}|(?:{'|'.join(_SMALL_NUMBERS)})(?=\s+(?:{_SCALE_RE})\b))"
     rf"(?:\s?(?P<scale>{_SCALE_RE})\b)?"
-    rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
+    rf"(?:\s?(?:(?:{_LINKER_RE})\s?)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
     re.IGNORECASE,
 )
 _FRACTION_RE = re.compile(
@@ -54,7 +54,7 @@ _FRACTION_RE = re.compile(
 )
 _VAGUE_RE = re.compile(
     rf"(?P<vague>{_longest_first(p for p, _, _ in _VAGUE)})\s+(?P<scale>{_SCALE_RE})\b"
-    rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
+    rf"(?:\s?(?:(?:{_LINKER_RE})\s?)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
     re.IGNORECASE,
 )
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))

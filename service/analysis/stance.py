@@ -68,6 +68,8 @@ class StancePolicy:
     # The same statement across languages scores lower (a translation sits near 0.86-0.89): the bar at which two
     # figures of claims in two languages that name no event are taken to report the same event.
     paraphrase_cross_lingual: float = 0.87
+    # Figures of one measure and one event are compared between claims sharing a name down to this similarity.
+    figure_topical: float = 0.80
     restatement: float = 0.93  # without the learned model, only near-identical statements count as support
     # The learned model is weak (macro-F1 about 0.5 on dev): it may only judge pairs that are about the same
     # thing, i.e. that are this similar, and share a specific name when both sides name something.
@@ -147,16 +149,19 @@ class OfflineStanceJudge:
         # The similarity bars sort search results; a pair the caller gave is about the same thing by assumption.
         topical = cand.given or (
             cand.similarity >= self._topical(claim, other) and (weight >= 1.0 or cand.similarity >= policy.paraphrase))
+        flip = (claim.attribution is not None and claim.attribution.stance == "denies")
+        # 1. Figures for the same quantity. A figure is as specific as a name: two claims about one named subject
+        # (any shared name) with figures of one measure for one event are compared, even below the topical bar.
+        comparison = None
+        if topical or (weight > 0 and cand.similarity >= policy.figure_topical):
+            comparison = self._compare_figures(claim, other, cand)
+        if comparison and comparison.relation in ("agree", "conflict"):
+            stance = "supports" if comparison.relation == "agree" else "refutes"
+            return self._with_denial(other, stance, 0.9, comparison.rationale, flip)
         if not topical:
             if claim.entities and other.entities and weight == 0:
                 return StanceResult("neutral", 0.0, "no shared subject")
             return self._learned_or_neutral(claim, cand, weight)
-        flip = (claim.attribution is not None and claim.attribution.stance == "denies")
-        # 1. Figures for the same quantity.
-        comparison = self._compare_figures(claim, other, cand)
-        if comparison and comparison.relation in ("agree", "conflict"):
-            stance = "supports" if comparison.relation == "agree" else "refutes"
-            return self._with_denial(other, stance, 0.9, comparison.rationale, flip)
         # 2. Someone joined a different organisation.
         mine, theirs = _joined_org(claim), _joined_org(other)
         if mine and theirs and mine[0] == theirs[0]:
@@ -202,36 +207,53 @@ class OfflineStanceJudge:
         return StanceResult("neutral", 0.0, "related, but not about the same thing")
 
     def _compare_figures(self, claim: Claim, other: Claim, cand: Candidate) -> Comparison | None:
-        """The strongest relation between figures of the two claims that measure the same thing, figure by figure.
+        """How the claim's figures fare against the other claim's, figure by figure.
 
         Two figures are one quantity when they are of one kind and unit (figures.same_measure), count the same noun
-        when both name one, and report the same event: the events their contexts name overlap, or, when either names
-        none, the two claims are near-paraphrases. "Contacted 100" and "hired 10" are two quantities.
+        when both name one, and report the same thing: the frames (investment, revenue, profit ...) and the events
+        (hired, contacted, died ...) named around each figure do not differ, and some event is shared or the two
+        claims are near-paraphrases. Each figure of the claim takes its best relation among its counterparts (a
+        figure that one counterpart confirms is not contradicted by another figure of the same sentence); the claim
+        conflicts if any of its figures conflicts, and agrees if any agrees.
         """
-        frames_c, frames_o = frames(claim.text, claim.language), frames(other.text, other.language)
-        if frames_c and frames_o and not frames_c & frames_o:
-            return None  # an investment and a salary are different quantities
+        if other.attribution is not None and other.attribution.stance == "denies":
+            return None  # a denial's figures are what it denies, or background: the denial rule decides
         paraphrase = cand.given or cand.similarity >= (
             self.policy.paraphrase if claim.language == other.language else self.policy.paraphrase_cross_lingual)
-        best: Comparison | None = None
-        order = {"conflict": 3, "agree": 2, "compatible": 1, "unrelated": 0}
+        theirs = [(mo, events(mo.context, other.language), frames(mo.context, other.language))
+                  for mo in measures(other)]
+        per_figure: list[Comparison] = []
         for mc in measures(claim):
-            events_c = events(mc.context, claim.language)
-            for mo in measures(other):
-                events_o = events(mo.context, other.language)
-                if events_c and events_o and not events_c & events_o:
-                    continue  # two different events happened to these figures
-                if not same_measure(mc, mo, same_event=bool(events_c & events_o) or paraphrase):
+            events_c, frames_c = events(mc.context, claim.language), frames(mc.context, claim.language)
+            found: list[Comparison] = []
+            for mo, events_o, frames_o in theirs:
+                if frames_c and frames_o and not frames_c & frames_o:
+                    continue  # they measure different things (an investment and a salary, revenue and profit)
+                # Money is told by its frame: "paid 4 billion for a stake" and "invested 14 billion" are one deal.
+                # Counts, shares and dates are told by what happened: "contacted 100" and "hired 10" are two.
+                money = mc.kind == mo.kind == "money"
+                if not money and events_c and events_o and not events_c & events_o:
                     continue
-                result = compare(mc.quantity, mo.quantity)
-                if best is None or order[result.relation] > order[best.relation]:
-                    best = result
-        return best if best and best.relation != "unrelated" else None
+                shared = bool(events_c & events_o) or bool(frames_c & frames_o)
+                if same_measure(mc, mo, same_event=shared or paraphrase):
+                    found.append(compare(mc.quantity, mo.quantity))
+            for relation in ("agree", "conflict", "compatible"):
+                best = next((c for c in found if c.relation == relation), None)
+                if best:
+                    per_figure.append(best)
+                    break
+        for relation in ("conflict", "agree", "compatible"):
+            best = next((c for c in per_figure if c.relation == relation), None)
+            if best:
+                return best
+        return None
 
     def _same_content(self, claim: Claim, other: Claim, cand: Candidate, comparison: Comparison | None) -> bool:
-        if comparison and comparison.relation == "agree":
-            return True
-        return cand.similarity >= self.policy.paraphrase
+        """The two claims state one thing: near-paraphrases (across languages at a lower bar), figures not against it."""
+        if comparison and comparison.relation == "conflict":
+            return False
+        return cand.given or cand.similarity >= (
+            self.policy.paraphrase if claim.language == other.language else self.policy.paraphrase_cross_lingual)
 
     def _with_denial(self, other: Claim, stance: str, score: float, rationale: str, flip: bool,
                      decisive: bool = True) -> StanceResult:

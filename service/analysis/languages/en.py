@@ -64,7 +64,10 @@ PACK = LanguagePack(
     name_then_verb=r"has|said",
     scales=((r"trillions?|tn", 1e12), (r"billions?|bn", 1e9), (r"millions?|mln|mn|m", 1e6), (r"thousands?|k", 1e3)),
     currencies=((r"dollars? us|us dollars?|dollars?|usd", "USD"), (r"euros?|eur", "EUR"), (r"pounds?|gbp", "GBP"),
-                (r"yuans?|cny|rmb", "CNY"), (r"yens?|jpy", "JPY")),
+                (r"yuans?|cny|rmb", "CNY"), (r"yens?|jpy", "JPY"), (r"dongs?|vnd", "VND"), (r"rupees?|inr", "INR"),
+                (r"baht|thb", "THB"), (r"swiss francs?|chf", "CHF"), (r"roubles?|rubles?|rub", "RUB"),
+                (r"zlotys?|pln", "PLN"), (r"ringgits?|myr", "MYR"), (r"rupiahs?|idr", "IDR"), (r"pesos?", "MXN"),
+                (r"krw|korean won", "KRW")),
     percent=r"per ?cent|percent",
     qualifiers=(
         (r"up to|as much as|as many as|as high as", "up_to"),

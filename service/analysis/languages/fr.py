@@ -55,7 +55,8 @@ PACK = LanguagePack(
     name_then_verb=r"a",
     scales=((r"billions?", 1e12), (r"milliards?|mds?|mrd", 1e9), (r"millions?|mio", 1e6), (r"milliers|mille", 1e3)),
     currencies=((r"dollars? américains|dollars? us|dollars?", "USD"), (r"euros?", "EUR"), (r"livres? sterling", "GBP"),
-                (r"yuans?", "CNY"), (r"yens?", "JPY")),
+                (r"yuans?", "CNY"), (r"yens?", "JPY"), (r"dongs?", "VND"), (r"roupies?", "INR"),
+                (r"francs? suisses", "CHF"), (r"roubles?", "RUB"), (r"zlotys?", "PLN")),
     percent=r"pour ?cent|pourcent",
     qualifiers=(
         (r"allant jusqu['’]à|jusqu['’]à|jusqu['’]aux?", "up_to"),
@@ -112,7 +113,7 @@ PACK = LanguagePack(
         "build": r"constru\w*|bâti\w*|inaugur\w*|ouvert\w*|ouvrir|lanc\w*",
         "close": r"ferm\w*",
         "sell": r"vend\w*|vent(?:e|es)\b|export\w*",
-        "buy": r"achet\w*|achat\w*|acquis\w*|acqui\w*|rachat\w*|import\w*",
+        "buy": r"achet\w*|achat\w*|acqu\w*|rachat\w*|rachet\w*|import\w*|s['’]offr\w*|prise de contrôle",
         "invest": r"investi\w*|financ\w*|lev(?:ée|é|er)\b|subvention\w*",
         "pay": r"pa(?:y|i)\w*|salaire\w*|rémunér\w*|offr\w*|offert\w*|prime\w*|amende\w*",
         "cost": r"coût\w*|prix|budget\w*|valeur\w*|valoris\w*|dépens\w*|montant",

@@ -36,7 +36,8 @@ PACK = LanguagePack(
     auxiliaries=frozenset({"đã", "đang", "sẽ"}),
     name_then_verb=r"đã",
     scales=((r"nghìn tỷ|nghìn tỉ|ngàn tỷ|ngàn tỉ", 1e12), (r"tỷ|tỉ", 1e9), (r"triệu", 1e6), (r"nghìn|ngàn", 1e3)),
-    currencies=((r"đô la mỹ|đô la|đô|đôla", "USD"), (r"vnd|đồng|vnđ", "VND")),
+    currencies=((r"đô la mỹ|đô la|đô|đôla|usd", "USD"), (r"vnd|đồng|vnđ", "VND"), (r"euro|eur", "EUR"),
+                (r"nhân dân tệ|tệ", "CNY"), (r"yên", "JPY"), (r"bảng anh", "GBP"), (r"won", "KRW"), (r"baht", "THB")),
     percent=r"phần trăm",
     qualifiers=(
         (r"lên tới|lên đến|tới|đến", "up_to"),
