@@ -94,8 +94,9 @@ def measures(claim: Claim) -> list[Measure]:
     """The figures of a claim with what each measures (read from the claim's quote, where the figures were found).
 
     With one figure its context is the whole (restored) claim; with several, each figure's context runs from the
-    previous figure to the next, so that "contacted more than 100 ..., of whom at least 10 were hired" gives
-    "contacted" to the first and "hired" to the second.
+    previous figure to a few words after it (the noun it counts), so that "contacted more than 100 ..., of whom at
+    least 10 were hired" gives "contacted" to the first and "hired" to the second, and "800 controllers by 2030 and
+    a bonus promised in 2024" gives the bonus to 2024 only.
     """
     inside = [q for q in claim.quantities if claim.start <= q.start and q.end <= claim.end]
     out = []
@@ -104,7 +105,7 @@ def measures(claim: Claim) -> list[Measure]:
             after = claim.quote[q.end - claim.start :]
             i = inside.index(q)
             lo = inside[i - 1].end - claim.start if i > 0 else 0
-            hi = inside[i + 1].start - claim.start if i + 1 < len(inside) else len(claim.quote)
+            hi = min(q.end - claim.start + 30, inside[i + 1].start - claim.start if i + 1 < len(inside) else len(claim.quote))
             context = claim.text if len(inside) == 1 else claim.quote[lo:hi]
         else:  # figures carried from another clause (a denial's content): read them in the restored text
             at = claim.text.find(q.text)

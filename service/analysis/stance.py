@@ -158,31 +158,60 @@ class OfflineStanceJudge:
         if comparison and comparison.relation in ("agree", "conflict"):
             stance = "supports" if comparison.relation == "agree" else "refutes"
             return self._with_denial(other, stance, 0.9, comparison.rationale, flip)
+        # 2. One party denies what another asserts, in any document and language.
+        denial = self._denial(claim, other, cand, comparison, flip)
+        if denial is not None:
+            return denial
         if not topical:
             if claim.entities and other.entities and weight == 0:
                 return StanceResult("neutral", 0.0, "no shared subject")
             return self._learned_or_neutral(claim, cand, weight)
-        # 2. Someone joined a different organisation.
+        # 3. Someone joined a different organisation.
         mine, theirs = _joined_org(claim), _joined_org(other)
         if mine and theirs and mine[0] == theirs[0]:
             if mine[1] != theirs[1] and mine[1] not in theirs[1] and theirs[1] not in mine[1]:
                 return self._with_denial(other, "refutes", 0.85, f"joined a different organisation: {mine[1]} vs {theirs[1]}", flip)
             return self._with_denial(other, "supports", 0.85, f"both say {mine[0]} joined {mine[1]}", flip)
-        # 3. A denial of the same content.
-        if other.attribution and other.attribution.stance == "denies" and self._same_content(claim, other, cand, comparison):
-            if flip:
-                return StanceResult("supports", 0.9, f"also denied by {other.attribution.speaker}", decisive=True,
-                                    basis="rule")
-            return StanceResult("refutes", 0.9, f"denied by {other.attribution.speaker}", decisive=True, kind="denial",
-                                basis="rule")
-        if flip and self._same_content(claim, other, cand, comparison) and claim.negated == other.negated:
-            who = other.attribution.speaker if other.attribution else "another source"
-            return StanceResult("refutes", 0.9, f"asserted by {who}, against this denial", decisive=True, kind="assertion",
-                                basis="rule")
         # 4. The same statement with the negation flipped.
         if cand.similarity >= policy.paraphrase and claim.negated != other.negated and not comparison:
             return self._with_denial(other, "refutes", 0.7, "one says it, the other says it is not so", flip, decisive=False)
         return self._learned_or_neutral(claim, cand, weight)
+
+    def _denial(self, claim: Claim, other: Claim, cand: Candidate, comparison: Comparison | None,
+                flip: bool) -> StanceResult | None:
+        """One party denies what another asserts: refuting evidence wherever it is (DESIGN: a denial counts in any
+        document and language), and between two denials, support.
+
+        A denial is "X denied Y", or a negated statement attributed to a party the claim names ("the company never
+        made such an offer, its spokesperson said"). It matches the claim when they say the same thing (a
+        near-paraphrase), or when the denying party is one the claim is about, the two are about the same thing
+        (topical similarity) and they name the same event or frame ("plans to close the plant" / "denied any plan of
+        closure").
+        """
+        attribution = other.attribution
+        speaker = attribution.speaker if attribution else None
+        denies = attribution is not None and attribution.stance == "denies"
+        negated_by_party = (attribution is not None and attribution.stance == "asserts" and other.negated
+                            and not claim.negated and _names_party(claim, speaker))
+        if not (denies or negated_by_party or flip):
+            return None
+        party = _names_party(claim, speaker) or (flip and _names_party(other, claim.attribution.speaker))
+        related = cand.given or cand.similarity >= self._topical(claim, other)
+        figures = comparison or self._compare_figures(claim, other, cand, within_denials=True)
+        if figures is not None and figures.relation == "conflict":
+            return None  # it denies another figure ("up to 1 billion" denied; "up to 100 million" is not that)
+        if not (self._same_content(claim, other, cand, comparison)
+                or (party and related and _same_event(claim, other))):
+            return None
+        who = speaker or "another source"
+        if denies or negated_by_party:
+            if flip:
+                return StanceResult("supports", 0.9, f"also denied by {who}", decisive=True, basis="rule")
+            return StanceResult("refutes", 0.9, f"denied by {who}", decisive=True, kind="denial", basis="rule")
+        if claim.negated == other.negated:  # the claim is a denial; the other asserts what it denies
+            return StanceResult("refutes", 0.9, f"asserted by {who}, against this denial", decisive=True,
+                                kind="assertion", basis="rule")
+        return None
 
     def _topical(self, claim: Claim, other: Claim) -> float:
         same_language = claim.language == other.language
@@ -206,7 +235,8 @@ class OfflineStanceJudge:
             return None
         return StanceResult("neutral", 0.0, "related, but not about the same thing")
 
-    def _compare_figures(self, claim: Claim, other: Claim, cand: Candidate) -> Comparison | None:
+    def _compare_figures(self, claim: Claim, other: Claim, cand: Candidate,
+                         within_denials: bool = False) -> Comparison | None:
         """How the claim's figures fare against the other claim's, figure by figure.
 
         Two figures are one quantity when they are of one kind and unit (figures.same_measure), count the same noun
@@ -216,7 +246,7 @@ class OfflineStanceJudge:
         figure that one counterpart confirms is not contradicted by another figure of the same sentence); the claim
         conflicts if any of its figures conflicts, and agrees if any agrees.
         """
-        if other.attribution is not None and other.attribution.stance == "denies":
+        if not within_denials and other.attribution is not None and other.attribution.stance == "denies":
             return None  # a denial's figures are what it denies, or background: the denial rule decides
         paraphrase = cand.given or cand.similarity >= (
             self.policy.paraphrase if claim.language == other.language else self.policy.paraphrase_cross_lingual)
@@ -322,3 +352,19 @@ class OfflineStanceJudge:
                                 f"{result.rationale}; but that statement is itself denied by {cand.denied_by}",
                                 backend=result.backend)
         return result
+
+
+def _names_party(claim: Claim, party: str | None) -> bool:
+    """True when `party` (a speaker) is one of the names the claim is about ("Laiteries Morvan" in a claim on Morvan)."""
+    if not party:
+        return False
+    key = entity_key(party)
+    names = [entity_key(e) for e in claim.entities]
+    return any(k == key or (len(k) > 3 and len(key) > 3 and (k in key or key in k)) for k in names)
+
+
+def _same_event(claim: Claim, other: Claim) -> bool:
+    """The two claims name a common event or frame ("close": plans to close / denied any closure)."""
+    return bool(events(claim.text, claim.language) & events(other.text, other.language)
+                or frames(claim.text, claim.language) & frames(other.text, other.language))
+
