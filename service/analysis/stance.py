@@ -360,7 +360,10 @@ def _names_party(claim: Claim, party: str | None) -> bool:
         return False
     key = entity_key(party)
     names = [entity_key(e) for e in claim.entities]
-    return any(k == key or (len(k) > 3 and len(key) > 3 and (k in key or key in k)) for k in names)
+    if any(k == key or (len(k) > 3 and len(key) > 3 and (k in key or key in k)) for k in names):
+        return True
+    # A name the entity reader missed (a sentence-initial "Meta") is still written in the claim.
+    return len(key) > 2 and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", entity_key(claim.text)) is not None
 
 
 def _same_event(claim: Claim, other: Claim) -> bool:
