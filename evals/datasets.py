@@ -122,8 +122,24 @@ def load_climate_fever(split: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[Ve
 _UNANSWERABLE = "Unanswerable"
 
 
+def qa_statement(question: str, answer: str, answer_type: str | None, explanation: str | None = None) -> str:
+    """A question and its answer as one statement the analyser reads as a claim.
+
+    A question alone is no claim, and a short answer ("No.", "In 2019") says nothing without it; so the two are
+    written as one sentence: "Has Syria complied with the Chemical Weapons Convention: not so." For yes/no answers
+    the answer becomes a polarity the stance rules read ("not so" is a negation), and the explanation follows.
+    """
+    head = question.strip().rstrip("?").rstrip()
+    answer = answer.strip()
+    if answer_type == "Boolean":
+        polarity = "not so" if answer.lower().startswith("no") else "yes, so"
+        text = f"{head}: {polarity}."
+        return f"{text} {explanation.strip()}" if explanation else text
+    return f"{head}: {answer}"
+
+
 def load_averitec(split: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[VerdictCase]:
-    """AVeriTeC claims; each answered question becomes one evidence document ("question answer")."""
+    """AVeriTeC claims; each answered question becomes one evidence document, read as question + answer."""
     _check_split(split)
     cases = []
     for row in _jsonl(data_dir / "averitec" / f"averitec.{split}.jsonl"):
@@ -132,12 +148,10 @@ def load_averitec(split: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[Verdict
             for a_index, answer in enumerate(qa.get("answers") or []):
                 if answer.get("answer_type") == _UNANSWERABLE:
                     continue  # "No answer could be found" carries no evidence, only noise
-                text = answer["answer"].strip()
-                if answer.get("boolean_explanation"):
-                    # a bare "No" means nothing out of context; its explanation is the evidence
-                    text = f"{text}. {answer['boolean_explanation'].strip()}"
                 evidence.append(EvidenceDoc(
-                    id=f"{row['id']}:{q_index}:{a_index}", text=f"{qa['question'].strip()} {text}",
+                    id=f"{row['id']}:{q_index}:{a_index}",
+                    text=qa_statement(qa["question"], answer["answer"], answer.get("answer_type"),
+                                      answer.get("boolean_explanation")),
                     title=qa["question"].strip()[:500], source=(answer.get("source_url") or None),
                 ))
         cases.append(VerdictCase(id=f"av{row['id']}", claim=row["claim"], gold=AVERITEC_VERDICT[row["label"]],
