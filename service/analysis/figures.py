@@ -44,6 +44,7 @@ class Measure:
     kind: str  # money, percent, date, year, month, count, length, area, mass, volume, power, energy, speed, ...
     unit: str  # currency code, "%", "m", "kg", "s" ...; "" for counts
     what: str = ""  # for counts: the counted noun as written, lower-cased ("stations", "nhân viên")
+    counts: str = ""  # for counts: the class of what is counted, shared by every language ("station")
     language: str = "und"  # the language `what` is written in
     context: str = ""  # the words that say what happened to this figure: the claim, or its part around the figure
 
@@ -57,6 +58,15 @@ def _units(language: str | None) -> list[tuple[re.Pattern, str, str, float]]:
     """Unit words of the text's language first, then of every language (units are often written in English)."""
     entries = list(pack(language).units) + list(any_language().units)
     return [(re.compile(rf"(?:{p})(?![\w²])", re.IGNORECASE), kind, unit, factor) for p, kind, unit, factor in entries]
+
+
+@cache
+def _counted(language: str | None) -> list[tuple[re.Pattern, str]]:
+    """Counted-noun classes of the text's language, then of every language, longest written form first."""
+    entries = [(alt, name) for lp in (pack(language), any_language()) for name, p in lp.counted.items()
+               for alt in p.split("|")]
+    entries.sort(key=lambda e: -len(e[0]))
+    return [(re.compile(rf"(?:{alt})(?!\w)", re.IGNORECASE), name) for alt, name in entries]
 
 
 @cache
@@ -83,11 +93,13 @@ def measure(q: Quantity, after: str, language: str | None) -> Measure:
             return Measure(scaled, kind, unit, language=language)
     words = _WORD.findall(rest)[:3]
     while words and _LINK.match(words[0]):
+        rest = rest[rest.find(words[0]) + len(words[0]) :].lstrip()
         words = words[1:]
     if not words or _not_counted(language).match(words[0]):
         return Measure(q, "count", "", language=language)
     what = " ".join(words[:2]).lower() if language == "vi" else words[0].lower()  # Vietnamese nouns are two syllables
-    return Measure(q, "count", "", what, language)
+    counts = next((name for pattern, name in _counted(language) if pattern.match(rest)), "")
+    return Measure(q, "count", "", what=what, counts=counts, language=language)
 
 
 def measures(claim: Claim) -> list[Measure]:
@@ -125,12 +137,16 @@ def _stem(word: str) -> str:
 
 
 def same_measure(a: Measure, b: Measure, same_event: bool) -> bool:
-    """True when two figures measure the same thing: one kind in one unit, counts of the same noun when both are
-    written in one language, and what the caller found about the event (a shared frame or event, a paraphrase)."""
+    """True when two figures measure the same thing: one kind in one unit; for counts, one class of counted noun
+    (in any language) or, without one, the same noun in one language; and otherwise what the caller found about
+    the event (a shared frame or event, a paraphrase)."""
     if a.kind != b.kind or a.unit != b.unit:
         return {a.kind, b.kind} <= {"date", "year"} and same_event  # two dates about two events are no conflict
-    if a.kind == "count" and a.what and b.what and a.language == b.language != "und" and _stem(a.what) != _stem(b.what):
-        return False  # 48 stations and 40 trains
+    if a.kind == "count":
+        if a.counts and b.counts:
+            return a.counts == b.counts  # 48 stations, 52 gares: one count; 48 stations, 40 trains: two
+        if a.what and b.what and a.language == b.language != "und" and _stem(a.what) != _stem(b.what):
+            return False
     return same_event
 
 

@@ -115,5 +115,8 @@ def test_figures_of_different_kinds_or_counted_things_are_not_one_quantity():
     assert not same_measure(count, money, same_event=True)
     assert not same_measure(count, length, same_event=True)
     assert not same_measure(count, trains, same_event=True)  # both counts, of different things
-    assert same_measure(count, gares, same_event=True)  # across languages the event decides
-    assert not same_measure(count, gares, same_event=False)
+    assert same_measure(count, gares, same_event=False)  # one class of counted noun, across languages
+    (rames,) = measures(_claim("Le réseau compte 40 rames", "fr"))
+    assert same_measure(trains, rames, same_event=False) and not same_measure(rames, gares, same_event=True)
+    (unnamed,) = measures(_claim("At least 10 were hired", "en"))
+    assert same_measure(unnamed, count, same_event=True) and not same_measure(unnamed, count, same_event=False)

@@ -64,6 +64,9 @@ class LanguagePack:
     # What happened, for figures: two counts are one quantity only if they count the same event ("contacted 100" and
     # "hired 10" are two). Event name -> pattern; names are shared by every pack.
     events: dict[str, str] = field(default_factory=dict)
+    # What a count counts, for the nouns news counts most: class name -> pattern, names shared by every pack
+    # ("48 stations", "48 gares" and "48 nhà ga" all count `station`).
+    counted: dict[str, str] = field(default_factory=dict)
     # Text -------------------------------------------------------------------------------------------------
     function_words: frozenset[str] = frozenset()  # frequent words that identify the language
     abbreviations: frozenset[str] = frozenset()  # a full stop after these does not end a sentence
