@@ -20,6 +20,7 @@ from evals.sets.common import (
     verdict_summary,
 )
 from service.models import STANCES, ClaimReport, DocumentIn
+from service.pipeline.verdicts import decision_features
 
 
 def run_climate_fever(ctx: EvalContext) -> SetOutcome:
@@ -219,7 +220,7 @@ def run_news(ctx: EvalContext) -> SetOutcome:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:
                     row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
-                               checkworthy=claim.checkworthy,
+                               checkworthy=claim.checkworthy, features=decision_features(claim.evidence),
                                evidence=[{"stance": e.stance, "quote": e.quote, "same_source": e.same_source,
                                           "basis": e.basis, "rationale": e.rationale} for e in claim.evidence])
                 rows.append(row)

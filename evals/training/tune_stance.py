@@ -21,15 +21,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evals import datasets as ds
-from evals.metrics import classification_summary, reliability
 from evals.embedding_cache import shared_embedder
+from evals.metrics import classification_summary, reliability
 from evals.sets import open_eval_checker, subsample
-from service.models import VERDICTS
 from service.analysis.stance import OfflineStanceJudge, StancePolicy
 from service.analysis.stance_model import StanceModel
-from service.models import DocumentIn
+from service.models import VERDICTS, DocumentIn
+from service.pipeline.verdicts import (
+    CALIBRATION_PATH,
+    calibrated,
+    fit_curve,
+    raw_decision,
+    reload_calibration,
+)
 from service.pipeline.verify import evidence_from
-from service.pipeline.verdicts import CALIBRATION_PATH, calibrated, calibration, fit_curve, raw_decision
 
 
 class RecordingJudge:
@@ -92,7 +97,7 @@ def write_calibration(recorded, judges: dict, path: Path, limit: int) -> None:
         "fitted_on": {name: f"dev, {len(items)} claims" for name, (items, _w) in recorded.items()},
         "command": f"python -m evals.training.tune_stance --limit {limit} --write-calibration",
         "policy": dataclasses.asdict(StancePolicy()), "verdicts": curves}, indent=1) + "\n", encoding="utf-8")
-    calibration.cache_clear()
+    reload_calibration()
     for name, rows in decided.items():
         correct = [gold == d.verdict for gold, d in rows]
         raw_rel = reliability([d.raw for _g, d in rows], correct)
