@@ -151,9 +151,10 @@ class OfflineStanceJudge:
             cand.similarity >= self._topical(claim, other) and (weight >= 1.0 or cand.similarity >= policy.paraphrase))
         flip = (claim.attribution is not None and claim.attribution.stance == "denies")
         # 1. Figures for the same quantity. A figure is as specific as a name: two claims about one named subject
-        # (any shared name) with figures of one measure for one event are compared, even below the topical bar.
+        # (any shared name), or stating one specific figure (68,500 dong a share), with figures of one measure for
+        # one event are compared, even below the topical bar.
         comparison = None
-        if topical or (weight > 0 and cand.similarity >= policy.figure_topical):
+        if topical or (cand.similarity >= policy.figure_topical and (weight > 0 or _share_a_figure(claim, other))):
             comparison = self._compare_figures(claim, other, cand)
         if comparison and comparison.relation in ("agree", "conflict"):
             stance = "supports" if comparison.relation == "agree" else "refutes"
@@ -370,4 +371,14 @@ def _same_event(claim: Claim, other: Claim) -> bool:
     """The two claims name a common event or frame ("close": plans to close / denied any closure)."""
     return bool(events(claim.text, claim.language) & events(other.text, other.language)
                 or frames(claim.text, claim.language) & frames(other.text, other.language))
+
+
+def _share_a_figure(claim: Claim, other: Claim) -> bool:
+    """Both claims state one specific figure (same unit and value, not a small count or a year): 68,500 dong."""
+    for a in claim.quantities:
+        for b in other.quantities:
+            if a.unit == b.unit and a.unit not in ("year", "month", "date") and abs(a.value - b.value) <= max(
+                    a.precision, b.precision, 1e-9) and (a.unit != "count" or a.value >= 100):
+                return True
+    return False
 
