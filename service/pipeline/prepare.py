@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +21,7 @@ from service.analysis.entities import entity_key
 from service.analysis.text import dominant_language, normalise, paragraphs
 from service.db.records import StoredClaim, StoredDocument
 from service.errors import EmptyTextError, InputError, TextTooLargeError
-from service.models import Claim, ClaimDraft
+from service.models import Claim, ClaimDraft, has_visible_character
 from service.pipeline.source_groups import translated_sections
 from service.settings import Settings
 
@@ -105,7 +104,7 @@ class Preparer:
         except UnicodeEncodeError as exc:
             raise InputError("text is not valid Unicode (lone surrogates)") from exc
         text = normalise(text.replace("\x00", ""))
-        if not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text):
+        if not has_visible_character(text):  # the rule the schema's `pattern` states
             raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
         return text
 

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import Query
 
 from service.http.deps import Checker, EditorialDep
-from service.http.routes import api_router, cursor_value
+from service.http.routes import ITEM, PARAMS, Cursor, api_router, cursor_value, errors
 from service.models import ClaimReport, Page, Verdict
 
 router = api_router(tags=["claims"])
 
 
-@router.get("/v1/claims", response_model=Page[ClaimReport])
+@router.get("/v1/claims", response_model=Page[ClaimReport], responses=errors(*PARAMS))
 def list_claims(
     checker: Checker,
     editorial: EditorialDep,
@@ -23,7 +23,7 @@ def list_claims(
     checkworthy: bool | None = None,
     reviewed: Annotated[bool | None, Query(description="false: claims no editor has reviewed (a review queue).")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> Page[ClaimReport]:
     """Claims filtered by verdict, document, check-worthiness, review state and text; paginated with `cursor`."""
     items, next_seq = checker.list_claims(verdict=verdict, document_id=document_id, q=q, checkworthy=checkworthy,
@@ -32,7 +32,7 @@ def list_claims(
     return Page[ClaimReport](items=items, next_cursor=str(next_seq) if next_seq else None)
 
 
-@router.get("/v1/claims/{claim_id}", response_model=ClaimReport)
+@router.get("/v1/claims/{claim_id}", response_model=ClaimReport, responses=errors(*ITEM))
 def get_claim(claim_id: str, checker: Checker, editorial: EditorialDep) -> ClaimReport:
     """One claim with its evidence, verdict history and editor reviews (the machine verdict stays in `verdict`)."""
     report = checker.claim_report(claim_id)
