@@ -61,8 +61,9 @@ class Reports:
         rows = self.db.documents.page(limit, after_seq)
         counts = self.db.verdicts.counts([r.id for r in rows])
         items = [DocumentSummary(id=r.id, title=r.title, source=r.source, url=r.url, language=r.language,
-                                 source_group=r.source_group, created_at=r.created_at, claim_count=r.claim_count,
-                                 verdicts=counts[r.id]) for r in rows]
+                                 languages=r.languages or [r.language], source_group=r.source_group,
+                                 created_at=r.created_at, claim_count=r.claim_count, verdicts=counts[r.id])
+                 for r in rows]
         return items, (rows[-1].seq if len(rows) == limit else None)
 
     def claims(self, *, verdict: str | None = None, document_id: str | None = None, q: str | None = None,
