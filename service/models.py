@@ -161,6 +161,16 @@ class ReviewOut(BaseModel):
     created_at: datetime
 
 
+class VerdictBasis(BaseModel):
+    """How a verdict was reached: by a deterministic check or a model, how strongly, on how many sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    basis: Basis | None = Field(None, description="'rule' or 'model'; None when nothing decides the verdict.")
+    strength: float = Field(0.0, ge=0, le=1, description="The verdict rule's raw score, before calibration.")
+    independent_sources: int = Field(0, ge=0, description="Distinct source groups among other sources' evidence.")
+
+
 class ClaimReport(BaseModel):
     """A claim with its verdict and evidence, as the report contract gives it."""
 
@@ -177,6 +187,19 @@ class ClaimReport(BaseModel):
     entities: list[str] = Field(default_factory=list)
     verdict: Verdict
     confidence: float = Field(ge=0, le=1)
+    basis: Basis | None = Field(
+        None, description="How the verdict was reached: 'rule' when a deterministic check (figures, employers, "
+                          "denials, negation) produced evidence that counts for it, 'model' when only the learned "
+                          "stance model or the LLM did (each evidence item's `basis`); null when nothing decides it.")
+    strength: float = Field(
+        0.0, ge=0, le=1, description="How strongly the counted evidence backs the verdict, before calibration: "
+                                     "the strongest score per source group, independent groups combined as "
+                                     "1 - prod(1 - score); 0 when nothing decides it. `confidence` maps it to how "
+                                     "often such verdicts were right on labelled sets.")
+    independent_sources: int = Field(
+        0, ge=0, description="Distinct source groups among the supporting or refuting evidence from other sources "
+                             "(translations and copies of one story are one group; same-source evidence does not "
+                             "count).")
     evidence: list[EvidenceOut] = Field(default_factory=list)
     history: list[VerdictChange] | None = Field(None, description="Verdict history, on the single-claim endpoint.")
     review: ReviewOut | None = Field(None, description="The latest editor review, if any; `verdict` stays the machine's.")
