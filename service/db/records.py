@@ -83,6 +83,9 @@ class StoredClaim:
     verdict: str
     confidence: float
     backend: str
+    basis: str | None = None  # how the verdict was reached: "rule", "model", None (pipeline/verdict_basis.py)
+    strength: float = 0.0
+    independent_sources: int = 0
 
     @property
     def id(self) -> str:
@@ -102,4 +105,5 @@ class StoredClaim:
             entities=json.loads(row.entities), negated=bool(row.negated), denies_claim_index=row.denies_idx,
         )
         return cls(seq=row.seq, claim=claim, section=row.section, qvec=decode_vector(row.qvec),
-                   pvec=decode_vector(row.pvec), verdict=row.verdict, confidence=row.confidence, backend=row.backend)
+                   pvec=decode_vector(row.pvec), verdict=row.verdict, confidence=row.confidence, backend=row.backend,
+                   basis=row.basis, strength=row.strength, independent_sources=row.independent_sources)

@@ -50,6 +50,10 @@ claims = Table(
     Column("confidence", Float, nullable=False, server_default="0"),
     Column("backend", Text, nullable=False, server_default="offline"),
     Column("updated_at", Float, nullable=False),
+    # How the verdict was reached (pipeline/verdict_basis.py), kept so the review queue sorts and filters on it:
+    Column("basis", Text),  # "rule" | "model"; NULL when nothing decides the verdict
+    Column("strength", Float, nullable=False, server_default="0"),  # raw score of the verdict rule, in [0, 1]
+    Column("independent_sources", Integer, nullable=False, server_default="0"),
     Index("claims_document", "document_id", "idx"),
     Index("claims_verdict", "verdict", "seq"),
 )

@@ -22,6 +22,7 @@ from service.pipeline.name_rarity import NameRarity
 from service.pipeline.prepare import Prepared, Preparer, document_id_for
 from service.pipeline.recompute import Recomputer
 from service.pipeline.source_groups import find_group
+from service.pipeline.verdict_basis import verdict_basis
 from service.pipeline.verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class Ingestor:
             with self.db.transaction() as tx:
                 for v in verified:
                     self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, p.id,
-                                          "ingest")
+                                          "ingest", verdict_basis(v.verdict, v.evidence))
             for v in verified:
                 for e in v.evidence:
                     if e.claim_id and e.document_id != p.id:
