@@ -17,3 +17,8 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("documents", sa.Column("grouping", sa.Text))  # JSON {document_id, coverage, other_coverage}
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("documents") as batch:
+        batch.drop_column("grouping")

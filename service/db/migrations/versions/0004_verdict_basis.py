@@ -1,8 +1,8 @@
 """Claims keep how their verdict was reached (basis, strength, independent sources), so the review queue can be
 sorted and filtered by it; existing verdicts get theirs from their stored evidence.
 
-Revision ID: contract_1
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "contract_1"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
