@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=data_mod.SEED)
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: epochs decide)")
+    parser.add_argument("--stop-at-step", type=int, default=0,
+                        help="end here without changing the planned schedule (a rebuild stops at the shipped step)")
     parser.add_argument("--max-minutes", type=float, default=0.0, help="stop (and keep the best) after this long")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=4e-5)
@@ -174,7 +176,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
                         help="bf16 autocast (fp32 master weights); auto = bf16 where the CPU/GPU does it natively")
     parser.add_argument("--no-resume", action="store_true")
+    parser.add_argument("--from-manifest", type=Path, default=None,
+                        help="rebuild a shipped model: take seed and hyper-parameters from its manifest.json "
+                             "(other flags given are overridden) and check the rebuilt data counts against it")
     args = parser.parse_args(argv)
+    expected_counts = None
+    if args.from_manifest:
+        shipped = json.loads(args.from_manifest.read_text(encoding="utf-8"))
+        for key, value in shipped["training"]["config"].items():
+            if key in ("run", "pairs", "from_manifest", "no_resume", "threads") or not hasattr(args, key):
+                continue
+            setattr(args, key, value)
+        expected_counts = shipped["counts"]
+        args.max_minutes = 0.0  # a rebuild runs the schedule to the shipped step, whatever the machine's speed
+        args.stop_at_step = int(shipped["training"]["shipped_step"])
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.set_num_threads(args.threads)
@@ -186,6 +201,11 @@ def main(argv: list[str] | None = None) -> None:
     weights = E5WeightFile()
     tokenizer = PairTokenizer(weights)
     pairs = load_pairs(args.pairs, args.seed)
+    if expected_counts is not None:
+        rebuilt = data_mod.summary(pairs)
+        if rebuilt != expected_counts:
+            raise SystemExit(f"rebuilt data differs from the manifest's counts: {json.dumps(rebuilt)[:500]}")
+        log("rebuilt data matches the manifest's counts")
     train_pairs = [p for p in pairs if not p.heldout]
     if args.limit:
         train_pairs = random.Random(args.seed).sample(train_pairs, args.limit)
@@ -291,6 +311,10 @@ def main(argv: list[str] | None = None) -> None:
                 save(last, full=True)
             elif state["step"] % args.save_every == 0:
                 save(last, full=True)
+            if args.stop_at_step and state["step"] >= args.stop_at_step:
+                log(f"stopping at step {state['step']} as asked")
+                stop = True
+                break
             if args.max_minutes and time.time() - started > args.max_minutes * 60:
                 log(f"time budget of {args.max_minutes} min reached at step {state['step']}")
                 stop = True
