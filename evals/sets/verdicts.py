@@ -143,7 +143,7 @@ def run_propsegment_xdoc(ctx: EvalContext) -> SetOutcome:
     return SetOutcome("propsegment_xdoc", ctx.backend, rows, summary, confusions)
 
 
-def _find_claim(report, document_text: str, quote: str):
+def claim_at_quote(report, document_text: str, quote: str):
     """The claim of a document report whose quote overlaps the gold quote the most (None when none does)."""
     text = report.text or document_text
     start = text.find(quote)
@@ -170,7 +170,7 @@ def run_seeds(ctx: EvalContext) -> SetOutcome:
             for gold in bar(scenario.golds, ctx, f"seeds: {scenario.name}"):
                 row = {"id": gold.id, "scenario": scenario.name, "document": gold.document, "quote": gold.quote,
                        "gold": gold.gold, "note": gold.note}
-                claim = _find_claim(by_name[gold.document], scenario.documents[gold.document], gold.quote)
+                claim = claim_at_quote(by_name[gold.document], scenario.documents[gold.document], gold.quote)
                 if claim is None:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:
@@ -215,7 +215,7 @@ def run_news(ctx: EvalContext) -> SetOutcome:
                 row = {"id": gold.id, "story": story.name, "document": gold.document, "quote": gold.quote,
                        "gold": gold.gold, "gold_checkworthy": gold.checkworthy, "rule": gold.rule, "note": gold.note}
                 report = by_file[gold.document]
-                claim = _find_claim(report, report.text or "", gold.quote)
+                claim = claim_at_quote(report, report.text or "", gold.quote)
                 if claim is None:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:

@@ -20,7 +20,6 @@ from service.analysis.attribution import is_hedged
 from service.analysis.entities import entity_key, extract_entities, is_person
 from service.analysis.languages import pack
 from service.analysis.figures import Comparison, compare, measures, same_measure
-from service.analysis.stance_model import decide_with_thresholds
 from service.models import Claim
 
 log = logging.getLogger(__name__)
@@ -82,6 +81,7 @@ class StancePolicy:
     # The model's own bars (supports 0.42, refutes 0.46) were set per pair. Per claim, one false refutation
     # among many candidates turns a verdict disputed or contradicted, while a missed support leaves it
     # unverified: claim verdicts on dev want a lower bar for supports and a higher one for refutes.
+    max_model_pairs: int = 6  # candidates per claim the model reads, most similar first
     supports_min: float | None = 0.38  # None: the model's own bar
     refutes_min: float | None = 0.5
 
@@ -126,16 +126,21 @@ class OfflineStanceJudge:
 
     name = "offline"
 
-    def __init__(self, model=None, embed_pair: Callable | None = None, rarity: Callable[[str], float] | None = None,
+    def __init__(self, model=None, rarity: Callable[[str], float] | None = None,
                  policy: StancePolicy | None = None):
-        self._model = model  # StanceModel or None
+        self._model = model  # a CrossEncoder (or anything with predict_proba(claims, evidences) and thresholds)
         self.policy = policy or StancePolicy()
-        self._embed_pair = embed_pair  # (claims, evidences) -> (query vecs, passage vecs)
         self._rarity = rarity or (lambda key: 1.0)
 
     def judge(self, claim: Claim, candidates: list[Candidate]) -> list[StanceResult]:
         results: list[StanceResult | None] = [self._rules(claim, c) for c in candidates]
         pending = [i for i, r in enumerate(results) if r is None]
+        # The model reads each pair in full (tens of pairs a second on 2 cores): only the most similar candidates
+        # the rules left open are read; a lower-ranked one rarely changes a verdict the others leave.
+        pending.sort(key=lambda i: -candidates[i].similarity)
+        for i in pending[self.policy.max_model_pairs :]:
+            results[i] = StanceResult("neutral", 0.0, "not read by the model (lower-ranked candidate)")
+        pending = sorted(pending[: self.policy.max_model_pairs])
         if pending:
             learned = self._learned(claim, [candidates[i] for i in pending])
             for i, r in zip(pending, learned):
@@ -301,11 +306,9 @@ class OfflineStanceJudge:
         return StanceResult(stance, score, rationale, decisive=decisive, kind=kind, basis="rule")  # type: ignore[arg-type]
 
     def _learned(self, claim: Claim, cands: list[Candidate]) -> list[StanceResult]:
-        if self._model is None or self._embed_pair is None:
+        if self._model is None:
             return [self._similarity_only(claim, c) for c in cands]
-        texts = [c.claim.text for c in cands]
-        qv, pv = self._embed_pair([claim.text] * len(cands), texts)
-        probs = self._model.predict_proba([claim.text] * len(cands), texts, qv, pv)
+        probs = self._model.predict_proba([claim.text] * len(cands), [c.claim.text for c in cands])
         out = []
         labels = decide_with_thresholds(probs, *self._bars(claim, cands))
         for c, label, (p_sup, p_ref, _p_neu) in zip(cands, labels, probs):
@@ -381,4 +384,17 @@ def _share_a_figure(claim: Claim, other: Claim) -> bool:
                     a.precision, b.precision, 1e-9) and (a.unit != "count" or a.value >= 100):
                 return True
     return False
+
+
+def decide_with_thresholds(proba: np.ndarray, supports_min: float | np.ndarray,
+                           refutes_min: float | np.ndarray) -> list[str]:
+    """supports if p_supports >= supports_min and >= p_refutes; refutes likewise; otherwise neutral.
+
+    The bars are one number for every row, or one per row.
+    """
+    p_sup, p_ref = proba[:, 0], proba[:, 1]
+    out = np.full(len(proba), "neutral", dtype=object)
+    out[(p_sup >= supports_min) & (p_sup >= p_ref)] = "supports"
+    out[(p_ref >= refutes_min) & (p_ref > p_sup)] = "refutes"
+    return list(out)
 

@@ -5,7 +5,7 @@ claim is supported (refuted); S = 1 - prod(1 - p) over supporting evidence, R li
 the rules; its raw score is S(1-R) for corroborated, R(1-S) for contradicted, max(S·R, denial strength) for
 disputed, and (1-S)(1-R) for unverified. Evidence is not independent and the learned stance scores are
 optimistic, so the raw score is mapped through a monotone curve fitted on the dev splits of labelled sets
-by `python -m evals.training.tune_stance --write-calibration` (data/verdict_calibration.json): the confidence is how often
+by `python -m evals.training.calibrate` (data/verdict_calibration.json): the confidence is how often
 such verdicts were right there. One curve per verdict for those the learned model (or the LLM) decided, and
 one curve for those a deterministic check decided (figures, employers, denials, negation), which are fewer
 and fail differently (two dates about different events read as a conflict).
