@@ -24,6 +24,7 @@ import numpy as np
 from evals import datasets as ds
 from evals.embedding_cache import shared_embedder
 from service.analysis.claims import extract_claims
+from service.pipeline.source_groups import counterparts
 
 
 def _documents(split: str) -> dict[str, dict[str, list[str]]]:
@@ -46,10 +47,9 @@ def _same_topic(split: str) -> list[tuple[str, str]]:
     return [(texts[0], texts[1]) for _, texts in sorted(clusters.items()) if len(texts) >= 2]
 
 
-def _claims_and_vectors(sentences: list[str], embedder):
-    claims = extract_claims("\n\n".join(sentences))
-    texts = [c.text for c in claims]
-    return claims, embedder.query(texts), embedder.passage(texts)
+def _vectors(sentences: list[str], embedder) -> np.ndarray:
+    """The claims' vectors, in text order, as the service stores them."""
+    return embedder.query([c.text for c in extract_claims("\n\n".join(sentences))])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,73 +63,33 @@ def main(argv: list[str] | None = None) -> int:
     docs = _documents(args.split)
     ids = sorted(d for d in docs if len(docs[d]["en"]) >= 6)
     ids = sorted(ids, key=ds.stable_order)[: args.limit]
-    pairs: list[tuple[str, tuple, tuple]] = []
+    pairs: list[tuple[str, np.ndarray, np.ndarray]] = []
     for i, doc_id in enumerate(ids):
         d = docs[doc_id]
         lang = ("fr", "vi")[i % 2]
-        en = _claims_and_vectors(d["en"], embedder)
-        pairs.append(("translation", en, _claims_and_vectors(d[lang], embedder)))
+        en = _vectors(d["en"], embedder)
+        pairs.append(("translation", en, _vectors(d[lang], embedder)))
         drop = rng.randrange(len(d["en"]))
-        pairs.append(("copy", en, _claims_and_vectors([s for j, s in enumerate(d["en"]) if j != drop], embedder)))
+        pairs.append(("copy", en, _vectors([s for j, s in enumerate(d["en"]) if j != drop], embedder)))
         k = rng.randint(2, 4)
         picked = sorted(rng.sample(range(len(d[lang])), k))
-        pairs.append(("excerpt", en, _claims_and_vectors([d[lang][j] for j in picked], embedder)))
+        pairs.append(("excerpt", en, _vectors([d[lang][j] for j in picked], embedder)))
         other = docs[ids[(i + 1) % len(ids)]]
-        pairs.append(("other", en, _claims_and_vectors(other[lang], embedder)))
+        pairs.append(("other", en, _vectors(other[lang], embedder)))
     for a_text, b_text in _same_topic(args.split)[: args.limit]:
-        pairs.append(("same-topic", _claims_and_vectors([a_text], embedder), _claims_and_vectors([b_text], embedder)))
-    for rule in ("plain", "mutual", "monotone"):
-        _report(pairs, rule, [float(a) for a in args.aligned.split(",")])
+        pairs.append(("same-topic", _vectors([a_text], embedder), _vectors([b_text], embedder)))
+    _report(pairs, [float(a) for a in args.aligned.split(",")])
     return 0
 
 
-def _counterparts(ca, qa, pa, cb, qb, pb, aligned: float, rule: str) -> np.ndarray:
-    """For each claim of A: does B hold a counterpart (similarity >= aligned, and per rule mutual or consistent)?"""
-    sim = qa @ pb.T
-    best = sim.argmax(axis=1)
-    ok = sim.max(axis=1) >= aligned
-    if rule == "mutual":
-        back = (qb @ pa.T).argmax(axis=1)
-        ok &= np.array([back[j] == i for i, j in enumerate(best)])
-    elif rule == "monotone":
-        back = (qb @ pa.T).argmax(axis=1)
-        ok &= np.array([back[j] == i for i, j in enumerate(best)])
-        kept = _longest_increasing([(i, int(best[i])) for i in range(len(qa)) if ok[i]])
-        ok = np.zeros(len(qa), dtype=bool)
-        ok[[i for i, _ in kept]] = True
-    return ok
-
-
-def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of aligned pairs in the same order on both sides (pairs sorted by the first index)."""
-    best: list[list[tuple[int, int]]] = []
-    for pair in pairs:
-        chain = max((c for c in best if c[-1][1] < pair[1]), key=len, default=[])
-        best.append(chain + [pair])
-    return max(best, key=len, default=[])
-
-
-def _consistent(a, b) -> bool:
-    """A translation keeps figures and names: every figure of one is in the other, and they share a name if both name."""
-    fa, fb = {round(q.value, 6) for q in a.quantities}, {round(q.value, 6) for q in b.quantities}
-    if (fa or fb) and fa != fb:
-        return False
-    from service.analysis.entities import entity_key
-
-    na, nb = {entity_key(e) for e in a.entities}, {entity_key(e) for e in b.entities}
-    return not (na and nb) or bool(na & nb) or any(x in y or y in x for x in na for y in nb if len(x) > 3 and len(y) > 3)
-
-
-def _report(pairs, rule: str, bars: list[float]) -> None:
+def _report(pairs, bars: list[float]) -> None:
+    """Per kind of pair and bar: the smaller and larger coverage (mutual, in-order counterparts), and the bars' accuracy."""
     for aligned in bars:
-        print(f"\nrule {rule}, aligned >= {aligned}")
+        print(f"\naligned >= {aligned}")
         by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for kind, (ca, qa, pa), (cb, qb, pb) in pairs:
-            if not len(qa) or not len(qb):
-                by_kind[kind].append((0.0, 0.0))
-                continue
-            by_kind[kind].append((float(_counterparts(ca, qa, pa, cb, qb, pb, aligned, rule).mean()),
-                                  float(_counterparts(cb, qb, pb, ca, qa, pa, aligned, rule).mean())))
+        for kind, a, b in pairs:
+            n = len(counterparts(a, b, aligned)) if len(a) and len(b) else 0
+            by_kind[kind].append((n / len(a) if len(a) else 0.0, n / len(b) if len(b) else 0.0))
         for kind, values in by_kind.items():
             low = np.array([min(v) for v in values])
             high = np.array([max(v) for v in values])

@@ -49,7 +49,7 @@ class ClaimRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def insert(self, tx: Connection, items: list[Claim], sections: list[int], qvecs: np.ndarray, pvecs: np.ndarray,
+    def insert(self, tx: Connection, items: list[Claim], sections: list[int], vecs: np.ndarray,
                keys: list[list[str]]) -> None:
         """Store a document's claims with their section, vectors and search keys."""
         if not items:
@@ -61,8 +61,8 @@ class ClaimRepository:
              "attribution": c.attribution.model_dump_json() if c.attribution else None,
              "quantities": json.dumps([q.model_dump() for q in c.quantities]), "entities": json.dumps(c.entities),
              "negated": int(c.negated), "denies_idx": c.denies_claim_index, "section": section,
-             "qvec": q.astype(np.float32).tobytes(), "pvec": p.astype(np.float32).tobytes(), "updated_at": now}
-            for c, section, q, p in zip(items, sections, qvecs, pvecs)
+             "qvec": v.astype(np.float32).tobytes(), "updated_at": now}
+            for c, section, v in zip(items, sections, vecs)
         ])
         postings = [{"key": k, "claim_id": c.id, "document_id": c.document_id} for c, ks in zip(items, keys) for k in ks]
         if postings:

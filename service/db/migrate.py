@@ -33,10 +33,24 @@ def current(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema, in one write transaction (concurrent starters queue)."""
+    """Bring the database to the newest schema, in one write transaction (concurrent starters queue).
+
+    On SQLite a migration that drops a column rebuilds the table (copy, drop, rename). With foreign keys on,
+    dropping the old table would cascade into every table that refers to it (claim keys, evidence), so they are
+    off while migrations run, as SQLite's own procedure for table rebuilds prescribes, and checked before commit.
+    """
     config = _config()
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        connection = connection.execution_options(**{WRITE: True})
-        with connection.begin():
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        if sqlite:  # a no-op inside a transaction, so before BEGIN
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            connection = connection.execution_options(**{WRITE: True})
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"migration left {len(broken)} rows whose references are gone: {broken[:3]}")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

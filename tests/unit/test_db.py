@@ -77,7 +77,7 @@ def _one_claim_store(tmp_path) -> Database:
     with db.transaction() as tx:
         db.documents.insert(tx, {"id": "d1", "text": "x", "language": "en", "languages": ["en"], "sections": [],
                                  "source_group": "d1"})
-        db.claims.insert(tx, [claim], [0], np.zeros((1, 4)), np.zeros((1, 4)), [[]])
+        db.claims.insert(tx, [claim], [0], np.zeros((1, 4)), [[]])
     return db
 
 
@@ -112,17 +112,17 @@ def test_claims_come_back_typed_with_their_vectors(tmp_path):
     db = Database.sqlite(tmp_path / "f.sqlite3")
     claim = Claim(id="c1", document_id="d1", index=0, text="Meta invested $14.3 billion.", quote="q", start=0, end=1,
                   language="en", entities=["Meta"])
-    q, p = np.arange(4, dtype=np.float32)[None], np.ones((1, 4), np.float32)
+    vec = np.arange(4, dtype=np.float32)[None]
     with db.transaction() as tx:
         db.documents.insert(tx, {"id": "d1", "text": "q", "language": "en", "languages": ["en"],
                                  "sections": {"spans": [[0, 1, "en"]], "translated": []}, "source_group": "d1"})
-        db.claims.insert(tx, [claim], [0], q, p, [["e:meta"]])
+        db.claims.insert(tx, [claim], [0], vec, [["e:meta"]])
         db.verdicts.save(tx, "c1", "unverified", 0.2, [EvidenceOut(
             document_id="d2", quote="q", start=0, end=1, stance="neutral", score=0.1, same_source=False,
             rationale="r")], "offline", None, "ingest")
     stored = db.claims.get("c1")
     assert stored.claim == claim and stored.verdict == "unverified"
-    assert np.array_equal(stored.qvec, q[0]) and np.array_equal(stored.pvec, p[0])
+    assert np.array_equal(stored.vec, vec[0])
     assert db.documents.get("d1").sections == [(0, 1, "en")]
     assert db.claims.ids_for_keys(["e:meta"], None, 5) == [("c1", 1)]
     assert db.claims.ids_for_keys(["e:meta"], "d1", 5) == []

@@ -62,7 +62,7 @@ def _store(tmp_path, n: int) -> Database:
         for doc in ("d1", "d2", "d3"):
             db.documents.insert(tx, {"id": doc, "text": "x", "language": "en", "languages": ["en"], "sections": [],
                                      "source_group": doc})
-        db.claims.insert(tx, claims, [0] * n, np.zeros((n, 4)), np.zeros((n, 4)), [[] for _ in claims])
+        db.claims.insert(tx, claims, [0] * n, np.zeros((n, 4)), [[] for _ in claims])
     return db
 
 
