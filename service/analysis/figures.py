@@ -1,7 +1,7 @@
 """Comparing two figures: do they measure the same thing, and do they agree, conflict, or merely fit together?
 
-What a figure measures (`Measure`): its kind (money in one currency, a percentage, a date, a count of something,
-a length, a mass, a duration, ...), read from its unit and the words written right after it; for a count, what is
+What a figure measures (`Measure`): its kind (money in one currency, a percentage, a date, a clock time, a count
+of something, a length, a mass, a duration, ...), read from its unit and the words written right after it; for a count, what is
 counted (the noun after it: "48 stations", "100 employés"). Two figures are compared only when they are of one kind
 in compatible units and, for counts, count the same thing; the stance rules add that the two claims must be about
 the same event (their predicate frames, or a near-paraphrase when neither names one).
@@ -41,7 +41,7 @@ class Measure:
     """A figure with what it measures: kind and unit, its value in that unit, and for counts what is counted."""
 
     quantity: Quantity  # its value and precision in `unit` (120 km -> 120000 m)
-    kind: str  # money, percent, date, year, month, count, length, area, mass, volume, power, energy, speed, ...
+    kind: str  # money, percent, date, year, month, clock, count, length, area, mass, volume, power, energy, speed, ...
     unit: str  # currency code, "%", "m", "kg", "s" ...; "" for counts
     what: str = ""  # for counts: the counted noun as written, lower-cased ("stations", "nhân viên")
     counts: str = ""  # for counts: the class of what is counted, shared by every language ("station")
@@ -77,16 +77,43 @@ def _not_counted(language: str | None) -> re.Pattern:
     return re.compile(rf"^(?:{words})$", re.IGNORECASE)
 
 
-def measure(q: Quantity, after: str, language: str | None) -> Measure:
-    """What `q` measures, given the text written right after it and the text's language."""
+@cache
+def _clock(language: str | None) -> tuple[list[tuple[re.Pattern, float]], re.Pattern | None, re.Pattern | None]:
+    """The clock-time words of the text's language, then of every language (see LanguagePack.clock_marks)."""
+    marks = [(re.compile(rf"(?:{p})(?!\w)", re.IGNORECASE), hours)
+             for lp in (pack(language), any_language()) for p, hours in lp.clock_marks]
+    lp = pack(language)
+    if not lp.clock_prepositions:
+        return marks, None, None
+    before = re.compile(rf"(?<!\w)(?:{lp.clock_prepositions})\s*$", re.IGNORECASE)
+    return marks, before, re.compile(rf"(?:{lp.clock_hours})(?!\w)", re.IGNORECASE)
+
+
+def _time_of_day(q: Quantity, before: str, after: str, language: str | None) -> Quantity | None:
+    """The figure as hours after midnight when it is a clock time ("6 a.m.", "à 6 heures"), else None."""
+    if q.unit != "count" or q.qualifier not in ("exact", "about") or not 0 <= q.value <= 24:
+        return None
+    marks, preposition, hour_word = _clock(language)
+    rest = after.lstrip()
+    hours = next((q.value + add if q.value < 12 else q.value for rx, add in marks if rx.match(rest)), None)
+    if hours is None and preposition and preposition.search(before) and hour_word.match(rest):
+        hours = q.value
+    return None if hours is None else q.model_copy(update={"value": hours, "precision": 0.0, "unit": "clock"})
+
+
+def measure(q: Quantity, after: str, language: str | None, before: str = "") -> Measure:
+    """What `q` measures, given the text written right after it (and before it) and the text's language."""
     language = language or "und"
+    clock = _time_of_day(q, before, after, language)
+    if clock is not None:
+        return Measure(clock, "clock", "clock", language=language)
     if q.unit in ("date", "year", "month"):
         return Measure(q, q.unit, q.unit, language=language)
     if q.unit == "%":
         return Measure(q, "percent", "%", language=language)
     if q.unit != "count":
         return Measure(q, "money", q.unit, language=language)
-    rest = after.lstrip()
+    rest = after.lstrip().removeprefix("-")  # "a 48-hour strike"
     for pattern, kind, unit, factor in _units(language):
         if pattern.match(rest):
             scaled = q.model_copy(update={"value": q.value * factor, "precision": q.precision * factor, "unit": unit})
@@ -114,16 +141,16 @@ def measures(claim: Claim) -> list[Measure]:
     out = []
     for q in claim.quantities:
         if q in inside:
-            after = claim.quote[q.end - claim.start :]
+            before, after = claim.quote[: q.start - claim.start], claim.quote[q.end - claim.start :]
             i = inside.index(q)
             lo = inside[i - 1].end - claim.start if i > 0 else 0
             hi = min(q.end - claim.start + 30, inside[i + 1].start - claim.start if i + 1 < len(inside) else len(claim.quote))
             context = claim.text if len(inside) == 1 else claim.quote[lo:hi]
         else:  # figures carried from another clause (a denial's content): read them in the restored text
             at = claim.text.find(q.text)
-            after = claim.text[at + len(q.text) :] if at >= 0 else ""
+            before, after = (claim.text[:at], claim.text[at + len(q.text) :]) if at >= 0 else ("", "")
             context = claim.text
-        out.append(replace(measure(q, after[:60], claim.language), context=context))
+        out.append(replace(measure(q, after[:60], claim.language, before[-30:]), context=context))
     return out
 
 
@@ -187,6 +214,12 @@ def describe(q: Quantity) -> str:
         text = dt.date(2000, int(q.value), 1).strftime("%B")
     elif q.unit == "year":
         text = str(int(q.value))
+    elif q.unit == "clock":
+        text = f"{int(q.value):02d}:{round(q.value % 1 * 60):02d}"
+    elif q.unit == "s":  # durations in the largest unit that keeps them whole-ish: 48 hours, not 172800 s
+        seconds = abs(q.value)
+        factor, word = next(((f, w) for f, w in _DURATIONS if seconds >= f), (1.0, "seconds"))
+        text = f"{_fmt(q.value / factor)} {word}"
     else:
         v = q.value
         for factor, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
@@ -199,6 +232,9 @@ def describe(q: Quantity) -> str:
     prefix = {"up_to": "up to ", "at_most": "at most ", "at_least": "at least ", "more_than": "more than ",
               "less_than": "less than ", "about": "about "}.get(q.qualifier, "")
     return prefix + text
+
+
+_DURATIONS = ((365.25 * 86400, "years"), (7 * 86400, "weeks"), (86400, "days"), (3600, "hours"), (60, "minutes"))
 
 
 def _fmt(v: float) -> str:
@@ -254,7 +290,7 @@ def compare(claim: Quantity, evidence: Quantity) -> Comparison:
     if _direction(bound) == "upper":
         if p0 > b1 + tol or (bound.qualifier == "less_than" and point.value >= bound.value):
             return Comparison("conflict", f"{describe(point)} exceeds {describe(bound)}")
-        if p1 >= bound.value * 0.8:
+        if point.value >= bound.value * 0.8:  # the figure itself, not its rounding: "30 million" is not "up to 40"
             return Comparison("agree", f"figures agree: {said}")
         if bound.qualifier == "up_to":  # a reported maximum and a smaller figure: two reports of one quantity
             return Comparison("conflict", f"figures differ: {describe(point)} against a reported {describe(bound)}")

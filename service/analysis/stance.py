@@ -258,11 +258,11 @@ class OfflineStanceJudge:
             self.policy.paraphrase if claim.language == other.language else self.policy.paraphrase_cross_lingual)
         theirs = [(mo, events(mo.context, other.language), frames(mo.context, other.language))
                   for mo in measures(other)]
-        per_figure: list[Comparison] = []
+        found: list[list[tuple[int, Comparison]]] = []  # per figure of the claim: (their figure, relation)
         for mc in measures(claim):
             events_c, frames_c = events(mc.context, claim.language), frames(mc.context, claim.language)
-            found: list[Comparison] = []
-            for mo, events_o, frames_o in theirs:
+            found.append([])
+            for j, (mo, events_o, frames_o) in enumerate(theirs):
                 if frames_c and frames_o and not frames_c & frames_o:
                     continue  # they measure different things (an investment and a salary, revenue and profit)
                 # Money is told by its frame: "paid 4 billion for a stake" and "invested 14 billion" are one deal.
@@ -272,9 +272,17 @@ class OfflineStanceJudge:
                     continue
                 shared = bool(events_c & events_o) or bool(frames_c & frames_o)
                 if same_measure(mc, mo, same_event=shared or paraphrase):
-                    found.append(compare(mc.quantity, mo.quantity))
+                    found[-1].append((j, compare(mc.quantity, mo.quantity)))
+        # Figures pair off one to one: their figure that one of ours repeats is accounted for, and does not also
+        # conflict with another of ours ("65% for 1.2 billion, valuing the whole at 1.85 billion" against "1.2
+        # billion": the valuation is not the price).
+        agreed = {j for pairs in found for j, c in pairs if c.relation == "agree"}
+        per_figure: list[Comparison] = []
+        for pairs in found:
+            mine_agrees = any(c.relation == "agree" for _, c in pairs)
+            usable = [c for j, c in pairs if mine_agrees or j not in agreed]
             for relation in ("agree", "conflict", "compatible"):
-                best = next((c for c in found if c.relation == relation), None)
+                best = next((c for c in usable if c.relation == relation), None)
                 if best:
                     per_figure.append(best)
                     break
@@ -285,8 +293,9 @@ class OfflineStanceJudge:
         return None
 
     def _same_content(self, claim: Claim, other: Claim, cand: Candidate, comparison: Comparison | None) -> bool:
-        """The two claims state one thing: near-paraphrases (across languages at a lower bar), figures not against it."""
-        if comparison and comparison.relation == "conflict":
+        """The two claims state one thing: near-paraphrases (across languages at a lower bar), figures not against it,
+        and not about different events (an investment and a salary offer by one company embed close together)."""
+        if comparison and comparison.relation == "conflict" or _different_events(claim, other):
             return False
         return cand.given or cand.similarity >= (
             self.policy.paraphrase if claim.language == other.language else self.policy.paraphrase_cross_lingual)
@@ -370,10 +379,30 @@ def _names_party(claim: Claim, party: str | None) -> bool:
     return len(key) > 2 and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", entity_key(claim.text)) is not None
 
 
+@cache
+def _time_adjunct_pattern(language: str | None) -> re.Pattern | None:
+    words = pack(language).time_adjuncts
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)[^,;]*", re.IGNORECASE) if words else None
+
+
+def _core(claim: Claim) -> tuple[frozenset[str], frozenset[str]]:
+    """The events and frames a claim is about, time adjuncts left out ("plan to close plants after the acquisition"
+    is about closing)."""
+    rx = _time_adjunct_pattern(claim.language)
+    text = rx.sub(" ", claim.text) if rx else claim.text
+    return events(text, claim.language), frames(text, claim.language)
+
+
 def _same_event(claim: Claim, other: Claim) -> bool:
     """The two claims name a common event or frame ("close": plans to close / denied any closure)."""
-    return bool(events(claim.text, claim.language) & events(other.text, other.language)
-                or frames(claim.text, claim.language) & frames(other.text, other.language))
+    (events_c, frames_c), (events_o, frames_o) = _core(claim), _core(other)
+    return bool(events_c & events_o or frames_c & frames_o)
+
+
+def _different_events(claim: Claim, other: Claim) -> bool:
+    """Both claims name what happened, and nothing in common (invest / pay, close / hire), nor a common frame."""
+    (events_c, frames_c), (events_o, frames_o) = _core(claim), _core(other)
+    return bool(events_c and events_o and not events_c & events_o) and not frames_c & frames_o
 
 
 def _share_a_figure(claim: Claim, other: Claim) -> bool:

@@ -57,6 +57,9 @@ def test_bounds_read_as_the_table_in_figures_py_says():
     assert compare(up_to_half, one("up to 30%", "en")).relation == "conflict"
     assert compare(up_to_half, one("about 30%", "en")).relation == "conflict"  # two reports of one figure disagree
     assert compare(up_to_half, one("60%", "en")).relation == "conflict"
+    up_to_40m = one("up to €40 million", "en")  # the figure, not its rounding (30 million reads 25-35 million)
+    assert compare(up_to_40m, one("30 millions d'euros", "fr")).relation == "conflict"
+    assert compare(up_to_40m, one("€35 million", "en")).relation == "agree"
     at_most_half = one("at most 50%", "en")  # a limit: anything below fits
     assert at_most_half.qualifier == "at_most" and one("tối đa 50%", "vi").qualifier == "at_most"
     assert compare(at_most_half, one("30%", "en")).relation == "compatible"
@@ -100,8 +103,26 @@ def test_what_a_figure_measures():
     assert (hired.kind, hired.what) == ("count", "")
     (vi,) = measures(_claim("Tuyến có 48 nhà ga", "vi"))
     assert vi.what == "nhà ga"
+    (strike,) = measures(_claim("a 48-hour strike", "en"))
+    assert (strike.kind, strike.quantity.value) == ("duration", 48 * 3600)
     contacted, hired = measures(_claim("Meta contacted more than 100 employees, of whom at least 10 were hired", "en"))
     assert "contacted" in contacted.context and "hired" not in contacted.context and "hired" in hired.context
+
+
+def test_clock_times_are_not_durations():
+    from service.analysis.figures import describe, measures
+
+    started = [measures(_claim(text, language))[0] for text, language in [
+        ("The walkout began at 6 a.m. on Thursday", "en"), ("Le mouvement a débuté jeudi à 6 heures", "fr"),
+        ("Cuộc đình công bắt đầu từ 6 giờ sáng thứ Năm", "vi")]]
+    assert {(m.kind, describe(m.quantity)) for m in started} == {("clock", "06:00")}
+    (evening,) = measures(_claim("lúc 7 giờ tối", "vi"))
+    assert describe(evening.quantity) == "19:00"
+    lasted = [measures(_claim(text, language))[0] for text, language in [
+        ("La grève durera 48 heures", "fr"), ("Cuộc đình công kéo dài 48 giờ", "vi"), ("a 48-hour strike", "en")]]
+    assert {(m.kind, describe(m.quantity)) for m in lasted} == {("duration", "2 days")}
+    five = measures(_claim("The walkout started at 5 a.m", "en"))[0]
+    assert compare(started[0].quantity, five.quantity).relation == "conflict"
 
 
 def test_figures_of_different_kinds_or_counted_things_are_not_one_quantity():

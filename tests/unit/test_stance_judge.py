@@ -72,3 +72,30 @@ def test_the_rules_keep_precedence_over_the_model() -> None:
     other = _claim("The startup raised $9 million in its first round.", "b")
     (result,) = judge.judge(claim, [Candidate(claim=other, similarity=0.97)])
     assert result.stance == "refutes" and result.basis == "rule"
+
+
+def test_figures_pair_off_one_to_one() -> None:
+    """Their price, repeated by the claim, does not also conflict with the claim's other sum (a valuation)."""
+    judge = OfflineStanceJudge()
+    claim = _claim("Morvan agreed to buy a 65% stake in Dong Xanh for €1.2 billion, a deal that values the whole "
+                   "company at roughly €1.85 billion.", "a")
+    same_price = _claim("Morvan is buying 65% of Dong Xanh for €1.2 billion.", "b")
+    other_price = _claim("Morvan is buying 65% of Dong Xanh for €1.5 billion.", "c")
+    (repeated,) = judge.judge(claim, [Candidate(claim=same_price, similarity=0.9, given=True)])
+    (differs,) = judge.judge(claim, [Candidate(claim=other_price, similarity=0.9, given=True)])
+    assert repeated.stance == "supports", repeated.rationale
+    assert differs.stance == "refutes" and "1.5" in differs.rationale
+
+
+def test_a_denial_refutes_only_what_it_denies() -> None:
+    """The company denying plant closures says nothing about the acquisition it announced, however close the two
+    embed; it refutes a claim that it plans closures."""
+    judge = OfflineStanceJudge()
+    denial = _claim("Laiteries Morvan denied on Tuesday any plan to close plants after the acquisition.", "b")
+    assert denial.attribution is not None and denial.attribution.stance == "denies"
+    deal = _claim("Laiteries Morvan agreed to buy a 65% stake in Dong Xanh.", "a")
+    closures = _claim("Laiteries Morvan plans to close two plants after the acquisition.", "a")
+    (on_deal,) = judge.judge(deal, [Candidate(claim=denial, similarity=0.93)])
+    (on_closures,) = judge.judge(closures, [Candidate(claim=denial, similarity=0.93)])
+    assert on_deal.stance == "neutral" or on_deal.basis != "rule", on_deal.rationale
+    assert on_closures.stance == "refutes" and "denied by" in on_closures.rationale

@@ -90,6 +90,7 @@ PACK = LanguagePack(
     small_numbers={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                    "ten": 10},
     figure_linkers=r"of",
+    clock_marks=((r"a\.?\s?m\b\.?|o['’]clock|in the morning", 0.0), (r"p\.?\s?m\b\.?|in the (?:afternoon|evening)", 12.0)),
     units=(
         (r"km|kilomet(?:er|re)s?", "length", "m", 1e3), (r"met(?:er|re)s?", "length", "m", 1.0),
         (r"miles?", "length", "m", 1609.344), (r"feet|foot|ft", "length", "m", 0.3048),
@@ -121,6 +122,7 @@ PACK = LanguagePack(
         "price": r"price\w*|cost\w*",
     },
     join_verbs=r"joined|joins|join|moved to|hired by|recruited by|went to",
+    time_adjuncts=r"after|before|following|since|until|ahead of|in the wake of",
     counted={
         "person": r"people|persons|individuals|residents|inhabitants",
         "dead": r"dead|deaths|fatalities|victims|bodies|killed",
@@ -180,7 +182,7 @@ PACK = LanguagePack(
         "visit": r"visit\w*|tourist\w*|passenger\w*|travel\w*|attend\w*|spectator\w*",
         "use": r"us(?:e|es|ed|ers?|ing)\b|subscri\w*|download\w*|customers?",
         "grow": r"gr[eo]w\w*|increas\w*|ris(?:e|es|en|ing)|rose|jump\w*|soar\w*|climb\w*",
-        "fall": r"f[ae]ll\w*|declin\w*|drop\w*|decreas\w*|shrank|shrink\w*|plung\w*",
+        "fall": r"f[ae]ll\w*|declin\w*|cut\w*|reduc\w*|slash\w*|drop\w*|decreas\w*|shrank|shrink\w*|plung\w*",
         "infect": r"infect\w*|cases?\b|outbreak\w*|diagnos\w*|vaccin\w*",
     },
     function_words=frozenset(

@@ -75,6 +75,9 @@ PACK = LanguagePack(
     month_prepositions=r"en|au mois de",
     small_numbers={"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10},
     figure_linkers=r"de|d['’]",
+    clock_marks=((r"heures?\s+du\s+matin", 0.0), (r"heures?\s+(?:du\s+soir|de\s+l['’]après-midi)", 12.0)),
+    clock_prepositions=r"à|vers|dès|jusqu['’]à|avant|après",
+    clock_hours=r"heures?|h(?!\w)",
     units=(
         (r"km|kilomètres?", "length", "m", 1e3), (r"mètres?", "length", "m", 1.0),
         (r"km2|km²|kilomètres? carrés?", "area", "m2", 1e6), (r"hectares?|ha", "area", "m2", 1e4),
@@ -102,6 +105,7 @@ PACK = LanguagePack(
         "price": r"prix|coût\w*",
     },
     join_verbs=r"rejoint|rejoindre|a rejoint|embauché par|recruté par|est passé chez",
+    time_adjuncts=r"après|avant|suite à|à la suite d(?:e|u|es)|depuis|dans la foulée d(?:e|u|es)",
     counted={
         "person": r"personnes|individus|habitants|résidents",
         "dead": r"morts|décès|victimes|tués|corps",
@@ -161,7 +165,7 @@ PACK = LanguagePack(
         "visit": r"visit\w*|touris\w*|passager\w*|voyageur\w*|spectateur\w*|fréquent\w*",
         "use": r"utilis\w*|usager\w*|abonn\w*|téléchar\w*|clients?",
         "grow": r"hauss\w*|augment\w*|croiss\w*|progress\w*|grimp\w*|bond\w*",
-        "fall": r"baiss\w*|chut\w*|recul\w*|diminu\w*|effondr\w*",
+        "fall": r"baiss\w*|rédui\w*|réduction\w*|chut\w*|recul\w*|diminu\w*|effondr\w*",
         "infect": r"infect\w*|cas\b|contamin\w*|diagnostiqu\w*|vaccin\w*",
     },
     function_words=frozenset(

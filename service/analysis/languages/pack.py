@@ -56,11 +56,20 @@ class LanguagePack:
     month_prepositions: str = ""  # "in June"
     small_numbers: dict[str, int] = field(default_factory=dict)  # number words read before a scale word
     figure_linkers: str = ""  # "14 billion of dollars": "of", "de"
+    # Clock times, not durations ("at 6 a.m.", "à 6 heures", "lúc 6 giờ sáng"): words after the hour that make it a
+    # time of day on their own, with the hours they add ("p.m.": 12); and, before an hour word, the prepositions
+    # that do ("à 6 heures" is a time, "pendant 6 heures" a duration).
+    clock_marks: tuple[tuple[str, float], ...] = ()
+    clock_prepositions: str = ""
+    clock_hours: str = ""
     # Units written after a number: (pattern, kind, base unit, factor to the base unit).
     units: tuple[tuple[str, str, str, float], ...] = ()
     # What figures measure ----------------------------------------------------------------------------------
     frames: dict[str, str] = field(default_factory=dict)  # frame name -> pattern
     join_verbs: str = ""  # "X joined Y"
+    # Words opening a time adjunct ("after the acquisition", "après le rachat"): what it names sets the time of the
+    # event, it is not the event. Read up to the next comma.
+    time_adjuncts: str = ""
     # What happened, for figures: two counts are one quantity only if they count the same event ("contacted 100" and
     # "hired 10" are two). Event name -> pattern; names are shared by every pack.
     events: dict[str, str] = field(default_factory=dict)

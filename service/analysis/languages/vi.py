@@ -50,6 +50,9 @@ PACK = LanguagePack(
     fractions=((r"ba phần tư", 75.0), (r"hai phần ba", 200 / 3), (r"một nửa|nửa", 50.0), (r"một phần ba", 100 / 3),
                (r"một phần tư", 25.0)),
     vague_amounts=((r"hàng chục", 10, 100), (r"hàng trăm", 100, 1000)),
+    clock_marks=((r"giờ\s*(?:sáng|trưa)", 0.0), (r"giờ\s*(?:chiều|tối|đêm)", 12.0)),
+    clock_prepositions=r"lúc|từ|vào|đến",
+    clock_hours=r"giờ",
     units=(
         (r"km|ki-lô-mét|kilômét|cây số", "length", "m", 1e3), (r"mét|m", "length", "m", 1.0),
         (r"km2|km²|ki-lô-mét vuông", "area", "m2", 1e6), (r"héc-ta|hécta|ha", "area", "m2", 1e4),
@@ -77,6 +80,7 @@ PACK = LanguagePack(
         "price": r"giá|chi phí",
     },
     join_verbs=r"gia nhập|đầu quân cho|về đầu quân|chuyển sang",
+    time_adjuncts=r"sau khi|trước khi|kể từ khi|kể từ|sau vụ|sau thương vụ|trước thềm",
     counted={
         "person": r"người|cư dân",
         "dead": r"người chết|người thiệt mạng|nạn nhân|thi thể|người tử vong",
