@@ -50,6 +50,7 @@ class WordOverlapChecker:
 
     def __init__(self) -> None:
         self.docs: dict[str, str] = {}
+        self.reports: dict[str, DocumentReport] = {}
 
     @staticmethod
     def _stance(claim: str, evidence: str) -> StanceResult:
@@ -66,9 +67,13 @@ class WordOverlapChecker:
             doc_id = uuid.uuid5(uuid.NAMESPACE_URL, doc.text).hex
             self.docs[doc_id] = doc.text
             claims = [self._report(d, doc_id, "unverified", []) for d in self.extract(doc.text)]
-            reports.append((DocumentReport(id=doc_id, language="en", source_group=doc_id, text=doc.text,
-                                           claims=claims), True))
+            self.reports[doc_id] = DocumentReport(id=doc_id, language="en", source_group=doc_id, text=doc.text,
+                                                  claims=claims)
+            reports.append((self.reports[doc_id], True))
         return reports
+
+    def document_report(self, document_id: str) -> DocumentReport:
+        return self.reports[document_id]
 
     @staticmethod
     def _report(draft: ClaimDraft, doc_id: str, verdict: str, evidence) -> ClaimReport:
