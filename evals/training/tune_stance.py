@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import itertools
 import json
 import os
@@ -168,16 +169,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=300, help="dev claims per check set (deterministic subsample)")
     parser.add_argument("--top", type=int, default=15, help="policies to print")
     parser.add_argument("--cache", type=Path, default=None,
-                        help="pickle of the recorded candidates and model probabilities: written once, replayed after")
+                        help="pickle of the recorded candidates and, per model file, its probabilities: written once, "
+                             "replayed after (a retrained model reuses the candidates)")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    probabilities: dict = {}
+    probabilities: dict[str, dict] = {}
     if args.cache and args.cache.exists():
         with args.cache.open("rb") as fh:
             recorded, probabilities = pickle.load(fh)
     else:
         recorded = _record(args.limit)
-    model = CachedModel(CrossEncoder.load(), probabilities)
+    encoder = CrossEncoder.load()
+    model_id = hashlib.sha1(encoder.model_path.read_bytes()).hexdigest()
+    model = CachedModel(encoder, probabilities.setdefault(model_id, {}))
 
     def judge(weights: dict[str, float], policy: StancePolicy | None = None) -> OfflineStanceJudge:
         return OfflineStanceJudge(model=model, rarity=lambda k: weights.get(k, 1.0), policy=policy)
@@ -195,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((policy, scores))
     if args.cache:
         with args.cache.open("wb") as fh:
-            pickle.dump((recorded, model.cache), fh)
+            pickle.dump((recorded, probabilities), fh)
     rows.sort(key=lambda r: -sum(f1 for _acc, f1 in r[1].values()))
     shipped = [("shipped", s) for p, s in rows if p == default]
     for policy, scores in rows[: args.top] + shipped:
