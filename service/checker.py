@@ -67,12 +67,8 @@ class FactChecker:
 
     def ingest_many(self, docs: list[DocumentIn]) -> list[tuple[DocumentReport, bool]]:
         """Store documents, then verify their claims and recompute the claims they touch."""
-        ids, created, usage = self.ingestor.ingest_many(docs)
-        reports = [(self.reports.document(doc_id), doc_id in created) for doc_id in ids]
-        for report, is_new in reports:
-            if is_new and report.id in usage:
-                report.llm = usage[report.id].used
-        return reports
+        ids, created, _ = self.ingestor.ingest_many(docs)  # each document's LLM usage is stored with it
+        return [(self.reports.document(doc_id), doc_id in created) for doc_id in ids]
 
     def delete(self, document_id: str) -> int:
         """Delete a document and recompute the claims whose evidence cited it; returns how many changed."""

