@@ -27,6 +27,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: Paths that are never limited: probes and metrics must answer while the API is saturated.
 UNLIMITED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+#: Long-lived streams: they wait on the event log, not on a worker, so they never hold an in-flight slot (a
+#: newsroom with many review pages open must not queue every other call).
+STREAM_PATHS = frozenset({"/v1/events"})
+#: Requests that extract, embed and verify a whole text: CPU-heavy, bounded separately (HeavyWorkLimitMiddleware).
+HEAVY_ROUTES = frozenset({("POST", "/v1/documents"), ("POST", "/v1/check")})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -43,12 +48,17 @@ class _BodyTooLarge(Exception):
 class BodySizeLimitMiddleware:
     """Rejects request bodies over `max_bytes` with 413, by Content-Length up front or by counting a streamed body.
 
-    Nothing past the limit is buffered: the route never sees a body that is too large.
+    Nothing past the limit is buffered: the route never sees a body that is too large. Before answering, the
+    rest of the body is read and discarded (up to `drain_bytes` in all): a client that writes its whole body
+    before reading (urllib, requests, httpx) would otherwise see "connection reset by peer" instead of the 413,
+    because closing a socket with unread data makes the kernel send a reset. Beyond `drain_bytes` the server
+    answers and closes: a client sending that much gets its reset, and the server stops paying for it.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, drain_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.drain_bytes = drain_bytes if drain_bytes is not None else max(4 * max_bytes, 16 * 1024 * 1024)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,18 +72,21 @@ class BodySizeLimitMiddleware:
                 await send_error(send, 400, "bad_request", "Content-Length is not a number.")
                 return
             if too_big:
+                await self._drain(receive, 0, int(declared))
                 await self._reject(send)
                 return
 
         received = 0
         exceeded = False
         started = False
+        finished = False  # the client has sent its last body chunk
 
         async def counting_receive() -> Message:
-            nonlocal received, exceeded
+            nonlocal received, exceeded, finished
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                finished = not message.get("more_body", False)
                 if received > self.max_bytes:
                     exceeded = True
                     raise _BodyTooLarge()
@@ -95,11 +108,27 @@ class BodySizeLimitMiddleware:
             if not exceeded:
                 raise
         if exceeded and not started:
+            if not finished:
+                await self._drain(receive, received, None)
             await self._reject(send)
+
+    async def _drain(self, receive: Receive, already: int, declared: int | None) -> None:
+        """Read and drop the rest of the body, up to `drain_bytes` in all, so the client can read the answer."""
+        if declared is not None and declared > self.drain_bytes:
+            return  # not worth reading: answer now and close
+        total = already
+        while total <= self.drain_bytes:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            total += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
     async def _reject(self, send: Send) -> None:
         await send_error(
-            send, 413, "payload_too_large", f"Request body is larger than the limit of {self.max_bytes} bytes."
+            send, 413, "payload_too_large", f"Request body is larger than the limit of {self.max_bytes} bytes.",
+            [("Connection", "close")],
         )
 
 
@@ -177,8 +206,11 @@ class ConcurrencyLimitMiddleware:
     This bounds the queue in front of the worker threads, so a burst cannot pile up unbounded memory and latency.
     """
 
-    def __init__(self, app: ASGIApp, max_inflight: int, max_waiting: int, prefix: str = "/v1", retry_after_s: int = 1) -> None:
+    def __init__(self, app: ASGIApp, max_inflight: int, max_waiting: int, prefix: str = "/v1", retry_after_s: int = 1,
+                 exempt: frozenset[str] = STREAM_PATHS, label: str = "requests") -> None:
         self.app = app
+        self.exempt = exempt
+        self.label = label
         self.max_inflight = max(1, max_inflight)
         self.max_waiting = max(0, max_waiting)
         self.prefix = prefix
@@ -187,14 +219,15 @@ class ConcurrencyLimitMiddleware:
         self.waiting = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if not self.applies(scope):
             await self.app(scope, receive, send)
             return
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.max_inflight)  # created on the server's own loop
         if self._semaphore.locked() and self.waiting >= self.max_waiting:
             await send_error(
-                send, 503, "overloaded", "Too many requests in flight; retry shortly.", [("Retry-After", str(self.retry_after_s))]
+                send, 503, "overloaded", f"Too many {self.label} in flight; retry shortly.",
+                [("Retry-After", str(self.retry_after_s))],
             )
             return
         self.waiting += 1
@@ -207,11 +240,32 @@ class ConcurrencyLimitMiddleware:
         finally:
             self._semaphore.release()
 
+    def applies(self, scope: Scope) -> bool:
+        return scope["type"] == "http" and scope["path"].startswith(self.prefix) and scope["path"] not in self.exempt
+
+
+class HeavyWorkLimitMiddleware(ConcurrencyLimitMiddleware):
+    """At most `max_inflight` CPU-heavy requests (posting or checking a text) run at once, `max_waiting` wait.
+
+    Extraction, embedding and verification run in worker threads, off the event loop, so probes and reads are
+    served meanwhile; this bound keeps a burst of large texts from taking every core and every worker thread.
+    A request waiting here holds no general in-flight slot (this middleware sits outside that one).
+    """
+
+    def __init__(self, app: ASGIApp, max_inflight: int, max_waiting: int, retry_after_s: int = 5) -> None:
+        super().__init__(app, max_inflight, max_waiting, retry_after_s=retry_after_s, label="texts being analysed")
+
+    def applies(self, scope: Scope) -> bool:
+        return scope["type"] == "http" and (scope["method"], scope["path"]) in HEAVY_ROUTES
+
 
 def install_limits(app: Any, settings: Any) -> None:
-    """Wire the three limits into a Starlette/FastAPI app; the rate check runs first (cheapest), then the body
-    size, then the in-flight bound (add_middleware puts each new middleware outside the previous ones)."""
+    """Wire the limits into a Starlette/FastAPI app; the rate check runs first (cheapest), then the body size,
+    then the bound on heavy (text-analysing) requests, then the in-flight bound (add_middleware puts each new
+    middleware outside the previous ones)."""
     app.add_middleware(ConcurrencyLimitMiddleware, max_inflight=settings.max_inflight, max_waiting=settings.max_waiting)
+    app.add_middleware(HeavyWorkLimitMiddleware, max_inflight=settings.max_heavy_inflight,
+                       max_waiting=settings.max_heavy_waiting)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.body_limit_bytes)
     if settings.rate_limit_per_minute > 0:
         keys = [k.secret for k in settings.keys]

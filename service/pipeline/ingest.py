@@ -64,8 +64,10 @@ class Ingestor:
         ids: list[str] = []
         created: set[str] = set()
         usage: dict[str, UsageScope] = {}
-        for doc in docs:
-            text = self.preparer.validate_text(doc.text)
+        texts = [self.preparer.validate_text(doc.text) for doc in docs]
+        for text in texts:  # every text's shape is checked before any is analysed: one refused, none stored
+            self.preparer.check_shape(text)
+        for doc, text in zip(docs, texts):
             doc_id = document_id_for(text)
             ids.append(doc_id)
             if doc_id in created or self.db.documents.exists(doc_id):
@@ -85,6 +87,7 @@ class Ingestor:
             for p in fresh:
                 self._assign_group(p)
             self._verify_new(fresh, usage)
+            self._store_usage(fresh, usage)
             self.db.documents.clear_pending([p.id for p in fresh])
         return ids, created, usage
 
@@ -101,6 +104,14 @@ class Ingestor:
         # Vectors are upserted after the commit: a crash before that leaves claims without vectors, which
         # repair() re-adds at start-up.
         self.rarity.clear()
+
+    def _store_usage(self, fresh: list[Prepared], usage: dict[str, UsageScope]) -> None:
+        """Record each new document's LLM work (extraction and stance: calls, tokens, failures and why)."""
+        with self.db.transaction() as tx:
+            for p in fresh:
+                used = usage[p.id].used if p.id in usage else None
+                if used is not None:
+                    self.db.documents.set_llm_usage(tx, p.id, used.model_dump_json())
 
     def _assign_group(self, p: Prepared) -> None:
         found = find_group(p.qvecs, p.pvecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.corpus)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -21,12 +23,80 @@ from service.analysis.claims import single_claim
 from service.analysis.entities import entity_key
 from service.analysis.text import dominant_language, normalise, paragraphs
 from service.db.records import StoredClaim, StoredDocument
-from service.errors import EmptyTextError, InputError, TextTooLargeError
+from service.errors import EmptyTextError, FactCheckError, InputError, TextTooLargeError
 from service.models import Claim, ClaimDraft
 from service.pipeline.source_groups import translated_sections
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: Characters of a claim handed to the embedder. multilingual-e5 reads 512 tokens at most and its cost grows
+#: with length (about 1.5 ms of CPU per token here): a 1 MB claim cost minutes. No claim of the seeds, fixtures
+#: or eval sets comes near this (the longest seed claim has 257 characters), so their vectors do not change.
+EMBED_CHARS = 2000
+#: Texts per embedding call between two shutdown checkpoints.
+EMBED_CHUNK = 256
+# Where a sentence may end, as the shape pre-scan counts them: end punctuation followed by a space, or a line break.
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026][\"'\u201d\u00bb)\]]*(?=\s)|\n")
+
+_STOPPING = threading.Event()
+
+
+class ShapeLimitError(TextTooLargeError):
+    """The text is within the size limit but has a shape whose analysis would cost too much (413)."""
+
+    code = "text_too_complex"
+
+
+class AnalysisStopped(FactCheckError):
+    """The server is shutting down: the text was not analysed, nothing was stored (retry on the next server)."""
+
+    status = 503
+    code = "shutting_down"
+
+    def __init__(self, message: str = "the server is shutting down; nothing was stored, post the text again") -> None:
+        super().__init__(message, retry_after=5)
+
+
+def stop_analysis() -> None:
+    """Make every analysis of this process stop at its next checkpoint (called when the server shuts down)."""
+    _STOPPING.set()
+
+
+def checkpoint() -> None:
+    """Raise AnalysisStopped if the process is shutting down."""
+    if _STOPPING.is_set():
+        raise AnalysisStopped()
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a linear pre-scan sees of a text before any analysis: its sentences, and the longest of them."""
+
+    sentences: int
+    longest: int  # characters of the longest run with no sentence end
+    longest_at: int  # where it starts
+    cut: int  # end of the last sentence within the sentence limit (len(text) when under it)
+
+
+def scan_shape(text: str, max_sentences: int) -> Shape:
+    """Count sentence ends and measure the longest run between two of them, in one pass."""
+    count = longest = longest_at = 0
+    cut = len(text)
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() - start > longest:
+            longest, longest_at = match.start() - start, start
+        if text[start : match.start()].strip():
+            count += 1
+            if count == max_sentences:
+                cut = match.end()
+        start = match.end()
+    if len(text) - start > longest:
+        longest, longest_at = len(text) - start, start
+    if text[start:].strip():
+        count += 1
+    return Shape(count, longest, longest_at, cut if count > max_sentences else len(text))
 
 
 def document_id_for(text: str) -> str:
@@ -110,15 +180,46 @@ class Preparer:
             raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
         return text
 
+    def check_shape(self, text: str) -> Shape:
+        """Refuse, before any analysis, a text whose shape would make its analysis cost more than its size allows.
+
+        A run of more than `max_sentence_chars` characters with no sentence end (one endless sentence, a text
+        with no punctuation or spaces) is refused with 413 `text_too_complex`: the clause splitter, the
+        attribution rules and the stance features all work sentence by sentence. The sentence count is only
+        measured here; `prepare` hands the extractor no more than `max_sentences` of them.
+        """
+        shape = scan_shape(text, self.settings.max_sentences)
+        if shape.longest > self.settings.max_sentence_chars:
+            raise ShapeLimitError(
+                f"the text has a run of {shape.longest} characters without a sentence end (at offset "
+                f"{shape.longest_at}); the limit is {self.settings.max_sentence_chars} (FACTCHECK_MAX_SENTENCE_CHARS)."
+                " Split it into sentences or paragraphs."
+            )
+        return shape
+
     def prepare(self, text: str, meta: dict | None = None) -> Prepared:
-        """Normalise, extract claims, embed them: everything but storing."""
+        """Normalise, extract claims, embed them: everything but storing.
+
+        Bounded whatever the text's shape: the shape is checked first (`check_shape`), the extractor reads at
+        most `max_sentences` sentences (a prefix of the text, so offsets stay valid), at most
+        `max_claims_per_document` claims are kept, the embedder reads at most EMBED_CHARS characters of each,
+        and a server shutdown stops the work between steps (nothing is stored until `prepare` returns).
+        """
         meta = meta or {}
         text = self.validate_text(text)
         doc_id = document_id_for(text)
-        paras = paragraphs(text, meta.get("language"))
+        shape = self.check_shape(text)
+        analysed = text
+        if shape.cut < len(text):
+            log.warning("document %s: %d sentences, analysing the first %d (FACTCHECK_MAX_SENTENCES), up to offset %d"
+                        " of %d", doc_id, shape.sentences, self.settings.max_sentences, shape.cut, len(text))
+            analysed = text[: shape.cut]
+        checkpoint()
+        paras = paragraphs(analysed, meta.get("language"))
         language, languages = dominant_language(paras)
         sections = language_sections(paras)
-        drafts = self.extractor.extract(text, meta.get("language"))
+        drafts = self.extractor.extract(analysed, meta.get("language"))
+        checkpoint()
         if len(drafts) > self.settings.max_claims_per_document:
             log.warning("document %s: %d claims, keeping the first %d", doc_id, len(drafts),
                         self.settings.max_claims_per_document)
@@ -128,18 +229,30 @@ class Preparer:
             for i, d in enumerate(drafts)
             if text[d.start : d.end] == d.quote  # the contract: quote == text[start:end], always
         ]
-        texts = [c.text for c in claims]
-        qvecs, pvecs = self.embedder.query(texts), self.embedder.passage(texts)
+        qvecs, pvecs = self.embed([c.text for c in claims])
         claim_sections = [section_of(c.start, sections) for c in claims]
         return Prepared(doc_id, text, meta, language if language != "und" else (meta.get("language") or "und"),
                         languages, sections, claims, claim_sections, qvecs, pvecs, [claim_keys(c) for c in claims],
                         translated_sections=translated_sections(sections, claims, claim_sections, qvecs, pvecs))
 
+    def embed(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Query and passage vectors of claim texts (each cut to EMBED_CHARS), with a shutdown check per chunk."""
+        cut = [t[:EMBED_CHARS] for t in texts]
+        if len(cut) <= EMBED_CHUNK:
+            return self.embedder.query(cut), self.embedder.passage(cut)
+        qparts, pparts = [], []
+        for i in range(0, len(cut), EMBED_CHUNK):
+            checkpoint()
+            qparts.append(self.embedder.query(cut[i : i + EMBED_CHUNK]))
+            pparts.append(self.embedder.passage(cut[i : i + EMBED_CHUNK]))
+        return np.vstack(qparts), np.vstack(pparts)
+
     def single(self, text: str) -> Prepared:
         """One claim, as given (not split), as a one-claim document."""
         text = self.validate_text(text)
+        self.check_shape(text)
         claim = as_claim(text)
-        q, pv = self.embedder.query([claim.text]), self.embedder.passage([claim.text])
+        q, pv = self.embed([claim.text])
         return Prepared(claim.document_id, text, {}, claim.language, [claim.language],
                         [(0, len(text), claim.language)], [claim], [0], q, pv, [claim_keys(claim)],
                         claim.document_id)
