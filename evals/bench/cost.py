@@ -58,7 +58,7 @@ def shapes(size: int, big: bool) -> dict[str, str]:
         out |= {
             "one endless sentence, 1 MB": "Meta " * 200_000,
             "no spaces, 1 MB": "x" * 1_000_000,
-            "50,000 sentences, 1.9 MB": "".join(f"Meta invested ${i} billion in Scale AI. " for i in range(50_000)),
+            "50,000 sentences, 1.9 MB": "".join(f"Firm {i % 97} hired {i} workers in Lyon. " for i in range(50_000)),
             "10,000 one-word lines": "".join(f"Word{i}\n" for i in range(10_000)),
         }
     return out

@@ -30,14 +30,26 @@ from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: Characters of a claim handed to the embedder. multilingual-e5 reads 512 tokens at most and its cost grows
-#: with length (about 1.5 ms of CPU per token here): a 1 MB claim cost minutes. No claim of the seeds, fixtures
-#: or eval sets comes near this (the longest seed claim has 257 characters), so their vectors do not change.
-EMBED_CHARS = 2000
+#: Characters of a claim handed to the embedder. multilingual-e5 reads 512 tokens at a time and its cost grows
+#: with length (about 1.5 ms of CPU per token here; punctuation and digits can take a token per character): a
+#: 1 MB claim cost minutes. No claim of the seeds or fixtures comes near this (the longest seed claim has 257
+#: characters), so their vectors do not change.
+EMBED_CHARS = 1000
 #: Texts per embedding call between two shutdown checkpoints.
 EMBED_CHUNK = 256
-# Where a sentence may end, as the shape pre-scan counts them: end punctuation followed by a space, or a line break.
-_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026][\"'\u201d\u00bb)\]]*(?=\s)|\n")
+# Every place a sentence may end: end punctuation before a space, or a line break. Counting these over-counts
+# sentences, so the prefix handed to the extractor is never longer than `max_sentences` real ones.
+_MAYBE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u00bb)\]]*(?=\s)|\n")
+# Where a sentence surely ends, for the longest-run measure (which must not under-estimate what the extractor
+# will take as one sentence): a blank line; a line break after end punctuation or after a short line (a
+# heading, a list item); end punctuation after a word of 4+ characters (not an abbreviation or an initial)
+# followed by a space and a character that is not lower-case.
+_SURE_END = re.compile(
+    r"\n[ \t]*\n"
+    r"|(?<=[.!?:;\u2026\u3002\uff01\uff1f])[\"'\u201d\u00bb)\]]*[ \t]*\n"
+    r"|(?<![^\n]{80})(?<=\S)\n"  # a line of at most 80 characters: a heading or a list item
+    r"|(?<=[^\W_][^\W_][^\W_][^\W_][.!?\u2026\u3002\uff01\uff1f])[\"'\u201d\u00bb)\]]*\s+(?=[^\s\w]*[^\W\d_](?<![a-z\u00e0-\u00ff]))"
+)
 
 _STOPPING = threading.Event()
 
@@ -80,22 +92,28 @@ class Shape:
 
 
 def scan_shape(text: str, max_sentences: int) -> Shape:
-    """Count sentence ends and measure the longest run between two of them, in one pass."""
-    count = longest = longest_at = 0
+    """Sentences (over-counted) and the longest run without a sure sentence end (over-measured), in linear time."""
+    count = 0
     cut = len(text)
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() - start > longest:
-            longest, longest_at = match.start() - start, start
-        if text[start : match.start()].strip():
+    for match in _MAYBE_END.finditer(text):
+        if match.start() > start and not text[start : match.start()].isspace():
             count += 1
             if count == max_sentences:
                 cut = match.end()
         start = match.end()
-    if len(text) - start > longest:
-        longest, longest_at = len(text) - start, start
-    if text[start:].strip():
+    if start < len(text) and not text[start:].isspace():
         count += 1
+    longest = longest_at = 0
+    start = 0
+    for match in [*_SURE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        if end - start > longest:
+            longest, longest_at = end - start, start
+        if match:
+            start = match.end()
+    while longest_at < len(text) and text[longest_at].isspace():
+        longest_at += 1
     return Shape(count, longest, longest_at, cut if count > max_sentences else len(text))
 
 
