@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from service.pipeline.source_groups import find_group
 from service.pipeline.verify import Verifier
 
 log = logging.getLogger(__name__)
+
+#: `progress(stage, n)`: n more documents reached `stage` ("analysed", then "verified").
+Progress = Callable[[str, int], None]
 
 
 class _GroupCorpus:
@@ -55,11 +59,14 @@ class Ingestor:
         self.backend_name = backend_name
         self.corpus = _GroupCorpus(db)
 
-    def ingest_many(self, docs: list[DocumentIn]) -> tuple[list[str], set[str], dict[str, UsageScope]]:
+    def ingest_many(self, docs: list[DocumentIn], progress: Progress | None = None
+                    ) -> tuple[list[str], set[str], dict[str, UsageScope]]:
         """Store documents, verify their claims and recompute the claims they touch.
 
         Returns each input's document id, the ids stored by this call, and the LLM usage per new document.
+        `progress(stage, n)` is called as documents are analysed ("analysed") and verified ("verified").
         """
+        progress = progress or (lambda stage, n: None)
         prepared: list[Prepared] = []
         ids: list[str] = []
         created: set[str] = set()
@@ -71,10 +78,12 @@ class Ingestor:
             doc_id = document_id_for(text)
             ids.append(doc_id)
             if doc_id in created or self.db.documents.exists(doc_id):
+                progress("analysed", 1)
                 continue
             with track_usage(usage.setdefault(doc_id, UsageScope())):
                 prepared.append(self.preparer.prepare(text, doc.model_dump(exclude={"text"})))
             created.add(doc_id)
+            progress("analysed", 1)
         with self.db.lock:
             self.resume_pending()  # an earlier ingest that failed half-way is finished first
             fresh = [p for p in prepared if not self.db.documents.exists(p.id)]
@@ -86,7 +95,8 @@ class Ingestor:
                                 np.vstack([p.qvecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
             for p in fresh:
                 self._assign_group(p)
-            self._verify_new(fresh, usage)
+            progress("verified", len(docs) - len(fresh))  # already stored: nothing to verify
+            self._verify_new(fresh, usage, progress)
             self._store_usage(fresh, usage)
             self.db.documents.clear_pending([p.id for p in fresh])
         return ids, created, usage
@@ -126,7 +136,8 @@ class Ingestor:
         else:
             p.source_group = p.id
 
-    def _verify_new(self, fresh: list[Prepared], usage: dict[str, UsageScope] | None = None) -> None:
+    def _verify_new(self, fresh: list[Prepared], usage: dict[str, UsageScope] | None = None,
+                    progress: Progress | None = None) -> None:
         touched: dict[str, str] = {}  # old claim id -> the new document that touched it
         for p in fresh:
             with track_usage((usage or {}).get(p.id)):
@@ -135,6 +146,8 @@ class Ingestor:
                 for v in verified:
                     self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, p.id,
                                           "ingest")
+            if progress is not None:
+                progress("verified", 1)
             for v in verified:
                 for e in v.evidence:
                     if e.claim_id and e.document_id != p.id:
