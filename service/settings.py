@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: float = Field(600.0, ge=0, description="Sustained requests per minute per API key (or per client address); 0 turns it off.")
     rate_limit_burst: int = Field(120, ge=1, description="Requests a caller may make at once before the per-minute rate applies.")
+    rate_limit_storage: str | None = Field(
+        None, description="Where rate-limit counters live (the `limits` library's URI): default a SQLite file in the data"
+                          " folder, shared by every worker of the host; memory:// per process; redis://host:6379 across"
+                          " hosts (install the redis package).")
     max_inflight: int = Field(32, ge=1, description="API requests handled at once; more wait in a bounded queue.")
     max_waiting: int = Field(256, ge=0, description="API requests waiting for a slot; beyond this they get 503 with Retry-After.")
     max_heavy_inflight: int = Field(2, ge=1, description="Texts (POST /v1/documents, /v1/check) analysed at once per process.")

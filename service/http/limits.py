@@ -1,8 +1,8 @@
-"""Limits at the edge of the API: request body size, per-key rate, and a bounded queue of requests in flight.
+"""Limits at the edge of the API: request body size, per-key rate, bounded queues of requests in flight.
 
-All three are plain ASGI middlewares that answer with the API's JSON error shape themselves, so they hold
-whatever the routes and their exception handlers do. State is per process: with several workers each keeps
-its own buckets and queue (see `RateLimiter`).
+All are plain ASGI middlewares that answer with the API's JSON error shape themselves, so they hold whatever the
+routes and their exception handlers do. Rate limits are the `limits` library's, on a storage every worker of a
+host shares (a SQLite file by default; see `RateLimiter`); the in-flight bounds are per process.
 """
 
 from __future__ import annotations
@@ -10,11 +10,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
+
+from limits import RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.storage.base import SlidingWindowCounterSupport, TimestampedSlidingWindow
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from service.http.auth import presented_key
 from service.http.errors import send_error
@@ -132,36 +138,133 @@ class BodySizeLimitMiddleware:
         )
 
 
-class RateLimiter:
-    """Token buckets, one per key: `rate_per_minute` sustained, `burst` at once; thread-safe, bounded in size.
+class SQLiteStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWindow):
+    """A `limits` storage in one SQLite file, so every worker process on a host shares the same counters.
 
-    Per process only. With several workers behind one port, each has its own buckets, so the effective limit
-    is `workers x rate`; a shared limit needs a shared store (Redis with a Lua token bucket) or the proxy's.
+    `sqlite:///path/to/file` (the default rate-limit storage is `ratelimit.sqlite3` in the data folder). Each
+    hit is one short write transaction (WAL, no fsync: a counter lost in a power cut costs nothing), atomic across
+    processes, so several workers enforce one limit where the in-memory storage gave each worker its own.
+    Hosts do not share a file: across hosts the limit is per host, or use a storage they share (`redis://...`,
+    with the `redis` package installed; limits supports it as it is).
     """
 
-    def __init__(self, rate_per_minute: float, burst: int, max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate_per_minute / 60.0
-        self.burst = max(1, burst)
-        self.max_keys = max_keys
-        self._clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+    STORAGE_SCHEME = ["sqlite"]
+
+    def __init__(self, uri: str, wrap_exceptions: bool = False, **options: Any) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        path = uri.split("://", 1)[1]
+        self.path = path
         self._lock = threading.Lock()
+        self._connection = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=OFF")
+        self._connection.execute("CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL,"
+                                 " expires REAL NOT NULL)")
+        self._writes = 0
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return sqlite3.Error
+
+    def _value(self, key: str, now: float) -> int:
+        row = self._connection.execute("SELECT value FROM counters WHERE key = ? AND expires > ?", (key, now)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _incr(self, key: str, expiry: float, amount: int, now: float) -> int:
+        self._connection.execute(
+            "INSERT INTO counters (key, value, expires) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "value = CASE WHEN expires > ? THEN value + excluded.value ELSE excluded.value END, "
+            "expires = CASE WHEN expires > ? THEN expires ELSE excluded.expires END",
+            (key, amount, now + expiry, now, now))
+        self._writes += 1
+        if self._writes % 1000 == 0:  # forget expired counters now and then
+            self._connection.execute("DELETE FROM counters WHERE expires <= ?", (now,))
+        return self._value(key, now)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                value = self._incr(key, expiry, amount, time.time())
+            finally:
+                self._connection.execute("COMMIT")
+            return value
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            return self._value(key, time.time())
+
+    def get_expiry(self, key: str) -> float:
+        with self._lock:
+            row = self._connection.execute("SELECT expires FROM counters WHERE key = ?", (key,)).fetchone()
+        return float(row[0]) if row else time.time()
+
+    def check(self) -> bool:
+        with self._lock:
+            return self._connection.execute("SELECT 1").fetchone() == (1,)
+
+    def reset(self) -> int | None:
+        with self._lock:
+            return self._connection.execute("DELETE FROM counters").rowcount
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._connection.execute("DELETE FROM counters WHERE key = ?", (key,))
+
+    def _window(self, key: str, expiry: int, now: float) -> tuple[int, float, int, float]:
+        previous_key, current_key = self.sliding_window_keys(key, expiry, now)
+        previous, current = self._value(previous_key, now), self._value(current_key, now)
+        previous_ttl = 0.0 if previous == 0 else (1 - (((now - expiry) / expiry) % 1)) * expiry
+        current_ttl = (1 - ((now / expiry) % 1)) * expiry + expiry
+        return previous, previous_ttl, current, current_ttl
+
+    def acquire_sliding_window_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        """The same weighted count as limits' memory storage, read and written in one transaction."""
+        if amount > limit:
+            return False
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                now = time.time()
+                previous, previous_ttl, current, _ = self._window(key, expiry, now)
+                if math.floor(previous * previous_ttl / expiry + current) + amount > limit:
+                    return False
+                self._incr(self.sliding_window_keys(key, expiry, now)[1], 2 * expiry, amount, now)
+                return True
+            finally:
+                self._connection.execute("COMMIT")
+
+    def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
+        with self._lock:
+            return self._window(key, expiry, time.time())
+
+    def clear_sliding_window(self, key: str, expiry: int) -> None:
+        now = time.time()
+        for k in self.sliding_window_keys(key, expiry, now):
+            self.clear(k)
+
+
+class RateLimiter:
+    """The token bucket's contract (`acquire(key)` -> seconds to wait) on the `limits` library.
+
+    A bucket of `burst` refilled at `rate_per_minute` is, over any stretch of time, a sliding window of `burst`
+    requests per `burst / rate` seconds: that is the one limit kept here, with limits' sliding-window-counter
+    strategy on the storage named by `storage_uri` (`memory://` per process, `sqlite:///file` per host,
+    `redis://host` across hosts).
+    """
+
+    def __init__(self, rate_per_minute: float, burst: int, storage_uri: str = "memory://") -> None:
+        burst = max(1, burst)
+        window_s = max(1, math.ceil(burst / (rate_per_minute / 60.0))) if rate_per_minute > 0 else 86_400
+        self.item = RateLimitItemPerSecond(burst, window_s)
+        self.storage = storage_from_string(storage_uri)
+        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
 
     def acquire(self, key: str) -> float:
-        """Take one token for `key`: 0.0 when allowed, else the seconds until a token is available."""
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                wait = 0.0
-                tokens -= 1.0
-            else:
-                wait = (1.0 - tokens) / self.rate if self.rate > 0 else math.inf
-            self._buckets[key] = (tokens, now)
-            while len(self._buckets) > self.max_keys:
-                self._buckets.popitem(last=False)  # least recently seen key; it comes back with a full bucket
-            return wait
+        if self.strategy.hit(self.item, key):
+            return 0.0
+        reset_at, _ = self.strategy.get_window_stats(self.item, key)
+        return max(0.001, reset_at - time.time())
 
 
 def _key_id(api_key: str) -> str:
@@ -259,6 +362,14 @@ class HeavyWorkLimitMiddleware(ConcurrencyLimitMiddleware):
         return scope["type"] == "http" and (scope["method"], scope["path"]) in HEAVY_ROUTES
 
 
+def rate_limit_storage(settings: Any) -> str:
+    """The rate-limit storage URI: the setting, or a SQLite file in the data folder that every worker shares."""
+    if settings.rate_limit_storage:
+        return settings.rate_limit_storage
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite://{(settings.data_dir / 'ratelimit.sqlite3').resolve()}"
+
+
 def install_limits(app: Any, settings: Any) -> None:
     """Wire the limits into a Starlette/FastAPI app; the rate check runs first (cheapest), then the body size,
     then the bound on heavy (text-analysing) requests, then the in-flight bound (add_middleware puts each new
@@ -269,5 +380,5 @@ def install_limits(app: Any, settings: Any) -> None:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.body_limit_bytes)
     if settings.rate_limit_per_minute > 0:
         keys = [k.secret for k in settings.keys]
-        limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst, rate_limit_storage(settings))
         app.add_middleware(RateLimitMiddleware, limiter=limiter, valid_keys=keys)
