@@ -603,6 +603,11 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--size", type=int, default=20_000)
     k.add_argument("--big", action="store_true", help="also the 1-2 MB shapes (one sentence, no spaces, 50,000 sentences)")
     k.add_argument("--timeout", type=float, default=600, help="seconds before a shape is killed and reported as such")
+    sub.add_parser("infra-metrics", help="HTTP metrics: cost per request by library, counts under 2 workers")
+    sub.add_parser("infra-ratelimit", help="token bucket vs limits (memory, SQLite): cost, burst, sharing")
+    x = sub.add_parser("infra-sse", help="100 idle event streams: server CPU, StreamingResponse vs sse-starlette")
+    x.add_argument("--streams", type=int, default=100)
+    x.add_argument("--seconds", type=float, default=30.0)
     p = sub.add_parser("_probe", help=argparse.SUPPRESS)
     p.add_argument("--data-dir", type=Path, required=True)
     p.add_argument("--probes", type=int, default=40)
@@ -635,6 +640,18 @@ def main(argv: list[str] | None = None) -> int:
         from evals.bench.cost import bench_cost
 
         result = bench_cost(args.size, args.big, args.timeout, log)
+    elif args.section == "infra-metrics":
+        from evals.bench.infra import metrics_cost, metrics_workers
+
+        result = {"runs": metrics_cost(), "workers": metrics_workers()}
+    elif args.section == "infra-ratelimit":
+        from evals.bench.infra import ratelimit
+
+        result = {"runs": ratelimit()}
+    elif args.section == "infra-sse":
+        from evals.bench.infra import sse
+
+        result = {"runs": sse(args.streams, args.seconds)}
     elif args.section == "embedder":
         result = bench_embedder(args.texts, [int(x) for x in args.batches.split(",")], args.rounds, args.seed)
     else:  # pragma: no cover

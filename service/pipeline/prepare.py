@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 EMBED_CHARS = 1000
 #: Texts per embedding call between two shutdown checkpoints.
 EMBED_CHUNK = 256
+#: Claims per nearest-neighbour query to the vector store.
+QUERY_CHUNK = 500
 # Every place a sentence may end: end punctuation before a space, or a line break. Counting these over-counts
 # sentences, so the prefix handed to the extractor is never longer than `max_sentences` real ones.
 _MAYBE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u00bb)\]]*(?=\s)|\n")
@@ -169,7 +171,12 @@ class Prepared:
         """The nearest stored claims of each claim, excluding this document (`query(qvecs, exclude)` asks once)."""
         key = (id(self.qvecs), len(self.qvecs), self.id)
         if self.dense is None or self.dense[0] != key:
-            self.dense = (key, query(self.qvecs, self.id))
+            # In parts: Chroma answers "too many SQL variables" to a few thousand query vectors at once (a
+            # document with max_claims_per_document claims failed with a 500).
+            hits: list[list[VectorHit]] = []
+            for i in range(0, len(self.qvecs), QUERY_CHUNK):
+                hits += query(self.qvecs[i : i + QUERY_CHUNK], self.id)
+            self.dense = (key, hits)
         return self.dense[1]
 
 
