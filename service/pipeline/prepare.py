@@ -42,16 +42,23 @@ QUERY_CHUNK = 500
 # Every place a sentence may end: end punctuation before a space, or a line break. Counting these over-counts
 # sentences, so the prefix handed to the extractor is never longer than `max_sentences` real ones.
 _MAYBE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u00bb)\]]*(?=\s)|\n")
-# Where a sentence surely ends, for the longest-run measure (which must not under-estimate what the extractor
-# will take as one sentence): a blank line; a line break after end punctuation or after a short line (a
-# heading, a list item); end punctuation after a word of 4+ characters (not an abbreviation or an initial)
-# followed by a space and a character that is not lower-case.
-_SURE_END = re.compile(
-    r"\n[ \t]*\n"
-    r"|(?<=[.!?:;\u2026\u3002\uff01\uff1f])[\"'\u201d\u00bb)\]]*[ \t]*\n"
-    r"|(?<![^\n]{80})(?<=\S)\n"  # a line of at most 80 characters: a heading or a list item
-    r"|(?<=[^\W_][^\W_][^\W_][^\W_][.!?\u2026\u3002\uff01\uff1f])[\"'\u201d\u00bb)\]]*\s+(?=[^\s\w]*[^\W\d_](?<![a-z\u00e0-\u00ff]))"
-)
+# Where a sentence surely ends, for the longest-run measure (which must not under-estimate what the extractor will
+# take as one sentence, so it follows the extractor's own rules, service/analysis/text.py): a blank line; a line
+# break after end punctuation or after a short line (a heading, a list item); end punctuation followed by a space
+# and a character that is not lower-case, after a word that cannot be an abbreviation or an initial: 4+ letters
+# or digits, an all-capitals acronym of 2-3 letters ("AI.", "EU."), a number or a percentage.
+_END_PUNCT = "[.!?\u2026\u3002\uff01\uff1f]"
+_NEXT_STARTS = "[\"'\u201d\u00bb)\\]]*\\s+(?=[^\\s\\w]*[^\\W\\d_](?<![a-z\u00e0-\u00ff])|[^\\s\\w]*\\d)"
+_SURE_END = re.compile("|".join([
+    r"\n[ \t]*\n",
+    r"(?<=[.!?:;\u2026\u3002\uff01\uff1f])[\"'\u201d\u00bb)\]]*[ \t]*\n",
+    r"(?<![^\n]{80})(?<=\S)\n",  # a line of fewer than 80 characters: a heading or a list item
+    rf"(?<=[^\W_]{{4}}{_END_PUNCT}){_NEXT_STARTS}",
+    rf"(?<=[\s(\"'\u201c\u00ab][A-Z]{{2}}{_END_PUNCT}){_NEXT_STARTS}",
+    rf"(?<=[\s(\"'\u201c\u00ab][A-Z]{{3}}{_END_PUNCT}){_NEXT_STARTS}",
+    rf"(?<=[0-9]{_END_PUNCT}){_NEXT_STARTS}",
+    rf"(?<=[0-9]%{_END_PUNCT}){_NEXT_STARTS}",
+]))
 
 _STOPPING = threading.Event()
 
