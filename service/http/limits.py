@@ -78,7 +78,10 @@ class BodySizeLimitMiddleware:
                 await send_error(send, 400, "bad_request", "Content-Length is not a number.")
                 return
             if too_big:
-                await self._drain(receive, 0, int(declared))
+                if (_header(scope, b"expect") or "").lower() != "100-continue":
+                    # A client that asked for "100 Continue" (curl does for large bodies) has sent nothing yet and
+                    # sends nothing now: it reads the 413 at once. Any other is still writing: read it out first.
+                    await self._drain(receive, 0, int(declared))
                 await self._reject(send)
                 return
 

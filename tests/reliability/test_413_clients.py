@@ -84,5 +84,16 @@ def test_raw_socket_reads_the_413_after_writing_everything(server):
     assert_413(413, rest.split(b"\r\n\r\n", 1)[1])
 
 
+def test_a_client_waiting_for_100_continue_gets_the_413_without_sending_the_body(server):
+    head = (f"POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(BODY)}\r\nExpect: 100-continue\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+        sock.sendall(head)  # and nothing more: curl waits for "100 Continue" before sending a large body
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"payload_too_large" in answer
+
+
 def test_server_still_serves_after_the_413s(server):
     assert httpx.get(f"{server.base_url}/v1/documents", timeout=30).status_code == 200
