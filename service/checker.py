@@ -65,14 +65,13 @@ class FactChecker:
         """Store a document and verify its claims; the same text again returns the stored report (False)."""
         return self.ingest_many([doc])[0]
 
-    def ingest_many(self, docs: list[DocumentIn]) -> list[tuple[DocumentReport, bool]]:
-        """Store documents, then verify their claims and recompute the claims they touch."""
-        ids, created, usage = self.ingestor.ingest_many(docs)
-        reports = [(self.reports.document(doc_id), doc_id in created) for doc_id in ids]
-        for report, is_new in reports:
-            if is_new and report.id in usage:
-                report.llm = usage[report.id].used
-        return reports
+    def ingest_many(self, docs: list[DocumentIn], progress=None) -> list[tuple[DocumentReport, bool]]:
+        """Store documents, then verify their claims and recompute the claims they touch.
+
+        `progress(stage, n)`, if given, hears of each document analysed and verified (see Ingestor.ingest_many).
+        """
+        ids, created, _ = self.ingestor.ingest_many(docs, progress)  # each document's LLM usage is stored with it
+        return [(self.reports.document(doc_id), doc_id in created) for doc_id in ids]
 
     def delete(self, document_id: str) -> int:
         """Delete a document and recompute the claims whose evidence cited it; returns how many changed."""

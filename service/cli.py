@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 from service.errors import FactCheckError, InputError
@@ -44,18 +46,76 @@ def _read_documents(paths: list[str]):
     return [DocumentIn(text=read_text_file(p), source=str(p)) for p in _files(paths)]
 
 
-def _ingest(settings: Settings, paths: list[str]):
+class ProgressBars:
+    """Two bars on stderr, documents analysed then verified, with documents/s and ETA (tqdm).
+
+    Shown only on a terminal: with --quiet, or when stderr is a pipe or a file (CI, cron, `2> log`), nothing.
+    """
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled and total > 0
+        self.bars: dict = {}
+
+    def __call__(self, stage: str, n: int) -> None:
+        if not self.enabled or n <= 0:
+            return
+        from tqdm import tqdm
+
+        if stage not in self.bars:
+            for bar in self.bars.values():
+                bar.close()  # the previous stage is done
+            label = {"analysed": "analysing", "verified": "verifying"}.get(stage, stage)
+            self.bars[stage] = tqdm(total=self.total, desc=f"{label:9}", unit=" doc", file=sys.stderr,
+                                    dynamic_ncols=True, mininterval=0.2)
+        self.bars[stage].update(n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def show_progress(args) -> bool:
+    return not getattr(args, "quiet", False) and sys.stderr.isatty()
+
+
+def summary(results, seconds: float) -> str:
+    """One line: documents (stored / already there), claims, verdicts by count, time and rate."""
+    created = sum(1 for _, is_new in results if is_new)
+    verdicts = Counter(c.verdict for report, _ in results for c in report.claims)
+    claims = sum(verdicts.values())
+    fallbacks = sum(1 for report, _ in results for c in report.claims if c.backend == "offline-fallback")
+    parts = [f"{len(results)} documents ({created} stored, {len(results) - created} already there)",
+             f"{claims} claims"]
+    if verdicts:
+        parts.append(", ".join(f"{n} {v}" for v, n in sorted(verdicts.items(), key=lambda kv: (-kv[1], kv[0]))))
+    if fallbacks:
+        parts.append(f"{fallbacks} claims from the offline fallback (the LLM failed)")
+    rate = len(results) / seconds if seconds > 0 else 0.0
+    parts.append(f"{seconds:.1f} s ({rate:.2f} documents/s)")
+    return "; ".join(parts)
+
+
+def _ingest(settings: Settings, paths: list[str], args=None):
     from service.bootstrap import open_factchecker
 
     docs = _read_documents(paths)
+    started = time.perf_counter()
     with open_factchecker(settings) as checker:
-        for doc in docs:  # validate all first: nothing is stored if one is empty or too large
-            checker.validate_text(doc.text)
-        return checker.ingest_many(docs)
+        for doc in docs:  # validate all first: nothing is stored if one is empty, too large or too complex
+            checker.preparer.check_shape(checker.validate_text(doc.text))
+        bars = ProgressBars(len(docs), show_progress(args))
+        try:
+            results = checker.ingest_many(docs, progress=bars)
+        finally:
+            bars.close()
+    if args is not None and not getattr(args, "quiet", False):
+        print(f"factcheck: {summary(results, time.perf_counter() - started)}", file=sys.stderr)
+    return results
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    for report, created in _ingest(settings, args.paths):
+    for report, created in _ingest(settings, args.paths, args):
         print(f"{'stored ' if created else 'exists '} {report.id}  {len(report.claims):4d} claims  {report.source}")
     return 0
 
@@ -63,7 +123,7 @@ def cmd_ingest(args, settings: Settings) -> int:
 def cmd_check(args, settings: Settings) -> int:
     from service.models import LLMUsage, Report
 
-    results = _ingest(settings, args.paths)
+    results = _ingest(settings, args.paths, args)
     report = Report(documents=[r for r, _ in results], llm=LLMUsage.total([r.llm for r, _ in results]))
     if args.json:
         print(report.model_dump_json(indent=2, exclude={"documents": {"__all__": {"text"}}}))
@@ -85,7 +145,7 @@ def cmd_serve(args, settings: Settings) -> int:
     from service.http.server import run_uvicorn
 
     if args.seed:
-        for report, created in _ingest(settings, args.seed):
+        for report, created in _ingest(settings, args.seed, args):
             log.info("%s %s (%d claims)", "seeded" if created else "already stored", report.source, len(report.claims))
     host = bind_host(args.host or settings.host, settings.keys)  # no keys: localhost only
     # Like uvicorn.run, but a shutdown signal also ends /v1/events streams (clients resume with their cursor).
@@ -105,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("paths", nargs="+")
     check = sub.add_parser("check", help="ingest files and print their report")
     check.add_argument("paths", nargs="+")
+    for command in (ingest, check):
+        command.add_argument("-q", "--quiet", action="store_true",
+                             help="no progress bar and no summary (the bar shows only on a terminal anyway)")
     check.add_argument("--json", action="store_true", help="the report contract as JSON")
     check.add_argument("--all", action="store_true", help="also list claims that are not checkworthy")
     args = parser.parse_args(argv)

@@ -201,6 +201,8 @@ class ClaimReport(BaseModel):
         0, ge=0, description="Distinct source groups among the supporting or refuting evidence from other sources "
                              "(translations and copies of one story are one group; same-source evidence does not "
                              "count).")
+    backend: str = Field("offline", description="What extracted the claim: offline, llm, or offline-fallback (the LLM "
+                                                "failed on its part of the text and the offline analyser stood in).")
     evidence: list[EvidenceOut] = Field(default_factory=list)
     history: list[VerdictChange] | None = Field(None, description="Verdict history, on the single-claim endpoint.")
     review: ReviewOut | None = Field(None, description="The latest editor review, if any; `verdict` stays the machine's.")
@@ -220,6 +222,12 @@ class LLMUsage(BaseModel):
     fallbacks: int = Field(0, description="Chunks or claims handed to the offline analyser after the LLM failed.")
     prompt_tokens: int = Field(0, description="Prompt tokens the endpoint reported.")
     completion_tokens: int = Field(0, description="Completion tokens the endpoint reported.")
+    failures: dict[str, int] = Field(
+        default_factory=dict,
+        description="Why the LLM failed, by reason, each time work fell back to the offline analyser: rate_limited "
+                    "(429 through every retry), server_error (5xx), timeout, connection, refused (another 4xx), "
+                    "invalid_output (no valid reply after a re-ask, or quotes not in the text).")
+    last_failure: str | None = Field(None, description="The last failure's message, for an operator.")
 
     @classmethod
     def total(cls, usages: list[LLMUsage | None]) -> LLMUsage | None:
@@ -233,6 +241,9 @@ class LLMUsage(BaseModel):
             for name in ("calls", "http_requests", "cache_hits", "retries", "reasks", "fallbacks", "prompt_tokens",
                          "completion_tokens"):
                 setattr(out, name, getattr(out, name) + getattr(u, name))
+            for reason, n in u.failures.items():
+                out.failures[reason] = out.failures.get(reason, 0) + n
+            out.last_failure = u.last_failure or out.last_failure
         return out
 
 

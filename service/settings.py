@@ -51,6 +51,10 @@ class Settings(BaseSettings):
 
     max_text_bytes: int = Field(2_000_000, ge=1, description="Largest accepted document text, in UTF-8 bytes (413 above).")
     max_claims_per_document: int = Field(5_000, ge=1, description="Claims extracted beyond this are dropped and reported.")
+    max_sentences: int = Field(10_000, ge=1, description="Sentences of a document analysed; the rest of the text is stored"
+                                                         " but not analysed (logged).")
+    max_sentence_chars: int = Field(20_000, ge=100, description="Longest run without a sentence end (413 text_too_complex"
+                                                                " above): one endless sentence, a text with no punctuation.")
 
     candidates_per_claim: int = Field(12, ge=1, le=100, description="Evidence candidates considered per claim.")
     embedding_batch_size: int = Field(32, ge=1, description="Texts per embedding call.")
@@ -88,8 +92,14 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: float = Field(600.0, ge=0, description="Sustained requests per minute per API key (or per client address); 0 turns it off.")
     rate_limit_burst: int = Field(120, ge=1, description="Requests a caller may make at once before the per-minute rate applies.")
+    rate_limit_storage: str | None = Field(
+        None, description="Where rate-limit counters live (the `limits` library's URI): default a SQLite file in the data"
+                          " folder, shared by every worker of the host; memory:// per process; redis://host:6379 across"
+                          " hosts (install the redis package).")
     max_inflight: int = Field(32, ge=1, description="API requests handled at once; more wait in a bounded queue.")
     max_waiting: int = Field(256, ge=0, description="API requests waiting for a slot; beyond this they get 503 with Retry-After.")
+    max_heavy_inflight: int = Field(2, ge=1, description="Texts (POST /v1/documents, /v1/check) analysed at once per process.")
+    max_heavy_waiting: int = Field(32, ge=0, description="Texts waiting to be analysed; beyond this they get 503 with Retry-After.")
 
     @field_validator("api_keys")
     @classmethod

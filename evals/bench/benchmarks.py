@@ -599,6 +599,15 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--texts", type=int, default=128)
     e.add_argument("--batches", default="8,32")
     e.add_argument("--rounds", type=int, default=2)
+    k = sub.add_parser("cost", help="CPU s per MB of one request by the shape of its text, as ratios to news")
+    k.add_argument("--size", type=int, default=20_000)
+    k.add_argument("--big", action="store_true", help="also the 1-2 MB shapes (one sentence, no spaces, 50,000 sentences)")
+    k.add_argument("--timeout", type=float, default=600, help="seconds before a shape is killed and reported as such")
+    sub.add_parser("infra-metrics", help="HTTP metrics: cost per request by library, counts under 2 workers")
+    sub.add_parser("infra-ratelimit", help="token bucket vs limits (memory, SQLite): cost, burst, sharing")
+    x = sub.add_parser("infra-sse", help="100 idle event streams: server CPU, StreamingResponse vs sse-starlette")
+    x.add_argument("--streams", type=int, default=100)
+    x.add_argument("--seconds", type=float, default=30.0)
     p = sub.add_parser("_probe", help=argparse.SUPPRESS)
     p.add_argument("--data-dir", type=Path, required=True)
     p.add_argument("--probes", type=int, default=40)
@@ -627,6 +636,22 @@ def main(argv: list[str] | None = None) -> int:
         result = bench_chroma([int(x) for x in args.sizes.split(",")], args.queries, args.k, args.chroma_url)
     elif args.section == "api":
         result = bench_api(args.docs, args.clients, [int(x) for x in args.workers.split(",")], args.seed, log)
+    elif args.section == "cost":
+        from evals.bench.cost import bench_cost
+
+        result = bench_cost(args.size, args.big, args.timeout, log)
+    elif args.section == "infra-metrics":
+        from evals.bench.infra import metrics_cost, metrics_workers
+
+        result = {"runs": metrics_cost(), "workers": metrics_workers()}
+    elif args.section == "infra-ratelimit":
+        from evals.bench.infra import ratelimit
+
+        result = {"runs": ratelimit()}
+    elif args.section == "infra-sse":
+        from evals.bench.infra import sse
+
+        result = {"runs": sse(args.streams, args.seconds)}
     elif args.section == "embedder":
         result = bench_embedder(args.texts, [int(x) for x in args.batches.split(",")], args.rounds, args.seed)
     else:  # pragma: no cover

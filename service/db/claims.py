@@ -61,7 +61,7 @@ class ClaimRepository:
              "attribution": c.attribution.model_dump_json() if c.attribution else None,
              "quantities": json.dumps([q.model_dump() for q in c.quantities]), "entities": json.dumps(c.entities),
              "negated": int(c.negated), "denies_idx": c.denies_claim_index, "section": section,
-             "qvec": v.astype(np.float32).tobytes(), "updated_at": now}
+             "qvec": v.astype(np.float32).tobytes(), "updated_at": now, "extracted_by": c.backend}
             for c, section, v in zip(items, sections, vecs)
         ])
         postings = [{"key": k, "claim_id": c.id, "document_id": c.document_id} for c, ks in zip(items, keys) for k in ks]

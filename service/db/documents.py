@@ -74,6 +74,10 @@ class DocumentRepository:
         tx.execute(update(documents).where(documents.c.id.in_(document_ids))
                    .values(source_group=group, grouping=json.dumps(grouping) if grouping else None))
 
+    def set_llm_usage(self, tx: Connection, document_id: str, usage: str | None) -> None:
+        """Record the LLM work (models.LLMUsage as JSON) of the ingest that stored the document."""
+        tx.execute(update(documents).where(documents.c.id == document_id).values(llm_usage=usage))
+
     def group_members(self, group: str) -> list[str]:
         return list(self._session.scalars(select(documents.c.id).where(documents.c.source_group == group)))
 

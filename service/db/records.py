@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from service.models import Attribution, Claim, Quantity
+from service.models import Attribution, Claim, LLMUsage, Quantity
 
 
 def to_datetime(ts: float) -> datetime:
@@ -39,6 +39,7 @@ class StoredDocument:
     backend: str
     created_at: datetime
     grouping: dict | None = None  # why it joined its source group: {document_id, coverage, other_coverage}
+    llm_usage: LLMUsage | None = None  # the LLM work of the ingest that stored it
 
     @classmethod
     def from_row(cls, row) -> StoredDocument:
@@ -52,6 +53,7 @@ class StoredDocument:
             translated={tuple(t) for t in sections.get("translated", [])},
             source_group=row.source_group, backend=row.backend, created_at=to_datetime(row.created_at),
             grouping=json.loads(row.grouping) if row.grouping else None,
+            llm_usage=LLMUsage.model_validate_json(row.llm_usage) if row.llm_usage else None,
         )
 
 
@@ -102,6 +104,7 @@ class StoredClaim:
             attribution=Attribution.model_validate_json(row.attribution) if row.attribution else None,
             quantities=[Quantity(**q) for q in json.loads(row.quantities)],
             entities=json.loads(row.entities), negated=bool(row.negated), denies_claim_index=row.denies_idx,
+            backend=row.extracted_by,
         )
         return cls(seq=row.seq, claim=claim, section=row.section, vec=decode_vector(row.qvec), verdict=row.verdict,
                    confidence=row.confidence, backend=row.backend, basis=row.basis, strength=row.strength,

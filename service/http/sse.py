@@ -1,4 +1,5 @@
-"""Server-sent events over the event log: one poller per event loop, many streams, resume by cursor."""
+"""Server-sent events over the event log: one poller per event loop, many streams, resume by cursor (framing here,
+the connection handled by sse-starlette in routes/events.py)."""
 
 from __future__ import annotations
 
@@ -59,13 +60,19 @@ async def sse_stream(
     since: int,
     *,
     follow: bool,
-    is_disconnected: Callable[[], Awaitable[bool]],
+    is_disconnected: Callable[[], Awaitable[bool]] | None = None,
     tail: EventTail | None = None,
     types: tuple[str, ...] | None = None,
-    heartbeat_s: float = 15.0,
+    heartbeat_s: float | None = 15.0,
     wake_s: float = 1.0,
 ) -> AsyncIterator[str]:
-    """Replay events after `since`, then (if `follow`, with a `tail`) send new ones until the client goes away."""
+    """Replay events after `since`, then (if `follow`, with a `tail`) send new ones until the client goes away.
+
+    The event framing (`id:`, `event:`, `data:`) and the resume cursor are ours. Served by sse-starlette's
+    EventSourceResponse (routes/events.py), which ends this generator when the client leaves and sends the
+    keep-alive pings: there, `is_disconnected` and `heartbeat_s` are None and `wake_s` only bounds how long a
+    wait lasts before the stream checks for shutdown.
+    """
     position = since  # every event up to here has been sent or filtered out
     yield f"retry: 2000\n: cursor {position}\n\n"
     idle = 0.0
@@ -81,13 +88,15 @@ async def sse_stream(
         if known is not None:
             position = max(position, known)  # skip past events the type filter left out
         while True:  # wait without touching the log until the poller sees something newer
-            if not follow or tail is None or _STOPPING.is_set() or await is_disconnected():
+            if not follow or tail is None or _STOPPING.is_set():
+                return
+            if is_disconnected is not None and await is_disconnected():
                 return
             if await tail.wait_beyond(position, wake_s):
                 idle = 0.0
                 break
             idle += wake_s
-            if idle >= heartbeat_s:
+            if heartbeat_s is not None and idle >= heartbeat_s:
                 idle = 0.0
                 yield ": keep-alive\n\n"
 

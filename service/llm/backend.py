@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service.analysis import Candidate, ClaimExtractor, StanceJudge, StanceResult
 from service.llm.client import LLM
-from service.llm.errors import LLMError
+from service.llm.errors import LLMError, failure_reason
 from service.llm.usage import LLMMetrics
 from service.models import Attribution, Claim, ClaimDraft, Quantity, Stance
 from service.llm.prompts import Prompt, load_prompt
@@ -155,19 +155,21 @@ class LLMClaimExtractor:
                     ExtractionOut,
                 ).value
             except LLMError as exc:
-                drafts += self._fallback(chunk, offline, str(exc))
+                drafts += self._fallback(chunk, offline, str(exc), failure_reason(exc))
                 continue
             located = self._located(text, chunk, reply.claims, offline, language_hint, taken={(d.start, d.end) for d in drafts})
             if reply.claims and not located:  # every quote was invented: the model is not reading this chunk
-                drafts += self._fallback(chunk, offline, f"none of its {len(reply.claims)} quotes is in the text")
+                drafts += self._fallback(chunk, offline, f"none of its {len(reply.claims)} quotes is in the text",
+                                         "invalid_output")
                 continue
             drafts += located
         drafts.sort(key=lambda d: (d.start, d.end))
         return self._link_denials(drafts, offline)
 
-    def _fallback(self, chunk: Chunk, offline: list[ClaimDraft], why: str) -> list[ClaimDraft]:
-        log.warning("claim extraction fell back to the offline analyser for chars %d-%d: %s", chunk.start, chunk.end, why)
-        self.metrics.fallback("extraction")
+    def _fallback(self, chunk: Chunk, offline: list[ClaimDraft], why: str, reason: str) -> list[ClaimDraft]:
+        log.warning("claim extraction fell back to the offline analyser for chars %d-%d (%s): %s", chunk.start,
+                    chunk.end, reason, why)
+        self.metrics.fallback("extraction", reason, f"chars {chunk.start}-{chunk.end}: {why}")
         return [
             d.model_copy(update={"backend": FALLBACK_BACKEND, "denies_claim_index": None})
             for d in offline
@@ -300,8 +302,9 @@ class LLMStanceJudge:
                 check=covers_every_item,
             ).value
         except LLMError as exc:
-            log.warning("stance of claim %s fell back to the offline analyser: %s", claim.id, exc)
-            self.metrics.fallback("stance")
+            reason = failure_reason(exc)
+            log.warning("stance of claim %s fell back to the offline analyser (%s): %s", claim.id, reason, exc)
+            self.metrics.fallback("stance", reason, f"claim {claim.id}: {exc}")
             return [replace(r, backend=FALLBACK_BACKEND) for r in offline]
         by_id = {j.evidence_id: j for j in reply.judgements}
         results = list(offline)

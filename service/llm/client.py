@@ -123,6 +123,19 @@ def _retry_reason(exc: BaseException | None) -> str:
     return "connection"
 
 
+def _failure_reason(exc: BaseException) -> str:
+    """The failure reason of the last attempt's error, as reports and /metrics name it."""
+    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code == 429:
+            return "rate_limited"
+        return "server_error" if exc.status_code >= 500 else "refused"
+    if isinstance(exc, MalformedResponseError):
+        return "invalid_output"
+    return "connection"
+
+
 _FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
@@ -237,7 +250,8 @@ class OpenAICompatibleLLM:
                     except json.JSONDecodeError as exc:
                         raise MalformedResponseError(f"unparseable response body: {exc}") from exc
         except (openai.OpenAIError, httpx.HTTPError, MalformedResponseError) as exc:
-            raise LLMUnavailableError(f"{prompt_id} on {self.model}: {type(exc).__name__}: {exc}") from exc
+            raise LLMUnavailableError(f"{prompt_id} on {self.model}: {type(exc).__name__}: {exc}",
+                                      reason=_failure_reason(exc)) from exc
         return message, sent
 
     def complete(

@@ -30,6 +30,11 @@ class UsageScope:
         """The totals, or None when no LLM work happened (offline reports stay as they were)."""
         return self.usage.model_copy(deep=True) if self.usage.model is not None else None
 
+    def failed(self, reason: str, message: str) -> None:
+        with self._lock:
+            self.usage.failures[reason] = self.usage.failures.get(reason, 0) + 1
+            self.usage.last_failure = message
+
     def note(self, model: str, prompt_id: str) -> None:
         with self._lock:
             self.usage.model = model
@@ -62,7 +67,8 @@ class LLMMetrics:
         self.cache_hits = Counter("llm_cache_hits", "LLM completions served from the cache.", ["prompt"], registry=self.registry)
         self.retries = Counter("llm_retries", "LLM requests retried on transient errors.", ["reason"], registry=self.registry)
         self.reasks = Counter("llm_reasks", "LLM requests re-asked after invalid output.", ["prompt"], registry=self.registry)
-        self.fallbacks = Counter("llm_fallbacks", "Work handed to the offline analyser after LLM failure.", ["job"], registry=self.registry)
+        self.fallbacks = Counter("llm_fallbacks", "Work handed to the offline analyser after LLM failure, by job and reason.",
+                                 ["job", "reason"], registry=self.registry)
 
     def record(self, prompt: str, model: str, **counts: int) -> None:
         """Count one event in Prometheus and in every active usage scope."""
@@ -87,7 +93,9 @@ class LLMMetrics:
         for scope in _scopes.get():
             scope.add(retries=1)
 
-    def fallback(self, job: str) -> None:
-        self.fallbacks.labels(job).inc()
+    def fallback(self, job: str, reason: str = "connection", message: str = "") -> None:
+        """Count work handed to the offline analyser, with why the LLM failed (see errors.FAILURE_REASONS)."""
+        self.fallbacks.labels(job, reason).inc()
         for scope in _scopes.get():
             scope.add(fallbacks=1)
+            scope.failed(reason, f"{job}: {message}"[:500] if message else job)

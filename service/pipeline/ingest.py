@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,6 +27,9 @@ from service.pipeline.verdict_basis import verdict_basis
 from service.pipeline.verify import Verifier
 
 log = logging.getLogger(__name__)
+
+#: `progress(stage, n)`: n more documents reached `stage` ("analysed", then "verified").
+Progress = Callable[[str, int], None]
 
 
 class _GroupCorpus:
@@ -56,24 +60,31 @@ class Ingestor:
         self.backend_name = backend_name
         self.corpus = _GroupCorpus(db)
 
-    def ingest_many(self, docs: list[DocumentIn]) -> tuple[list[str], set[str], dict[str, UsageScope]]:
+    def ingest_many(self, docs: list[DocumentIn], progress: Progress | None = None
+                    ) -> tuple[list[str], set[str], dict[str, UsageScope]]:
         """Store documents, verify their claims and recompute the claims they touch.
 
         Returns each input's document id, the ids stored by this call, and the LLM usage per new document.
+        `progress(stage, n)` is called as documents are analysed ("analysed") and verified ("verified").
         """
+        progress = progress or (lambda stage, n: None)
         prepared: list[Prepared] = []
         ids: list[str] = []
         created: set[str] = set()
         usage: dict[str, UsageScope] = {}
-        for doc in docs:
-            text = self.preparer.validate_text(doc.text)
+        texts = [self.preparer.validate_text(doc.text) for doc in docs]
+        for text in texts:  # every text's shape is checked before any is analysed: one refused, none stored
+            self.preparer.check_shape(text)
+        for doc, text in zip(docs, texts):
             doc_id = document_id_for(text)
             ids.append(doc_id)
             if doc_id in created or self.db.documents.exists(doc_id):
+                progress("analysed", 1)
                 continue
             with track_usage(usage.setdefault(doc_id, UsageScope())):
                 prepared.append(self.preparer.prepare(text, doc.model_dump(exclude={"text"})))
             created.add(doc_id)
+            progress("analysed", 1)
         with self.db.lock:
             self.resume_pending()  # an earlier ingest that failed half-way is finished first
             fresh = [p for p in prepared if not self.db.documents.exists(p.id)]
@@ -85,7 +96,9 @@ class Ingestor:
                                 np.vstack([p.vecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
             for p in fresh:
                 self._assign_group(p)
-            self._verify_new(fresh, usage)
+            progress("verified", len(docs) - len(fresh))  # already stored: nothing to verify
+            self._verify_new(fresh, usage, progress)
+            self._store_usage(fresh, usage)
             self.db.documents.clear_pending([p.id for p in fresh])
         return ids, created, usage
 
@@ -103,6 +116,14 @@ class Ingestor:
         # repair() re-adds at start-up.
         self.rarity.clear()
 
+    def _store_usage(self, fresh: list[Prepared], usage: dict[str, UsageScope]) -> None:
+        """Record each new document's LLM work (extraction and stance: calls, tokens, failures and why)."""
+        with self.db.transaction() as tx:
+            for p in fresh:
+                used = usage[p.id].used if p.id in usage else None
+                if used is not None:
+                    self.db.documents.set_llm_usage(tx, p.id, used.model_dump_json())
+
     def _assign_group(self, p: Prepared) -> None:
         found = find_group(p.vecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.corpus)
         if found and found.group != p.id:
@@ -116,7 +137,8 @@ class Ingestor:
         else:
             p.source_group = p.id
 
-    def _verify_new(self, fresh: list[Prepared], usage: dict[str, UsageScope] | None = None) -> None:
+    def _verify_new(self, fresh: list[Prepared], usage: dict[str, UsageScope] | None = None,
+                    progress: Progress | None = None) -> None:
         touched: dict[str, str] = {}  # old claim id -> the new document that touched it
         for p in fresh:
             with track_usage((usage or {}).get(p.id)):
@@ -125,6 +147,8 @@ class Ingestor:
                 for v in verified:
                     self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, p.id,
                                           "ingest", verdict_basis(v.verdict, v.evidence))
+            if progress is not None:
+                progress("verified", 1)
             for v in verified:
                 for e in v.evidence:
                     if e.claim_id and e.document_id != p.id:

@@ -23,10 +23,22 @@ from service.analysis.text import dominant_language, normalise, paragraphs
 from service.db.records import StoredClaim, StoredDocument
 from service.errors import EmptyTextError, InputError, TextTooLargeError
 from service.models import Claim, ClaimDraft, has_visible_character
+from service.pipeline.shape import Shape, ShapeLimitError, scan_shape
+from service.pipeline.shutdown import checkpoint
 from service.pipeline.source_groups import translated_sections
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: Characters of a claim handed to the embedder. multilingual-e5 reads 512 tokens at a time and its cost grows
+#: with length (about 1.5 ms of CPU per token here; punctuation and digits can take a token per character): a
+#: 1 MB claim cost minutes. No claim of the seeds or fixtures comes near this (the longest seed claim has 257
+#: characters), so their vectors do not change.
+EMBED_CHARS = 1000
+#: Texts per embedding call between two shutdown checkpoints.
+EMBED_CHUNK = 256
+#: Claims per nearest-neighbour query to the vector store.
+QUERY_CHUNK = 500
 
 
 def document_id_for(text: str) -> str:
@@ -80,7 +92,12 @@ class Prepared:
         """The nearest stored claims of each claim, excluding this document (`query(vecs, exclude)` asks once)."""
         key = (id(self.vecs), len(self.vecs), self.id)
         if self.dense is None or self.dense[0] != key:
-            self.dense = (key, query(self.vecs, self.id))
+            # In parts: Chroma answers "too many SQL variables" to a few thousand query vectors at once (a
+            # document with max_claims_per_document claims failed with a 500).
+            hits: list[list[VectorHit]] = []
+            for i in range(0, len(self.vecs), QUERY_CHUNK):
+                hits += query(self.vecs[i : i + QUERY_CHUNK], self.id)
+            self.dense = (key, hits)
         return self.dense[1]
 
 
@@ -109,17 +126,48 @@ class Preparer:
             raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
         return text
 
+    def check_shape(self, text: str) -> Shape:
+        """Refuse, before any analysis, a text whose shape would make its analysis cost more than its size allows.
+
+        A run of more than `max_sentence_chars` characters with no sentence end (one endless sentence, a text
+        with no punctuation or spaces) is refused with 413 `text_too_complex`: the clause splitter, the
+        attribution rules and the stance features all work sentence by sentence. The sentence count is only
+        measured here; `prepare` hands the extractor no more than `max_sentences` of them.
+        """
+        shape = scan_shape(text, self.settings.max_sentences)
+        if shape.longest > self.settings.max_sentence_chars:
+            raise ShapeLimitError(
+                f"the text has a run of {shape.longest} characters without a sentence end (at offset "
+                f"{shape.longest_at}); the limit is {self.settings.max_sentence_chars} (FACTCHECK_MAX_SENTENCE_CHARS)."
+                " Split it into sentences or paragraphs."
+            )
+        return shape
+
     def prepare(self, text: str, meta: dict | None = None) -> Prepared:
-        """Normalise, extract claims, embed them: everything but storing."""
+        """Normalise, extract claims, embed them: everything but storing.
+
+        Bounded whatever the text's shape: the shape is checked first (`check_shape`), the extractor reads at
+        most `max_sentences` sentences (a prefix of the text, so offsets stay valid), at most
+        `max_claims_per_document` claims are kept, the embedder reads at most EMBED_CHARS characters of each,
+        and a server shutdown stops the work between steps (nothing is stored until `prepare` returns).
+        """
         meta = dict(meta or {})
         text = self.validate_text(text)
         if not (meta.get("title") or "").strip():
             meta["title"] = headline(text)
         doc_id = document_id_for(text)
-        paras = paragraphs(text, meta.get("language"))
+        shape = self.check_shape(text)
+        analysed = text
+        if shape.cut < len(text):
+            log.warning("document %s: %d sentences, analysing the first %d (FACTCHECK_MAX_SENTENCES), up to offset %d"
+                        " of %d", doc_id, shape.sentences, self.settings.max_sentences, shape.cut, len(text))
+            analysed = text[: shape.cut]
+        checkpoint()
+        paras = paragraphs(analysed, meta.get("language"))
         language, languages = dominant_language(paras)
         sections = language_sections(paras)
-        drafts = self.extractor.extract(text, meta.get("language"))
+        drafts = self.extractor.extract(analysed, meta.get("language"))
+        checkpoint()
         if len(drafts) > self.settings.max_claims_per_document:
             log.warning("document %s: %d claims, keeping the first %d", doc_id, len(drafts),
                         self.settings.max_claims_per_document)
@@ -129,21 +177,30 @@ class Preparer:
             for i, d in enumerate(drafts)
             if text[d.start : d.end] == d.quote  # the contract: quote == text[start:end], always
         ]
-        texts = [c.text for c in claims]
         # One embedding per claim: claim against claim is symmetric, for which E5 prescribes its "query:" prefix on
         # both sides (and the index, the stance bars and source groups all compare query vectors).
-        vecs = self.embedder.query(texts)
+        vecs = self.embed([c.text for c in claims])
         claim_sections = [section_of(c.start, sections) for c in claims]
         return Prepared(doc_id, text, meta, language if language != "und" else (meta.get("language") or "und"),
                         languages, sections, claims, claim_sections, vecs, [claim_keys(c) for c in claims],
                         translated_sections=translated_sections(sections, claim_sections, vecs))
 
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of claim texts (each cut to EMBED_CHARS), with a shutdown check per chunk."""
+        cut = [t[:EMBED_CHARS] for t in texts]
+        parts = []
+        for i in range(0, len(cut), EMBED_CHUNK):
+            checkpoint()
+            parts.append(self.embedder.query(cut[i : i + EMBED_CHUNK]))
+        return np.vstack(parts) if parts else self.embedder.query([])
+
     def single(self, text: str) -> Prepared:
         """One claim, as given (not split), as a one-claim document."""
         text = self.validate_text(text)
+        self.check_shape(text)
         claim = as_claim(text)
         return Prepared(claim.document_id, text, {}, claim.language, [claim.language],
-                        [(0, len(text), claim.language)], [claim], [0], self.embedder.query([claim.text]),
+                        [(0, len(text), claim.language)], [claim], [0], self.embed([claim.text]),
                         [claim_keys(claim)], claim.document_id)
 
 

@@ -20,7 +20,7 @@ def claim_report(claim: Claim, verdict: str, confidence: float, evidence: list[E
         id=claim.id, document_id=claim.document_id, text=claim.text, quote=claim.quote, start=claim.start,
         end=claim.end, language=claim.language, checkworthy=claim.checkworthy, attribution=claim.attribution,
         quantities=claim.quantities, entities=claim.entities, verdict=verdict, confidence=confidence,
-        basis=basis.basis, strength=basis.strength, independent_sources=basis.independent_sources, evidence=evidence,
+        basis=basis.basis, strength=basis.strength, independent_sources=basis.independent_sources, backend=claim.backend, evidence=evidence,
     )
 
 
@@ -58,7 +58,7 @@ class Reports:
         return DocumentReport(
             id=doc.id, source=doc.source, title=doc.title, url=doc.url, published_at=doc.published_at,
             language=doc.language, languages=doc.languages, source_group=doc.source_group, grouping=doc.grouping,
-            created_at=doc.created_at,
+            created_at=doc.created_at, llm=doc.llm_usage,
             text=doc.text if include_text else None, claims=self._claims(self.db.claims.of_document(document_id)),
         )
 

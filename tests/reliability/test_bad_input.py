@@ -94,6 +94,9 @@ REJECTED = [
      (400, 422), None),
     ("NaN literal", "/v1/documents", b'{"text": NaN}', (400, 422), None),
     ("empty check", "/v1/check", json.dumps({"text": "   "}), 422, "empty_text"),
+    ("one enormous sentence (82 KB, no sentence end)", "/v1/documents",
+     json.dumps({"text": "Meta invested " + ", ".join(f"${i} million in unit {i}" for i in range(3000)) + "."}),
+     413, "text_too_complex"),
 ]
 
 
@@ -135,7 +138,8 @@ ACCEPTED = [
     ("combining and decomposed characters", "Me\u0301ta investit 14,3 milliards de dollars dans Scale AI en 2025. "
      "Le pre\u0301sident a confirme\u0301 l'accord."),
     ("emoji and astral plane", "Meta 🚀 invested $14.3 billion 💰 in Scale AI 𝕏 in 2025. Wang said 👍 it closed."),
-    ("one enormous sentence", "Meta invested " + ", ".join(f"${i} million in unit {i}" for i in range(3000)) + "."),
+    ("one long sentence, under the sentence limit",
+     "Meta invested " + ", ".join(f"${i} million in unit {i}" for i in range(600)) + "."),
     ("5,000 sentences", sentences_text(5_000)),
     ("no sentence punctuation", "meta invested fourteen billion dollars in scale ai " * 200),
 ]

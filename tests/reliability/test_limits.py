@@ -7,7 +7,6 @@ import json
 import threading
 import time
 
-import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
@@ -91,26 +90,31 @@ def test_bad_content_length_is_400():
     assert json.loads(sent[1]["body"])["error"]["code"] == "bad_request"
 
 
-def test_token_bucket_refills_and_reports_wait():
-    now = [0.0]
-    limiter = RateLimiter(rate_per_minute=60, burst=3, clock=lambda: now[0])
-    assert [limiter.acquire("a") for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert limiter.acquire("a") == pytest.approx(1.0)
-    assert limiter.acquire("b") == 0.0  # buckets are per key
-    now[0] = 1.0
-    assert limiter.acquire("a") == 0.0
+def test_rate_limiter_allows_the_burst_then_reports_a_wait(tmp_path):
+    for storage in ("memory://", f"sqlite://{tmp_path / 'rl.sqlite3'}"):
+        limiter = RateLimiter(rate_per_minute=60, burst=3, storage_uri=storage)
+        assert [limiter.acquire("a") for _ in range(3)] == [0.0, 0.0, 0.0]
+        wait = limiter.acquire("a")
+        assert 0 < wait <= 3.0 + 0.01  # a window of burst / rate = 3 s
+        assert limiter.acquire("b") == 0.0  # counters are per key
 
 
-def test_token_bucket_is_bounded_in_keys():
-    limiter = RateLimiter(rate_per_minute=60, burst=1, max_keys=100)
-    for i in range(1000):
-        limiter.acquire(f"k{i}")
-    assert len(limiter._buckets) == 100
+def test_sqlite_storage_is_shared_between_processes(tmp_path):
+    """Two worker processes on one host draw from one limit (the in-memory storage gave each its own)."""
+    import subprocess
+    import sys
+
+    uri = f"sqlite://{tmp_path / 'rl.sqlite3'}"
+    code = ("import sys; from service.http.limits import RateLimiter; "
+            f"l = RateLimiter(6, 10, {uri!r}); print(sum(l.acquire('k') == 0 for _ in range(10)))")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    allowed = sum(int(p.communicate(timeout=60)[0]) for p in procs)
+    assert allowed == 10
 
 
 def test_rate_limit_429_with_retry_after_per_key_and_probes_exempt():
     app = echo_app()
-    limiter = RateLimiter(rate_per_minute=6, burst=2)
+    limiter = RateLimiter(rate_per_minute=6, burst=2, storage_uri="memory://")
     app.add_middleware(RateLimitMiddleware, limiter=limiter, valid_keys=["key-one-123456", "key-two-123456"])
     client = TestClient(app)
     one = {"X-API-Key": "key-one-123456"}
@@ -126,7 +130,7 @@ def test_rate_limit_429_with_retry_after_per_key_and_probes_exempt():
 
 def test_invented_keys_share_the_address_bucket():
     app = echo_app()
-    app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(rate_per_minute=6, burst=2), valid_keys=["real-key-123456"])
+    app.add_middleware(RateLimitMiddleware, limiter=RateLimiter(rate_per_minute=6, burst=2, storage_uri="memory://"), valid_keys=["real-key-123456"])
     client = TestClient(app)
     codes = [client.get("/v1/ping", headers={"X-API-Key": f"fake-{i}"}).status_code for i in range(4)]
     assert codes == [200, 200, 429, 429]

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from evals.datasets import DEFAULT_DATA_DIR, detokenize, load_climate_fever, load_fever_symmetric, load_vitaminc
+from evals.datasets import DEFAULT_DATA_DIR, load_climate_fever, load_fever_symmetric, load_vitaminc
 
 SEED = 20261130
 LANGS = ("en", "fr", "vi")

@@ -7,7 +7,8 @@ import re
 from typing import Annotated
 
 from fastapi import Header, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
+from sse_starlette import EventSourceResponse
 
 from service.db.events import EVENT_TYPES
 from service.http.deps import EditorialDep
@@ -37,7 +38,7 @@ SSE_EVENT = {
 
 @router.get(
     "/events",
-    response_class=StreamingResponse,
+    response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {"schema": SSE_EVENT}},
                      "description": "Server-sent events: `verdict_changed`, `review_added`; each `id` is a cursor."},
                **errors(*PARAMS)},
@@ -66,10 +67,12 @@ async def events(
 
     async def body():
         if prefix:
-            yield prefix
-        async for chunk in sse_stream(ed.events, since, follow=follow, is_disconnected=request.is_disconnected,
-                                      tail=ed.tail(), types=wanted, heartbeat_s=ed.heartbeat_s):
-            yield chunk
+            yield prefix.encode()
+        async for chunk in sse_stream(ed.events, since, follow=follow, tail=ed.tail(), types=wanted,
+                                      heartbeat_s=None, wake_s=ed.heartbeat_s):
+            yield chunk.encode()  # bytes: sse-starlette sends them as framed here, ids and all
 
-    return StreamingResponse(body(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    # sse-starlette owns the connection: it notices a client leaving without polling, sends the keep-alive
+    # comment every heartbeat, and ends the stream when the server shuts down (clients resume with their cursor).
+    return EventSourceResponse(body(), ping=ed.heartbeat_s, headers={"Cache-Control": "no-cache",
+                                                                      "X-Accel-Buffering": "no"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
-from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from service.http.deps import Checker, MetricsDep
@@ -34,8 +33,9 @@ async def readyz(checker: Checker) -> Response:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics(metrics: MetricsDep, checker: Checker) -> Response:
-    """Prometheus metrics (the LLM backend's counters too, when one is configured)."""
-    body = generate_latest(metrics.registry)
-    if checker.llm_metrics is not None:
-        body += generate_latest(checker.llm_metrics.registry)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    """Prometheus metrics (the LLM backend's counters too, when one is configured); all workers' in multiprocess mode.
+
+    Needs a read key when API keys are configured (service/http/auth.py).
+    """
+    extra = [checker.llm_metrics.registry] if checker.llm_metrics is not None else []
+    return Response(metrics.exposition(*extra), media_type=CONTENT_TYPE_LATEST)
