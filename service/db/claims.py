@@ -32,7 +32,8 @@ class ClaimRepository:
              "start": c.start, "end": c.end, "language": c.language, "checkworthy": int(c.checkworthy),
              "attribution": c.attribution.model_dump_json() if c.attribution else None,
              "quantities": json.dumps([q.model_dump() for q in c.quantities]), "entities": json.dumps(c.entities),
-             "negated": int(c.negated), "denies_idx": c.denies_claim_index, "section": section,
+             "negated": int(c.negated), "denies_idx": c.denies_claim_index,
+             "self_contained": int(c.self_contained), "section": section,
              "qvec": q.astype(np.float32).tobytes(), "pvec": p.astype(np.float32).tobytes(), "updated_at": now}
             for c, section, q, p in zip(items, sections, qvecs, pvecs)
         ])

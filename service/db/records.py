@@ -98,6 +98,7 @@ class StoredClaim:
             attribution=Attribution.model_validate_json(row.attribution) if row.attribution else None,
             quantities=[Quantity(**q) for q in json.loads(row.quantities)],
             entities=json.loads(row.entities), negated=bool(row.negated), denies_claim_index=row.denies_idx,
+            self_contained=bool(row.self_contained),
         )
         return cls(seq=row.seq, claim=claim, section=row.section, qvec=decode_vector(row.qvec),
                    pvec=decode_vector(row.pvec), verdict=row.verdict, confidence=row.confidence, backend=row.backend)

@@ -1,0 +1,493 @@
+"""French clauses from spaCy's dependency parse: one fact per clause, each with its subject restored.
+
+A sentence is cut at its predicates: the main verb, verbs coordinated with it, relative clauses (found by their
+relative pronoun, since the parser often attaches them elsewhere), the content of reported speech (`ccomp` or
+`parataxis` of a reporting verb) and appositions that give a role ("Mike Coupe, directeur général de Sainsbury's"
+-> "Mike Coupe est directeur général de Sainsbury's"). Each clause keeps its own tokens; a subject it lacks is
+restored from the clause it depends on (a coordinated verb takes its neighbour's subject, a relative pronoun its
+antecedent), and a subject pronoun is resolved to the nearest earlier subject that agrees with it in gender and
+number, or the clause is marked not self-contained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.analysis.attribution import find_reported_speech
+from service.analysis.languages import pack
+
+MAX_PARSE_CHARS = 1200  # longer "sentences" are run-on text: not parsed, so the cost per sentence stays bounded
+
+_SUBJECT = ("nsubj", "nsubj:pass", "csubj")
+_PERSONAL = {"il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "ils": ("Masc", "Plur"), "elles": ("Fem", "Plur"),
+             "celui-ci": ("Masc", "Sing"), "celle-ci": ("Fem", "Sing"), "ceux-ci": ("Masc", "Plur"),
+             "celles-ci": ("Fem", "Plur")}
+_DEMONSTRATIVE = {"ce", "c'", "cela", "ceci", "ça"}
+_RELATIVE = {"qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles", "auquel", "duquel"}
+_CLITIC = {"le", "la", "les", "l'", "lui", "leur", "se", "s'", "y", "en", "ne", "n'"}
+_COORDINATORS = {"et", "mais", "puis", "or"}
+_DETERMINERS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "ce", "cet", "cette", "ces"}
+_NP_DEPS = {"det", "amod", "nmod", "flat:name", "flat", "nummod", "case", "fixed", "compound", "advmod"}
+
+
+@dataclass
+class FrenchClause:
+    """One fact of a sentence: offsets into the document, the restored text and what the parse said of it."""
+
+    start: int
+    end: int
+    text: str
+    subject: str | None  # the restored subject, for later pronouns
+    has_verb: bool
+    has_subject: bool
+    self_contained: bool = True
+    speaker: str | None = None  # reported speech: who, and whether they deny it
+    denies: bool = False
+    cue: str | None = None
+    entities: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # document ranges of the clause's own tokens
+
+
+@dataclass
+class Antecedent:
+    """A subject that a later pronoun may refer to."""
+
+    text: str
+    gender: str | None
+    number: str | None
+    person: bool = False
+
+
+def parse_sentences(texts: list[str]) -> list[Any]:
+    """spaCy Docs of `texts`, parsed in one batch; typographic apostrophes read as ASCII (same length, so every
+    character offset of the Doc is an offset of the original text)."""
+    from service.analysis.nlp.models import french
+
+    return list(french().pipe(t.replace("’", "'") for t in texts))
+
+
+def _morph(token) -> tuple[str | None, str | None]:
+    """Gender and number; a name's grammatical gender says nothing of what it names ("Meta", "Sainsbury's")."""
+    gender = token.morph.get("Gender") if token.pos_ == "NOUN" and not token.text[:1].isupper() else None
+    number = token.morph.get("Number")
+    return (gender[0] if gender else None), (number[0] if number else None)
+
+
+def _agrees(features: tuple[str, str], antecedent: Antecedent) -> bool:
+    gender, number = features
+    if antecedent.number and antecedent.number != number:
+        return False
+    return not (antecedent.gender and antecedent.gender != gender and not antecedent.person)
+
+
+class _Sentence:
+    """The parse of one sentence and the clause decomposition read from it."""
+
+    def __init__(self, doc, offset: int, source: str, context: list[Antecedent]):
+        self.doc = doc
+        self.offset = offset
+        self.source = source  # the sentence as written (the Doc reads ASCII apostrophes)
+        self.context = context
+        lp = pack("fr")
+        self.reporting = set(lp.reporting_lemmas)
+        self.denying = set(lp.denial_lemmas)
+        self.according = set(lp.according_lemmas)
+        self.heads: dict[int, str] = {}  # token index -> kind of clause it heads
+        self.subjects: list[Antecedent] = []  # subjects and objects of this sentence's clauses, in order
+        self.objects: list[Antecedent] = []
+        self.dropped: set[int] = set()  # tokens of a trailing attribution ("..., a indiqué NBC News.")
+
+    # -- which tokens head a clause -------------------------------------------------------------------------
+
+    def predicate(self, token) -> bool:
+        if token.pos_ in ("VERB", "AUX") or "Fin" in token.morph.get("VerbForm"):
+            return True
+        if any(c.dep_ in _SUBJECT or c.dep_ == "cop" for c in token.children):
+            return True
+        # the parser sometimes reads a finite verb after "et les" as a noun: "et les rapatrie souvent"
+        before = self.doc[token.i - 1] if token.i > 0 else None
+        return bool(before is not None and before.lower_ in _CLITIC and token.i > 1
+                    and self.doc[token.i - 2].lower_ in _COORDINATORS and not any(c.dep_ == "det" and c.i != before.i
+                                                                                 for c in token.children))
+
+    def reporting_verb(self, token) -> bool:
+        lemma = token.lemma_.lower()
+        if lemma in self.reporting or lemma in self.denying:
+            return True
+        return lemma == "faire" and any(c.lemma_.lower() == "savoir" for c in token.children)
+
+    def find_heads(self) -> None:
+        doc = self.doc
+        for token in doc:
+            if token.i in self.dropped:
+                continue
+            dep = token.dep_
+            if dep == "ROOT":
+                self.heads[token.i] = "root"
+            elif self._relative_head(token):
+                self.heads[token.i] = "relcl"
+            elif dep in ("ccomp", "parataxis") and self.reporting_verb(token.head) and self.predicate(token):
+                self.heads[token.i] = "content"
+            elif dep == "conj" and self.predicate(token) and self._after_coordinator(token):
+                self.heads[token.i] = "conj"
+            elif dep == "appos" and token.pos_ == "NOUN" and token.head.pos_ in ("PROPN", "NOUN", "X") \
+                    and token.i > token.head.i and self._comma_before(token) and len(list(token.subtree)) >= 2:
+                self.heads[token.i] = "appos"
+            elif dep == "parataxis" and self.predicate(token) and any(c.dep_ in _SUBJECT for c in token.children):
+                self.heads[token.i] = "conj"
+
+    def _relative_head(self, token) -> bool:
+        """A verb whose clause opens with a relative pronoun ("qui", "que", "dont", "où")."""
+        if not self.predicate(token) or token.dep_ == "ROOT":
+            return False
+        first = min(token.subtree, key=lambda t: t.i)
+        return first.lower_ in _RELATIVE and first.i > 0 and (first.head.i == token.i or first.head.head.i == token.i) \
+            and len(list(token.subtree)) >= 3 and (first.lower_ not in ("que", "qu'") or first.pos_ == "PRON"
+                                                    or first.dep_ in ("obj", "nsubj"))
+
+    def _after_coordinator(self, token) -> bool:
+        first = min(token.subtree, key=lambda t: t.i)
+        before = self.doc[first.i - 1] if first.i > 0 else None
+        cc = any(c.dep_ == "cc" for c in token.children)
+        return cc or (before is not None and before.text in (",", ";"))
+
+    def _comma_before(self, token) -> bool:
+        first = min(token.subtree, key=lambda t: t.i)
+        return first.i > 0 and self.doc[first.i - 1].text == ","
+
+    # -- tokens and text ------------------------------------------------------------------------------------
+
+    def own_tokens(self, head) -> list:
+        """The head's subtree without the subtrees of the clauses split off below it."""
+        out = []
+        stack = [head]
+        while stack:
+            token = stack.pop()
+            if token.i in self.dropped:
+                continue
+            out.append(token)
+            stack.extend(c for c in token.children if c.i not in self.heads)
+        out.sort(key=lambda t: t.i)
+        return out
+
+    def subject_of(self, head) -> Any | None:
+        return next((c for c in head.children if c.dep_ in _SUBJECT and c.i not in self.dropped), None)
+
+    def phrase(self, token, stop: int | None = None) -> str:
+        """A noun phrase: the token's subtree without clauses, appositions and what lies at or after `stop`."""
+        keep = []
+        stack = [token]
+        while stack:
+            t = stack.pop()
+            keep.append(t)
+            for c in t.children:
+                if c.i in self.heads or c.i in self.dropped or (stop is not None and c.i >= stop):
+                    continue
+                if c.dep_ in ("appos", "acl:relcl", "acl", "conj", "cc", "punct") and c.i > token.i:
+                    continue
+                stack.append(c)
+        keep.sort(key=lambda t: t.i)
+        while keep and keep[-1].pos_ in ("PUNCT", "ADP", "CCONJ"):
+            keep.pop()
+        while keep and keep[0].dep_ in ("case", "fixed", "punct") and keep[0].i < token.i:
+            keep.pop(0)  # "jusqu'à 3 000 articles" -> "3 000 articles"
+        last = keep[-1] if keep else None
+        if last is not None and last.i + 1 < len(self.doc) and not last.whitespace_ and self.doc[last.i + 1].text == "s" \
+                and last.text.endswith("'"):
+            keep.append(self.doc[last.i + 1])  # "Sainsbury's", which the French tokenizer cuts after the apostrophe
+        return self.surface(keep)
+
+    def surface(self, tokens: list) -> str:
+        """The original text of tokens, with the spacing they had; gaps become one space."""
+        pieces = []
+        for k, t in enumerate(tokens):
+            pieces.append(self.source[t.idx : t.idx + len(t.text)])
+            if k + 1 < len(tokens):
+                pieces.append(t.whitespace_ if tokens[k + 1].i == t.i + 1 else " ")
+        return "".join(pieces).strip()
+
+    def antecedent_token(self, pronoun) -> Any | None:
+        """The noun phrase a relative pronoun stands for: the phrase that ends just before it (commas skipped)."""
+        i = pronoun.i - 1
+        while i >= 0 and self.doc[i].pos_ == "PUNCT":
+            i -= 1
+        if i < 0:
+            return None
+        token = self.doc[i]
+        comma = self.doc[pronoun.i - 1].pos_ == "PUNCT"
+        while token.dep_ in _NP_DEPS and token.head.i < pronoun.i and token.head.i != token.i \
+                and token.head.pos_ in ("NOUN", "PROPN", "X", "NUM", "ADJ"):
+            if not comma and token.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" for c in token.children):
+                break  # "un demandeur d'asile qui contestait": a restrictive relative names the closest phrase
+            token = token.head
+        return token if token.pos_ in ("NOUN", "PROPN", "X", "PRON", "NUM") else None
+
+    def resolve(self, pronoun) -> str | None:
+        """The antecedent of a subject pronoun when one reading is clear, else None (the clause is then marked
+        not self-contained). Inside a sentence: the one subject or object of an earlier clause that agrees with it
+        (two that agree are ambiguous). Opening a sentence: the one person the previous sentence names, else the
+        nearest earlier subject that agrees."""
+        features = _PERSONAL.get(pronoun.lower_)
+        if features is None:
+            return None
+        within = list(dict.fromkeys(a.text for a in self.subjects + self.objects
+                                    if _agrees(features, a) and a.text.lower() not in _PERSONAL))
+        if len(within) == 1:
+            return within[0]
+        if len(within) > 1:
+            return None
+        people = list(dict.fromkeys(a.text for a in self.context if a.person and _agrees(features, a)))
+        if features[1] == "Sing" and len(people) == 1:
+            return people[0]
+        if len(people) > 1:
+            return None
+        for candidate in reversed(self.context):
+            if _agrees(features, candidate) and not candidate.person:
+                return candidate.text
+        return None
+
+
+def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> list[FrenchClause]:
+    """The clauses of one parsed French sentence; `context` holds earlier sentences' subjects (updated here)."""
+    s = _Sentence(doc, offset, source, context)
+    trailing = _trailing_attribution(s)
+    s.find_heads()
+    speaker_of: dict[int, tuple[str | None, bool, str]] = {}
+    built: list[tuple[int, FrenchClause]] = []
+    carried: dict[int, tuple[str, Antecedent | None]] = {}
+    for index in sorted(s.heads):
+        head = doc[index]
+        kind = s.heads[index]
+        contents = [c for c in head.children if s.heads.get(c.i) == "content"]
+        if contents and kind in ("root", "conj", "relcl"):
+            # reported speech: the reporting clause names the speaker of its content and is no claim itself
+            subject = s.subject_of(head)
+            speaker = s.phrase(subject) if subject is not None else carried.get(index, (None, None))[0]
+            if subject is not None and subject.lower_ in _PERSONAL:
+                speaker = s.resolve(subject) or speaker
+            for c in contents:
+                speaker_of[c.i] = (speaker, head.lemma_.lower() in s.denying, s.surface([head]))
+            if subject is not None and speaker:
+                features = Antecedent(speaker, *_morph(subject), person=subject.ent_type_ == "PER")
+                carried[index] = (speaker, features)
+                if subject.lower_ not in _PERSONAL:
+                    s.subjects.append(features)
+            continue
+        clause = _build(s, head, kind, carried)
+        if clause is not None:
+            built.append((index, clause))
+    out: list[FrenchClause] = []
+    for index, clause in built:
+        token = doc[index]
+        report = None
+        while report is None:  # the content of reported speech, or a clause coordinated with that content
+            report = speaker_of.get(token.i)
+            if token.head.i == token.i or s.heads.get(token.i) not in ("conj", "content", "relcl"):
+                break
+            token = token.head
+        if report and report[0] and not clause.speaker:
+            clause.speaker, clause.denies, clause.cue = report
+        elif trailing and not clause.speaker:
+            clause.speaker, clause.cue = trailing
+        out.append(clause)
+    people = [Antecedent(s.source[e.start_char : e.end_char], None, "Sing", person=True)
+              for e in doc.ents if e.label_ == "PER" and len(e) >= 2]
+    context[:] = s.subjects + people
+    return out
+
+
+def _trailing_attribution(s: _Sentence) -> tuple[str, str] | None:
+    """'..., a indiqué NBC News.': the speaker and cue; the tokens of that attribution are dropped from clauses."""
+    found = find_reported_speech(s.source, "fr")
+    if found is None or found.content_start != 0 or found.content_end >= len(s.source.rstrip(" .")):
+        return None
+    cut = found.content_end
+    s.dropped = {t.i for t in s.doc if t.idx >= cut}
+    speaker = found.speaker.strip(" .")
+    return speaker, found.cue
+
+
+def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecedent | None]]) -> FrenchClause | None:
+    doc = s.doc
+    tokens = s.own_tokens(head)
+    speaker = None
+    for case in [t for t in tokens if t.dep_ == "case" and t.lower_ in s.according]:
+        governor = case.head  # "Selon les autorités, ..." is attribution, not content
+        speaker = s.phrase(governor)
+        drop = {t.i for t in governor.subtree}
+        tokens = [t for t in tokens if t.i not in drop]
+    while tokens and (tokens[0].pos_ in ("CCONJ", "PUNCT", "SCONJ") or tokens[0].dep_ in ("cc", "mark")):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].pos_ in ("PUNCT", "CCONJ"):
+        tokens = tokens[:-1]
+    if len(tokens) < 2:
+        return None
+    own = {t.i for t in tokens}
+    subject = s.subject_of(head)
+    if subject is not None and subject.i not in own:
+        subject = None
+    replace: dict[int, str] = {}
+    insert_after: dict[int, str] = {}
+    prefix = ""
+    subject_text: str | None = None
+    antecedent: Antecedent | None = None
+    self_contained = True
+    relative = next((t for t in tokens[:2] if t.lower_ in _RELATIVE), None) if kind == "relcl" else None
+    if kind == "appos":  # "Mike Coupe, directeur général de X" -> "Mike Coupe est directeur général de X"
+        owner = s.phrase(head.head)
+        _, number = _morph(head.head)
+        prefix = f"{owner} {'sont' if number == 'Plur' else 'est'}"
+        subject_text = owner
+    elif relative is not None:
+        noun = s.antecedent_token(relative)
+        ante = s.phrase(noun, stop=relative.i) if noun is not None else None
+        number = next((t for t in tokens if t.i > relative.i and t.pos_ in ("NUM", "PRON") and t.text[:1].isdigit()), None)
+        if ante is None:
+            self_contained = False
+            replace[relative.i] = ""
+        elif relative.lower_ == "dont" and number is not None:
+            # "dont au moins 10 ont été embauchés" -> "au moins 10 employés d'OpenAI ont été embauchés"
+            replace[relative.i] = ""
+            insert_after[number.i] = _noun_core(s, noun, relative.i)
+        elif relative.lower_ == "qui" or (subject is not None and subject.i == relative.i):
+            replace[relative.i] = ante
+            subject_text = ante
+            antecedent = Antecedent(ante, *_morph(noun), person=noun.ent_type_ == "PER")
+        else:  # "que la Marine a commandés" / "où il se trouve" / "dont le but est": the antecedent joins the end
+            replace[relative.i] = ""
+            low = ante[0].lower() + ante[1:] if ante.split()[0].lower() in _DETERMINERS else ante
+            if relative.lower_ in ("que", "qu'"):
+                insert_after[head.i] = low  # "que la Marine a commandés" -> "la Marine a commandés les navires"
+            else:
+                insert_after[tokens[-1].i] = f"de {low}" if relative.lower_ == "dont" else f"({ante})"
+            if subject is not None:
+                subject_text = s.phrase(subject)
+    if kind != "appos" and subject_text is None and subject is not None and subject.i not in replace:
+        if subject.lower_ in _PERSONAL:
+            found = s.resolve(subject)
+            if found:
+                replace[subject.i] = found
+                subject_text = found
+            else:
+                self_contained = False
+        elif subject.lower_ in _DEMONSTRATIVE or subject.morph.get("PronType") == ["Dem"]:
+            self_contained = False
+        elif subject.morph.get("PronType") != ["Rel"]:
+            subject_text = s.phrase(subject)
+            antecedent = Antecedent(subject_text, *_morph(subject), person=subject.ent_type_ == "PER")
+    if kind in ("conj", "content") and subject is None and relative is None and not any(
+            t.dep_.startswith("expl") for t in tokens):
+        # a coordinated verb without a subject takes its neighbour's: "a attaqué et blessé" -> "X a blessé"
+        source = _neighbour(s, head)
+        if source is not None and source.i in carried:
+            text, features = carried[source.i]
+            own_aux = any(c.dep_.startswith("aux") for c in head.children)
+            aux = "" if own_aux else " ".join(c.text for c in source.children
+                                              if c.dep_ in ("aux:tense", "aux:pass") and c.i < source.i)
+            prefix = f"{text} {aux}".strip()
+            subject_text, antecedent = text, features
+        else:
+            self_contained = False
+    elif kind == "root" and subject is None and relative is None and not any(
+            t.dep_.startswith("expl") for t in tokens) and head.pos_ in ("VERB", "AUX"):
+        self_contained = "Fin" in head.morph.get("VerbForm") or any(c.dep_.startswith("aux") for c in head.children)
+    for t in tokens:
+        if t.dep_ == "obj" and t.pos_ in ("NOUN", "PROPN"):
+            s.objects.append(Antecedent(s.phrase(t), *_morph(t), person=t.ent_type_ == "PER"))
+    if subject_text:
+        carried[head.i] = (subject_text, antecedent)
+        if antecedent is not None and kind != "appos":
+            s.subjects.append(antecedent)
+    text = _assemble(s, tokens, prefix, replace, insert_after)
+    if not text:
+        return None
+    has_verb = head.pos_ in ("VERB", "AUX") or kind == "appos" or any(
+        t.dep_ in ("cop", "aux:tense", "aux:pass") for t in tokens)
+    has_subject = bool(subject_text or prefix) or any(t.dep_.startswith("expl") for t in tokens) or (
+        subject is not None and self_contained and subject.lower_ not in _RELATIVE)
+    clause = FrenchClause(
+        start=s.offset + tokens[0].idx, end=s.offset + tokens[-1].idx + len(tokens[-1].text),
+        text=text[0].upper() + text[1:], subject=subject_text, has_verb=has_verb, has_subject=has_subject,
+        self_contained=self_contained, entities=_entities(s, tokens), spans=_runs(s, tokens))
+    if speaker:
+        clause.speaker, clause.cue = speaker, "selon"
+    return clause
+
+
+def _neighbour(s: _Sentence, head):
+    """The predicate a coordinated verb shares its subject with: its head, or the nearest earlier predicate."""
+    token = head.head
+    while token.i != token.head.i and token.i not in s.heads:
+        token = token.head
+    if token.i in s.heads and token.i < head.i:
+        return token
+    earlier = [i for i in s.heads if i < head.i and s.heads[i] in ("root", "conj", "content")]
+    return s.doc[max(earlier)] if earlier else None
+
+
+def _assemble(s: _Sentence, tokens: list, prefix: str, replace: dict[int, str], insert_after: dict[int, str]) -> str:
+    parts: list[str] = [prefix + " "] if prefix else []
+    for k, t in enumerate(tokens):
+        piece = replace.get(t.i, s.source[t.idx : t.idx + len(t.text)])
+        gap = t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " "
+        if piece:
+            parts.append(piece + gap)
+        if t.i in insert_after:
+            parts.append(insert_after[t.i] + " ")
+    text = re.sub(r",\s*,", ",", re.sub(r"\s+", " ", "".join(parts)))
+    return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"\(\s+", "(", text)).strip(" ,;:")
+
+
+def _noun_core(s: _Sentence, noun, stop: int) -> str:
+    """A noun with what follows it inside its phrase ('plus de 100 employés d'OpenAI' -> "employés d'OpenAI")."""
+    return s.surface([t for t in noun.subtree if noun.i <= t.i < stop and t.pos_ != "PUNCT"
+                      and not _inside_clause(s, t, noun)])
+
+
+def _inside_clause(s: _Sentence, token, noun) -> bool:
+    while token.i != noun.i:
+        if token.i in s.heads or token.dep_ in ("acl:relcl", "appos", "acl"):
+            return True
+        token = token.head
+    return False
+
+
+def _runs(s: _Sentence, tokens: list) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    previous = None
+    for t in tokens:
+        a, b = s.offset + t.idx, s.offset + t.idx + len(t.text)
+        if runs and previous is not None and t.i == previous + 1:
+            runs[-1] = (runs[-1][0], b)
+        else:
+            runs.append((a, b))
+        previous = t.i
+    return runs
+
+
+_NOT_ENTITIES = {"vendredi", "samedi", "dimanche", "lundi", "mardi", "mercredi", "jeudi", "selon"}
+
+
+def _entities(s: _Sentence, tokens: list) -> list[str]:
+    """Named entities (spaCy NER) inside the clause's tokens: a proper noun or capitalised, never a weekday."""
+    own = {t.i for t in tokens}
+    out: list[str] = []
+    for ent in s.doc.ents:
+        if not any(t.i in own for t in ent):
+            continue
+        text = s.source[ent.start_char : ent.end_char].strip(" ,.'’")
+        if len(text) < 2 or text.lower() in _NOT_ENTITIES or not any(c.isupper() for c in text) \
+                or text.lower().endswith(("'", "’")):
+            continue
+        if len(ent) == 1 and ent[0].pos_ not in ("PROPN", "X") and not ent[0].text.isupper():
+            continue  # a capitalised common word the model took for a name
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def person_entities(doc, source: str) -> list[str]:
+    """People (spaCy PER) of a parsed sentence, as written."""
+    return [source[e.start_char : e.end_char] for e in doc.ents if e.label_ == "PER" and len(e) >= 2]
