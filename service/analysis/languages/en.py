@@ -101,7 +101,7 @@ PACK = LanguagePack(
         "the a an and is are was were of to in for with on at by that which who this these those it he she they "
         "we you his her their has have had been not but or from as after before since between said".split()),
     abbreviations=frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc",
-                             "e.g", "i.e", "u.s", "u.k", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                             "e.g", "i.e", "u.s", "u.k", "no", "v", "rev", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                              "sep", "sept", "oct", "nov", "dec", "approx", "est", "gen", "gov", "sen", "rep", "p",
                              "pp", "vol", "art"}),
     not_names=frozenset(

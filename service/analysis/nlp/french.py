@@ -26,8 +26,7 @@ _PERSONAL = {"il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "ils": ("Masc", "P
              "celles-ci": ("Fem", "Plur")}
 _DEMONSTRATIVE = {"ce", "c'", "cela", "ceci", "ça"}
 _RELATIVE = {"qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles", "auquel", "duquel"}
-_CLITIC = {"le", "la", "les", "l'", "lui", "leur", "se", "s'", "y", "en", "ne", "n'"}
-_COORDINATORS = {"et", "mais", "puis", "or"}
+_LIST_OPENERS = {"notamment", "dont", "comme", "telles", "tels", "telle", "tel", "y", "surtout", "par", "soit"}
 _DETERMINERS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "ce", "cet", "cette", "ces"}
 _NP_DEPS = {"det", "amod", "nmod", "flat:name", "flat", "nummod", "case", "fixed", "compound", "advmod"}
 
@@ -104,13 +103,7 @@ class _Sentence:
     def predicate(self, token) -> bool:
         if token.pos_ in ("VERB", "AUX") or "Fin" in token.morph.get("VerbForm"):
             return True
-        if any(c.dep_ in _SUBJECT or c.dep_ == "cop" for c in token.children):
-            return True
-        # the parser sometimes reads a finite verb after "et les" as a noun: "et les rapatrie souvent"
-        before = self.doc[token.i - 1] if token.i > 0 else None
-        return bool(before is not None and before.lower_ in _CLITIC and token.i > 1
-                    and self.doc[token.i - 2].lower_ in _COORDINATORS and not any(c.dep_ == "det" and c.i != before.i
-                                                                                 for c in token.children))
+        return any(c.dep_ in _SUBJECT or c.dep_ == "cop" for c in token.children)
 
     def reporting_verb(self, token) -> bool:
         lemma = token.lemma_.lower()
@@ -133,7 +126,8 @@ class _Sentence:
             elif dep == "conj" and self.predicate(token) and self._after_coordinator(token):
                 self.heads[token.i] = "conj"
             elif dep == "appos" and token.pos_ == "NOUN" and token.head.pos_ in ("PROPN", "NOUN", "X") \
-                    and token.i > token.head.i and self._comma_before(token) and len(list(token.subtree)) >= 2:
+                    and token.i > token.head.i and self._comma_before(token) and len(list(token.subtree)) >= 2 \
+                    and min(token.subtree, key=lambda t: t.i).lower_ not in _LIST_OPENERS:
                 self.heads[token.i] = "appos"
             elif dep == "parataxis" and self.predicate(token) and any(c.dep_ in _SUBJECT for c in token.children):
                 self.heads[token.i] = "conj"
@@ -191,7 +185,7 @@ class _Sentence:
         keep.sort(key=lambda t: t.i)
         while keep and keep[-1].pos_ in ("PUNCT", "ADP", "CCONJ"):
             keep.pop()
-        while keep and keep[0].dep_ in ("case", "fixed", "punct") and keep[0].i < token.i:
+        while keep and keep[0].dep_ in ("case", "fixed", "punct", "cc") and keep[0].i < token.i:
             keep.pop(0)  # "jusqu'à 3 000 articles" -> "3 000 articles"
         last = keep[-1] if keep else None
         if last is not None and last.i + 1 < len(self.doc) and not last.whitespace_ and self.doc[last.i + 1].text == "s" \
@@ -275,6 +269,8 @@ def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> 
                 if subject.lower_ not in _PERSONAL:
                     s.subjects.append(features)
             continue
+        if s.reporting_verb(head) and not any(c.dep_ in ("obj", "ccomp", "xcomp") for c in head.children):
+            continue  # "Saipov a déclaré aux autorités": what he declared is another clause
         clause = _build(s, head, kind, carried)
         if clause is not None:
             built.append((index, clause))
@@ -312,6 +308,9 @@ def _trailing_attribution(s: _Sentence) -> tuple[str, str] | None:
 def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecedent | None]]) -> FrenchClause | None:
     doc = s.doc
     tokens = s.own_tokens(head)
+    tokens = [t for t in tokens if not (t.lower_ in ("ce", "c'") and any(s.heads.get(c.i) == "relcl" for c in t.children)
+                                        or t.lower_ == "ce" and t.i + 1 < len(s.doc) and s.doc[t.i + 1].lower_ in _RELATIVE
+                                        and t.i != tokens[0].i)]
     speaker = None
     for case in [t for t in tokens if t.dep_ == "case" and t.lower_ in s.according]:
         governor = case.head  # "Selon les autorités, ..." is attribution, not content
@@ -336,17 +335,20 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
     self_contained = True
     relative = next((t for t in tokens[:2] if t.lower_ in _RELATIVE), None) if kind == "relcl" else None
     if kind == "appos":  # "Mike Coupe, directeur général de X" -> "Mike Coupe est directeur général de X"
-        owner = s.phrase(head.head)
-        _, number = _morph(head.head)
+        first = min(head.subtree, key=lambda t: t.i)
+        governor = s.antecedent_token(first) or head.head
+        owner = s.phrase(governor, stop=first.i)
+        _, number = _morph(governor)
         prefix = f"{owner} {'sont' if number == 'Plur' else 'est'}"
         subject_text = owner
     elif relative is not None:
         noun = s.antecedent_token(relative)
         ante = s.phrase(noun, stop=relative.i) if noun is not None else None
         number = next((t for t in tokens if t.i > relative.i and t.pos_ in ("NUM", "PRON") and t.text[:1].isdigit()), None)
-        if ante is None:
+        if ante is None or ante.lower() in _DEMONSTRATIVE:  # "..., ce qui fait grimper les prix": an event
             self_contained = False
-            replace[relative.i] = ""
+            replace[relative.i] = "cela" if ante else ""
+            subject_text = None
         elif relative.lower_ == "dont" and number is not None:
             # "dont au moins 10 ont été embauchés" -> "au moins 10 employés d'OpenAI ont été embauchés"
             replace[relative.i] = ""
@@ -377,7 +379,16 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         elif subject.morph.get("PronType") != ["Rel"]:
             subject_text = s.phrase(subject)
             antecedent = Antecedent(subject_text, *_morph(subject), person=subject.ent_type_ == "PER")
-    if kind in ("conj", "content") and subject is None and relative is None and not any(
+    if kind in ("conj", "content") and subject is None and relative is None and tokens[0].pos_ == "PRON" \
+            and tokens[0].lower_.split("-")[0] in ("il", "elle", "ils", "elles", "celui", "celle", "ceux", "celles"):
+        subject = tokens[0]  # "mais celle-ci ne sera pas": a pronoun the parser did not attach as subject
+        found = s.resolve(subject) if subject.lower_ in _PERSONAL else None
+        if found:
+            replace[subject.i] = found
+            subject_text = found
+        else:
+            self_contained = False
+    elif kind in ("conj", "content") and subject is None and relative is None and not any(
             t.dep_.startswith("expl") for t in tokens):
         # a coordinated verb without a subject takes its neighbour's: "a attaqué et blessé" -> "X a blessé"
         source = _neighbour(s, head)
@@ -403,10 +414,9 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
     text = _assemble(s, tokens, prefix, replace, insert_after)
     if not text:
         return None
-    has_verb = head.pos_ in ("VERB", "AUX") or kind == "appos" or any(
-        t.dep_ in ("cop", "aux:tense", "aux:pass") for t in tokens)
-    has_subject = bool(subject_text or prefix) or any(t.dep_.startswith("expl") for t in tokens) or (
-        subject is not None and self_contained and subject.lower_ not in _RELATIVE)
+    has_verb = kind == "appos" or any(t.pos_ in ("VERB", "AUX") or "Fin" in t.morph.get("VerbForm") for t in tokens)
+    has_subject = bool(subject_text or prefix) or any(
+        t.dep_.startswith(("nsubj", "expl", "csubj")) and t.lower_ not in _RELATIVE | _DEMONSTRATIVE for t in tokens)
     clause = FrenchClause(
         start=s.offset + tokens[0].idx, end=s.offset + tokens[-1].idx + len(tokens[-1].text),
         text=text[0].upper() + text[1:], subject=subject_text, has_verb=has_verb, has_subject=has_subject,

@@ -32,7 +32,7 @@ def is_fragment(text: str, language: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _french_fragment(text: str) -> bool:
-    doc = models.french()(text)
+    doc = models.french()(text.replace("’", "'"))
     subjects = [t for t in doc if t.dep_.startswith(("nsubj", "expl", "csubj"))]
     # the small model sometimes tags a finite verb NOUN ("La Chine rapatrie"): a subject's head is a predicate
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in doc) or any(t.head.dep_ == "ROOT" for t in subjects)
