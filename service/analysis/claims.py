@@ -218,6 +218,7 @@ class OfflineClaimExtractor:
         names = known_names([s.text for s in sents])
         parsed = _parse_french(sents)
         french_context: list = []
+        vietnamese_context = _vietnamese_context()
         drafts: list[ClaimDraft] = []
         last_person: str | None = None
         topic: str | None = None  # English: the subject the text is about, for "It", "They", "These changes"
@@ -231,8 +232,10 @@ class OfflineClaimExtractor:
                 else None
             if not item and not _is_fact_shaped(sentence.text):
                 continue
-            if id(sentence) in parsed:
-                for clause in _french(text, sentence, parsed[id(sentence)], french_context):
+            if id(sentence) in parsed or sentence.language == "vi":
+                found = _french(text, sentence, parsed[id(sentence)], french_context) if id(sentence) in parsed \
+                    else _vietnamese(text, sentence, vietnamese_context)
+                for clause in found:
                     draft = self._claim(text, sentence, clause, names, last_person, last_org, drafts)
                     if draft is not None:
                         drafts.append(draft)
@@ -371,6 +374,29 @@ def _french(doc: str, sentence: Sentence, parse, context: list) -> list[_Clause]
         out.append(_Clause(start, end, c.text, derived=True, parsed=True, attribution=attribution,
                            self_contained=c.self_contained, fragment=not (c.has_verb and c.has_subject),
                            spans=tuple(c.spans), entities=tuple(c.entities)))
+    return out
+
+
+def _vietnamese_context():
+    from service.analysis.nlp.vietnamese import Context
+
+    return Context()
+
+
+def _vietnamese(doc: str, sentence: Sentence, context) -> list[_Clause]:
+    """The clauses pyvi's words and tags give, as the extractor's clauses."""
+    from service.analysis.nlp.vietnamese import vietnamese_clauses
+
+    out = []
+    for c in vietnamese_clauses(sentence.text, sentence.start, context):
+        start, end = _trim(doc, c.start, c.end)
+        if end - start < 3:
+            continue
+        attribution = Attribution(speaker=c.speaker, stance="denies" if c.denies else "asserts", cue=c.cue) \
+            if c.speaker else None
+        out.append(_Clause(start, end, c.text, derived=True, parsed=True, attribution=attribution,
+                           self_contained=c.self_contained, fragment=c.fragment, spans=((start, end),),
+                           entities=tuple(c.names)))
     return out
 
 
