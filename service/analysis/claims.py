@@ -371,9 +371,10 @@ def _french(doc: str, sentence: Sentence, parse, context: list) -> list[_Clause]
             continue
         attribution = Attribution(speaker=c.speaker, stance="denies" if c.denies else "asserts", cue=c.cue) \
             if c.speaker else None
-        out.append(_Clause(start, end, c.text, derived=True, parsed=True, attribution=attribution,
-                           self_contained=c.self_contained, fragment=not (c.has_verb and c.has_subject),
-                           spans=tuple(c.spans), entities=tuple(c.entities)))
+        for text in [c.text, *c.items]:
+            out.append(_Clause(start, end, text, derived=True, parsed=True, attribution=attribution,
+                               self_contained=c.self_contained, fragment=not (c.has_verb and c.has_subject),
+                               spans=tuple(c.spans), entities=tuple(c.entities)))
     return out
 
 

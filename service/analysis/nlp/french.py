@@ -47,6 +47,7 @@ class FrenchClause:
     cue: str | None = None
     entities: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # document ranges of the clause's own tokens
+    items: list[str] = field(default_factory=list)  # the same clause for its other coordinated objects
 
 
 @dataclass
@@ -411,7 +412,13 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         carried[head.i] = (subject_text, antecedent)
         if antecedent is not None and kind != "appos":
             s.subjects.append(antecedent)
-    text = _assemble(s, tokens, prefix, replace, insert_after)
+    variants = _object_items(s, tokens, subject)
+    if len(variants) > 1:
+        texts = [_assemble(s, v, prefix, replace, insert_after) for v in variants]
+        text = texts[0]
+    else:
+        texts = []
+        text = _assemble(s, tokens, prefix, replace, insert_after)
     if not text:
         return None
     has_verb = kind == "appos" or any(t.pos_ in ("VERB", "AUX") or "Fin" in t.morph.get("VerbForm") for t in tokens)
@@ -423,7 +430,34 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         self_contained=self_contained, entities=_entities(s, tokens), spans=_runs(s, tokens))
     if speaker:
         clause.speaker, clause.cue = speaker, "selon"
+    clause.items = [t[0].upper() + t[1:] for t in texts[1:] if t]
     return clause
+
+
+def _object_items(s: _Sentence, tokens: list, subject) -> list[list]:
+    """'dotés d'un canon puissant et d'une gamme de missiles': one token list per coordinated object, each with
+    its own determiner (lists of bare nouns and adjectives stay whole: 'la violence conjugale et la violence des
+    gangs' is split, 'antiaériens et antinavires' is not)."""
+    own = {t.i for t in tokens}
+    for token in tokens:
+        if token.dep_ != "conj" or token.pos_ not in ("NOUN", "PROPN") or token.head.i not in own:
+            continue
+        first = token.head
+        if first.dep_ not in ("obj", "obl:arg", "obl:mod", "obl", "xcomp") or (subject is not None and first.i == subject.i):
+            continue
+        if not any(c.dep_ == "det" for c in first.children) or not any(c.dep_ == "det" for c in token.children):
+            continue
+        second = {t.i for t in token.subtree} | {c.i for c in token.children if c.dep_ == "cc"}
+        cc = [c for c in token.children if c.dep_ == "cc"]
+        if not cc:
+            continue
+        first_span = {t.i for t in first.subtree} - second
+        a = [t for t in tokens if t.i not in second]
+        b = [t for t in tokens if t.i not in first_span and t.i not in {c.i for c in cc}]
+        b = [t for t in b if not (t.dep_ == "punct" and t.i < token.i and t.i > first.i)]
+        if len(a) >= 3 and len(b) >= 3:
+            return [a, b]
+    return []
 
 
 def _neighbour(s: _Sentence, head):

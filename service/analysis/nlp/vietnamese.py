@@ -347,9 +347,70 @@ def _clause(s: _Sentence, a: int, b: int, carried: str | None, speaker: str | No
             restored = subject + body[len(pronoun) :]
     restored = restored[:1].upper() + restored[1:]
     fragment = _fragment(words) and not carried
-    clause = VietnameseClause(s.offset + a, s.offset + b, restored, subject, self_contained, fragment,
-                              names=_names(words))
-    return extra + [clause]
+    items = _list_items(s, restored, words)
+    texts = items or [restored]
+    clauses = [VietnameseClause(s.offset + a, s.offset + b, t[:1].upper() + t[1:], subject, self_contained, fragment,
+                                names=_names(words)) for t in texts]
+    clauses.extend(_subordinate(s, words, a))
+    return extra + clauses
+
+
+_LIST_INTRO = re.compile(r",\s+(?:trong đó có|bao gồm|gồm|trong đó gồm)\s+", re.IGNORECASE)
+_ITEM_START = {"một", "các", "những", "mọi", "nhiều", "cả"}
+
+
+def _list_items(s: _Sentence, text: str, words: list[Word]) -> list[str]:
+    """'X giam giữ hơn 500 tù nhân, trong đó có những tên tội phạm ...' and 'X được trang bị một khẩu pháo và một
+    loạt tên lửa': one claim per item, each with the predicate that governs it."""
+    m = _LIST_INTRO.search(text)
+    if m:
+        left, right = text[: m.start()], text[m.end() :]
+        verb = _last_predicate_end(left)
+        if verb is not None and len(right.split()) >= 2:
+            return [left, left[:verb].rstrip() + " " + right]
+    for m in re.finditer(r"\s+và\s+", text):
+        left, right = text[: m.start()], text[m.end() :]
+        first = right.split()[:1]
+        if not first or first[0].lower() not in _ITEM_START:
+            continue
+        verb = _last_predicate_end(left)
+        if verb is None:
+            continue
+        item = left[verb:].split()
+        if not item or item[0].lower() not in _ITEM_START or len(item) < 2:
+            continue
+        return [left, left[:verb].rstrip() + " " + right]
+    return []
+
+
+def _last_predicate_end(text: str) -> int | None:
+    """Where the object of the clause's last verb starts (the end of that verb), read on pyvi's tags."""
+    words = tag(text)
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].tag == "V" and i + 1 < len(words):
+            return words[i].end
+    return None
+
+
+_SUBORDINATORS = re.compile(r"(?:^|\s)(?:kể từ khi|từ khi|sau khi)\s+", re.IGNORECASE)
+
+
+def _subordinate(s: _Sentence, words: list[Word], a: int) -> list[VietnameseClause]:
+    """'... từ khi Kim Jong-un lên nắm quyền cách đây bảy năm' also states that Kim Jong-un came to power then."""
+    if not words:
+        return []
+    span = s.text[words[0].start : words[-1].end]
+    m = _SUBORDINATORS.search(span)
+    if not m:
+        return []
+    start = words[0].start + m.end()
+    inner = [w for w in words if w.start >= start]
+    pred = _predicate_index(inner)
+    if pred is None or pred == 0 or len(inner) < 4 or not any(w.tag == "Np" for w in inner[:pred]):
+        return []  # only a clause with its own named subject is a fact of its own
+    text = s.text[start : inner[-1].end].strip(" ,.")
+    return [VietnameseClause(s.offset + start, s.offset + start + len(text), text[:1].upper() + text[1:],
+                             s.text[inner[0].start : inner[pred].start].strip(), names=_names(inner))]
 
 
 _INNER_APPOSITION = re.compile(r",\s+(?P<appos>[^,]{3,150}?)(?P<close>,|$)")
