@@ -97,6 +97,7 @@ class _Clause:
     context_entities: tuple[str, ...] = ()
     derived: bool = False  # rewritten from part of its quote (a list item, a relative clause): not the quote itself
     parsed: bool = False  # read on a dependency parse: subject restored and attribution found already
+    unparsed_speech: bool = False  # parsed, but reported speech left for the patterns to read
     attribution: Attribution | None = None
     self_contained: bool = True
     fragment: bool = False  # no verb or no subject: never check-worthy
@@ -288,7 +289,8 @@ class OfflineClaimExtractor:
         attribution = clause.attribution
         denies_index = None
         reported = None if attribution else find_reported_speech(claim_text, language)
-        if reported and clause.parsed and not (reported.stance == "denies" and reported.anaphoric):
+        if reported and clause.parsed and not clause.unparsed_speech and not (
+                reported.stance == "denies" and reported.anaphoric):
             reported = None  # the parse already read who says what; only "X a démenti cette information" is left
         if reported:
             speaker = rules.leading.sub("", reported.speaker).strip(" ,")
@@ -309,7 +311,12 @@ class OfflineClaimExtractor:
             claim_text = _resolve_english(claim_text, topic, last_person)
         if not clause.parsed:
             claim_text = _resolve_anaphora(claim_text, last_person, last_org, language)
-        entities = list(clause.entities) if clause.parsed else extract_entities(claim_text, names)
+        if clause.parsed:  # the parse's names, and those of the restored subject (named in an earlier clause)
+            entities = list(clause.entities) + [e for d in previous for e in d.entities
+                                                if e in claim_text and e not in clause.entities]
+            entities = list(dict.fromkeys(entities))
+        else:
+            entities = extract_entities(claim_text, names)
         if not entities and clause.context_entities:
             entities = list(clause.context_entities)  # "..., dont au moins 10 ont été embauchés" keeps its sentence's names
         if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
@@ -374,7 +381,7 @@ def _french(doc: str, sentence: Sentence, parse, context: list) -> list[_Clause]
         for text in [c.text, *c.items]:
             out.append(_Clause(start, end, text, derived=True, parsed=True, attribution=attribution,
                                self_contained=c.self_contained, fragment=not (c.has_verb and c.has_subject),
-                               spans=tuple(c.spans), entities=tuple(c.entities)))
+                               spans=tuple(c.spans), entities=tuple(c.entities), unparsed_speech=c.unparsed_speech))
     return out
 
 

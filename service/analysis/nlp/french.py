@@ -48,6 +48,7 @@ class FrenchClause:
     entities: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)  # document ranges of the clause's own tokens
     items: list[str] = field(default_factory=list)  # the same clause for its other coordinated objects
+    unparsed_speech: bool = False  # a reporting verb whose content the parser did not attach
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Antecedent:
     gender: str | None
     number: str | None
     person: bool = False
+    recent: bool = True  # named in the previous sentence (earlier people are kept only to spell names in full)
 
 
 def parse_sentences(texts: list[str]) -> list[Any]:
@@ -132,6 +134,9 @@ class _Sentence:
                 self.heads[token.i] = "appos"
             elif dep == "parataxis" and self.predicate(token) and any(c.dep_ in _SUBJECT for c in token.children):
                 self.heads[token.i] = "conj"
+            elif dep in ("advcl", "conj", "acl") and token.pos_ == "VERB" and "Pres" in token.morph.get("Tense") \
+                    and "Part" in token.morph.get("VerbForm") and any(c.lower_ == "en" for c in token.children):
+                self.heads[token.i] = "gerund"  # "..., tout en continuant à recruter": a second fact
 
     def _relative_head(self, token) -> bool:
         """A verb whose clause opens with a relative pronoun ("qui", "que", "dont", "où")."""
@@ -219,7 +224,19 @@ class _Sentence:
             token = token.head
         return token if token.pos_ in ("NOUN", "PROPN", "X", "PRON", "NUM") else None
 
+    def full_name(self, name: str) -> str:
+        """'Musk' after 'Elon Musk': the fullest form of a one-word name among the people named so far."""
+        if len(name.split()) != 1:
+            return name
+        longer = [a.text for a in self.context + self.subjects
+                  if a.person and len(a.text.split()) > 1 and name in a.text.split()]
+        return longer[-1] if longer else name
+
     def resolve(self, pronoun) -> str | None:
+        found = self._resolve(pronoun)
+        return self.full_name(found) if found else None
+
+    def _resolve(self, pronoun) -> str | None:
         """The antecedent of a subject pronoun when one reading is clear, else None (the clause is then marked
         not self-contained). Inside a sentence: the one subject or object of an earlier clause that agrees with it
         (two that agree are ambiguous). Opening a sentence: the one person the previous sentence names, else the
@@ -233,13 +250,13 @@ class _Sentence:
             return within[0]
         if len(within) > 1:
             return None
-        people = list(dict.fromkeys(a.text for a in self.context if a.person and _agrees(features, a)))
+        people = list(dict.fromkeys(a.text for a in self.context if a.person and a.recent and _agrees(features, a)))
         if features[1] == "Sing" and len(people) == 1:
             return people[0]
         if len(people) > 1:
             return None
         for candidate in reversed(self.context):
-            if _agrees(features, candidate) and not candidate.person:
+            if candidate.recent and _agrees(features, candidate) and not candidate.person:
                 return candidate.text
         return None
 
@@ -249,7 +266,7 @@ def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> 
     s = _Sentence(doc, offset, source, context)
     trailing = _trailing_attribution(s)
     s.find_heads()
-    speaker_of: dict[int, tuple[str | None, bool, str]] = {}
+    speaker_of: dict[int, tuple[str | None, bool, str, int]] = {}
     built: list[tuple[int, FrenchClause]] = []
     carried: dict[int, tuple[str, Antecedent | None]] = {}
     for index in sorted(s.heads):
@@ -259,20 +276,25 @@ def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> 
         if contents and kind in ("root", "conj", "relcl"):
             # reported speech: the reporting clause names the speaker of its content and is no claim itself
             subject = s.subject_of(head)
-            speaker = s.phrase(subject) if subject is not None else carried.get(index, (None, None))[0]
+            speaker = _speaker_name(s, subject) if subject is not None else carried.get(index, (None, None))[0]
             if subject is not None and subject.lower_ in _PERSONAL:
                 speaker = s.resolve(subject) or speaker
+            reporting_start = s.offset + min(t.idx for t in s.own_tokens(head))
             for c in contents:
-                speaker_of[c.i] = (speaker, head.lemma_.lower() in s.denying, s.surface([head]))
+                speaker_of[c.i] = (speaker, head.lemma_.lower() in s.denying, s.surface([head]), reporting_start)
             if subject is not None and speaker:
                 features = Antecedent(speaker, *_morph(subject), person=subject.ent_type_ == "PER")
                 carried[index] = (speaker, features)
                 if subject.lower_ not in _PERSONAL:
                     s.subjects.append(features)
             continue
-        if s.reporting_verb(head) and not any(c.dep_ in ("obj", "ccomp", "xcomp") for c in head.children):
+        own = s.own_tokens(head)
+        if s.reporting_verb(head) and head.lemma_.lower() not in s.denying and not any(
+                c.dep_ in ("obj", "ccomp", "xcomp", "nsubj:pass") for c in head.children) and len(own) <= 7:
             continue  # "Saipov a déclaré aux autorités": what he declared is another clause
         clause = _build(s, head, kind, carried)
+        if clause is not None and s.reporting_verb(head) and any(t.lower_ in ("que", "qu'") for t in own):
+            clause.unparsed_speech = True  # the parser missed the content: the reported-speech patterns read it
         if clause is not None:
             built.append((index, clause))
     out: list[FrenchClause] = []
@@ -281,24 +303,32 @@ def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> 
         report = None
         while report is None:  # the content of reported speech, or a clause coordinated with that content
             report = speaker_of.get(token.i)
-            if token.head.i == token.i or s.heads.get(token.i) not in ("conj", "content", "relcl"):
+            if report is not None or token.head.i == token.i or s.heads.get(token.i) not in ("conj", "content", "relcl"):
                 break
+            if s.heads.get(token.i) == "conj" and s.subject_of(token) is not None and not any(
+                    c.dep_ == "cc" and c.lower_ == "et" for c in token.children):
+                break  # "..., mais cette affirmation a été niée par Meta": the narrator speaks again
             token = token.head
         if report and report[0] and not clause.speaker:
-            clause.speaker, clause.denies, clause.cue = report
+            clause.speaker, clause.denies, clause.cue, reporting_start = report
+            if reporting_start < clause.start and token.i == index:
+                clause.start = reporting_start  # the quote shows who says it: "Sam Altman, a affirmé que ..."
         elif trailing and not clause.speaker:
             clause.speaker, clause.cue = trailing
         out.append(clause)
     people = [Antecedent(s.source[e.start_char : e.end_char], None, "Sing", person=True)
               for e in doc.ents if e.label_ == "PER" and len(e) >= 2]
-    context[:] = s.subjects + people
+    earlier_people = [Antecedent(a.text, a.gender, a.number, person=True, recent=False) for a in context
+                      if a.person and a.text not in {p.text for p in people}][-4:]
+    context[:] = earlier_people + s.subjects + people
     return out
 
 
 def _trailing_attribution(s: _Sentence) -> tuple[str, str] | None:
     """'..., a indiqué NBC News.': the speaker and cue; the tokens of that attribution are dropped from clauses."""
     found = find_reported_speech(s.source, "fr")
-    if found is None or found.content_start != 0 or found.content_end >= len(s.source.rstrip(" .")):
+    if found is None or found.stance != "asserts" or found.content_start != 0 \
+            or found.content_end >= len(s.source.rstrip(" .")):
         return None
     cut = found.content_end
     s.dropped = {t.i for t in s.doc if t.idx >= cut}
@@ -318,7 +348,8 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         speaker = s.phrase(governor)
         drop = {t.i for t in governor.subtree}
         tokens = [t for t in tokens if t.i not in drop]
-    while tokens and (tokens[0].pos_ in ("CCONJ", "PUNCT", "SCONJ") or tokens[0].dep_ in ("cc", "mark")):
+    while tokens and (tokens[0].pos_ in ("CCONJ", "PUNCT", "SCONJ") or tokens[0].dep_ in ("cc", "mark")
+                      or kind == "gerund" and tokens[0].lower_ in ("tout", "en")):
         tokens = tokens[1:]
     while tokens and tokens[-1].pos_ in ("PUNCT", "CCONJ"):
         tokens = tokens[:-1]
@@ -380,7 +411,11 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         elif subject.morph.get("PronType") != ["Rel"]:
             subject_text = s.phrase(subject)
             antecedent = Antecedent(subject_text, *_morph(subject), person=subject.ent_type_ == "PER")
-    if kind in ("conj", "content") and subject is None and relative is None and tokens[0].pos_ == "PRON" \
+    if kind == "gerund":  # no finite verb: kept for the reader, never check-worthy (see has_verb below)
+        source = _neighbour(s, head)
+        if source is not None and source.i in carried:
+            prefix = carried[source.i][0]
+    elif kind in ("conj", "content") and subject is None and relative is None and tokens[0].pos_ == "PRON" \
             and tokens[0].lower_.split("-")[0] in ("il", "elle", "ils", "elles", "celui", "celle", "ceux", "celles"):
         subject = tokens[0]  # "mais celle-ci ne sera pas": a pronoun the parser did not attach as subject
         found = s.resolve(subject) if subject.lower_ in _PERSONAL else None
@@ -421,7 +456,8 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         text = _assemble(s, tokens, prefix, replace, insert_after)
     if not text:
         return None
-    has_verb = kind == "appos" or any(t.pos_ in ("VERB", "AUX") or "Fin" in t.morph.get("VerbForm") for t in tokens)
+    has_verb = kind == "appos" or kind != "gerund" and any(
+        t.pos_ in ("VERB", "AUX") or "Fin" in t.morph.get("VerbForm") for t in tokens)
     has_subject = bool(subject_text or prefix) or any(
         t.dep_.startswith(("nsubj", "expl", "csubj")) and t.lower_ not in _RELATIVE | _DEMONSTRATIVE for t in tokens)
     clause = FrenchClause(
@@ -458,6 +494,18 @@ def _object_items(s: _Sentence, tokens: list, subject) -> list[list]:
         if len(a) >= 3 and len(b) >= 3:
             return [a, b]
     return []
+
+
+def _speaker_name(s: _Sentence, subject) -> str:
+    """Who speaks: the person (else the organisation) the subject names, in full when named in full earlier
+    ("Le PDG d'OpenAI, Sam Altman" -> "Sam Altman"; "Musk" after "Elon Musk" -> "Elon Musk"), else the phrase."""
+    inside = {t.i for t in subject.subtree} | set(range(subject.i, subject.head.i))  # "Le PDG d'OpenAI, Sam Altman, a"
+    for label in ("PER", "ORG"):
+        for ent in s.doc.ents:
+            if ent.label_ == label and all(t.i in inside for t in ent):
+                name = s.source[ent.start_char : ent.end_char].strip(" ,.")
+                return s.full_name(name) if label == "PER" else name
+    return s.full_name(s.phrase(subject))
 
 
 def _neighbour(s: _Sentence, head):
