@@ -69,6 +69,37 @@ _MONTH_ONLY = re.compile(rf"\b(?:{_longest_first(p.month_prepositions for p in p
 _YEAR = re.compile(r"(?<![\d.,$€£])\b(?P<y>1[89]\d\d|20\d\d|2100)\b(?![.,]\d|\s?%|\s?(?:" + _SCALE_RE + r")\b)", re.IGNORECASE)
 
 
+_WORD_FIGURES: dict[str, re.Pattern] = {}
+
+
+def _word_figure(language: str) -> re.Pattern | None:
+    """Numbers written in words ('vingt-trois', 'deux cent cinquante', 'twenty-three'), read with text2num; a lone
+    'un'/'une'/'one' is an article, not a figure."""
+    words = pack(language).number_words if language in ("fr", "en") else ""
+    if not words:
+        return None
+    if language not in _WORD_FIGURES:
+        word = rf"(?:{words})"
+        _WORD_FIGURES[language] = re.compile(
+            rf"(?<![\w-])(?P<qual>(?:{_QUAL_RE})\s+(?:les\s+|la\s+|de\s+|d['’]|the\s+)?)?"
+            rf"(?P<words>{word}(?:(?:-|\s+(?:et\s+|and\s+)?){word})*)(?![\w-])"
+            rf"(?:\s?(?P<scale>{_SCALE_RE})\b)?"
+            rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
+            re.IGNORECASE)
+    return _WORD_FIGURES[language]
+
+
+def _words_value(words: str, language: str) -> float | None:
+    from text_to_num import text2num
+
+    if words.lower() in ("un", "une", "one"):
+        return None
+    try:
+        return float(text2num(re.sub(r"\s+", " ", words.lower()), language))
+    except ValueError:
+        return None
+
+
 def _parse_number(raw: str, language: str) -> tuple[float, float]:
     """Value and the half-unit of its last written digit ('14,3' in French is 14.3, precision 0.05)."""
     raw = raw.strip()
@@ -232,6 +263,20 @@ def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list
         add(Quantity(text=text[a:b].strip(), value=value, unit=unit, qualifier=_qualifier(m["qual"]),
                      precision=precision, start=offset + a, end=offset + a + len(text[a:b].rstrip())),
             a, b)
+    word_figure = _word_figure(language)
+    for m in word_figure.finditer(text) if word_figure else ():
+        a, b = m.start(), m.end()
+        if not free(m.start("words"), m.end("words")):
+            continue
+        value = _words_value(m["words"], language)
+        if value is None:
+            continue
+        scale = _scale_value(m["scale"], language)
+        currency = _currency(m["cur"], None)
+        unit = "%" if m["pct"] else currency or "count"
+        add(Quantity(text=text[a:b].strip(), value=value * scale, unit=unit, qualifier=_qualifier(m["qual"]),
+                     precision=_cap_precision(value * scale, 0.5 * scale), start=offset + a,
+                     end=offset + a + len(text[a:b].rstrip())), a, b)
     for m in _FRACTION_RE.finditer(text):
         if not free(m.start("frac"), m.end("frac")):
             continue

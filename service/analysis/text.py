@@ -7,13 +7,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from service.analysis.languages import any_language, pack
+from service.analysis.languages import any_language
+from service.analysis.nlp import models
 
-# Letters that only Vietnamese uses among our languages (đ, ơ, ư and the stacked tone marks).
-_VI_CHARS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂÂĐÊÔƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ")
-_FR_WORDS = pack("fr").function_words
-_EN_WORDS = pack("en").function_words
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_DETECT_CHARS = 2000  # lingua reads a paragraph's first characters: enough to decide, and bounded on huge input
 
 
 def normalise(text: str) -> str:
@@ -23,21 +21,17 @@ def normalise(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """Return 'vi', 'fr', 'en' or 'und' for a paragraph, from letters and function words."""
-    letters = [c for c in text if c.isalpha()]
+    """Return 'vi', 'fr', 'en' or 'und' for a paragraph: lingua (models in its wheel) on Latin-script text; text
+    with no letters, or mostly in another script (Cyrillic, CJK, Arabic...), is 'und'."""
+    sample = text[:_DETECT_CHARS]
+    letters = [c for c in sample if c.isalpha()]
     if not letters:
         return "und"
-    vi_share = sum(1 for c in letters if c in _VI_CHARS) / len(letters)
-    if vi_share > 0.03:
-        return "vi"
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-    fr = sum(1 for w in words if w in _FR_WORDS or w.split("'")[0] in {"l", "d", "qu", "n", "s", "c", "j"})
-    en = sum(1 for w in words if w in _EN_WORDS)
-    accents = sum(1 for c in letters if c in "éèêàçùûîôœ")
-    fr += accents / 3
-    if fr == 0 and en == 0:
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    if latin < len(letters) / 2:
         return "und"
-    return "fr" if fr > en else "en"
+    found = models.language_detector().detect_language_of(sample)
+    return models.DETECTED.get(found.name, "und") if found is not None else "und"
 
 
 @dataclass(frozen=True)

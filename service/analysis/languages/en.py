@@ -83,6 +83,8 @@ PACK = LanguagePack(
     month_prepositions=r"in|in the month of",
     small_numbers={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                    "ten": 10},
+    number_words=r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|one",
     figure_linkers=r"of",
     frames={
         "investment": r"invest\w*|stake|acqui\w*",

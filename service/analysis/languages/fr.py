@@ -79,6 +79,8 @@ PACK = LanguagePack(
         "fevrier": 2, "aout": 8, "decembre": 12},
     month_prepositions=r"en|au mois de",
     small_numbers={"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10},
+    number_words=r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|"
+                 r"trente|quarante|cinquante|soixante|cents?|mille|un|une",
     figure_linkers=r"de|d['’]",
     frames={
         "investment": r"investi\w*|participation|rachat|acqui\w*",

@@ -58,6 +58,7 @@ class LanguagePack:
     months: dict[str, int] = field(default_factory=dict)
     month_prepositions: str = ""  # "in June"
     small_numbers: dict[str, int] = field(default_factory=dict)  # number words read before a scale word
+    number_words: str = ""  # the words text2num reads as numbers (French and English); never "un"/"one" alone
     figure_linkers: str = ""  # "14 billion of dollars": "of", "de"
     # What figures measure ----------------------------------------------------------------------------------
     frames: dict[str, str] = field(default_factory=dict)  # frame name -> pattern
