@@ -261,7 +261,8 @@ class OfflineClaimExtractor:
                     if draft is None:
                         continue
                     drafts.append(draft)
-                    for name in extract_entities(doc_slice(text, draft), names):
+                    for name in draft.entities if len(draft.quote) > _MAX_READ_CHARS else \
+                            extract_entities(doc_slice(text, draft), names):
                         if is_person(name):
                             last_person = name
                         else:
@@ -315,13 +316,15 @@ class OfflineClaimExtractor:
             entities = list(clause.entities) + [e for d in previous for e in d.entities
                                                 if e in claim_text and e not in clause.entities]
             entities = list(dict.fromkeys(entities))
+        elif len(quote) > _MAX_READ_CHARS:
+            entities = []  # run-on text (see below): not read for names or figures, so its cost stays linear and small
         else:
             entities = extract_entities(claim_text, names)
         if not entities and clause.context_entities:
             entities = list(clause.context_entities)  # "..., dont au moins 10 ont été embauchés" keeps its sentence's names
         if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
             entities = entities + ([attribution.speaker] if extract_entities(attribution.speaker, names) else [])
-        quantities = extract_quantities(quote, clause.start, sentence.language)
+        quantities = extract_quantities(quote, clause.start, sentence.language) if len(quote) <= _MAX_READ_CHARS else []
         if clause.spans:  # a clause states the figures of its own words, not those of the clauses cut from it
             quantities = [q for q in quantities if any(a <= q.start and q.end <= b for a, b in clause.spans)]
         elif clause.derived:  # one list item of the quote states only its own figures
@@ -337,8 +340,9 @@ class OfflineClaimExtractor:
             and not is_opinion_or_advice(quote, language)
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) >= 4
+            and len(quote) <= _MAX_READ_CHARS
             and not clause.fragment
-            and (clause.parsed or not is_fragment(claim_text, language))
+            and (clause.parsed or len(claim_text) <= _MAX_CHECKED_CHARS and not is_fragment(claim_text, language))
         )
         first_word = claim_text.split()[0] if claim_text.split() else ""
         if first_word[:1].islower() and not any(c.isupper() for c in first_word[1:]):
@@ -359,11 +363,20 @@ class OfflineClaimExtractor:
         )
 
 
+_MAX_CHECKED_CHARS = 400  # an unparsed clause longer than this is run-on text, not one checkable fact
+_MAX_READ_CHARS = 1000  # a quote longer than this (a run-on "sentence" cut at 2,000 characters) is kept for the
+# reader but not read for figures and names, and never check-worthy: no news sentence states one fact that long
+
+
 def _parse_french(sents: list[Sentence]) -> dict[int, object]:
     """spaCy parses of the French sentences short enough to parse (one batch per document), by sentence id."""
-    from service.analysis.nlp.french import MAX_PARSE_CHARS, parse_sentences
+    from service.analysis.nlp.french import MAX_PARSE_CHARS, MAX_PARSED_CHARS, parse_sentences
 
-    french = [s for s in sents if s.language == "fr" and len(s.text) <= MAX_PARSE_CHARS and _is_fact_shaped(s.text)]
+    french, budget = [], MAX_PARSED_CHARS
+    for s in sents:
+        if s.language == "fr" and len(s.text) <= MAX_PARSE_CHARS and _is_fact_shaped(s.text) and budget >= len(s.text):
+            french.append(s)
+            budget -= len(s.text)
     return {id(s): doc for s, doc in zip(french, parse_sentences([s.text for s in french]))} if french else {}
 
 

@@ -107,7 +107,7 @@ def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
             cursor = match.end()
         pieces.append((cursor, len(body)))
         for a, b in pieces:
-            for line_start, line_end in _split_lines(body, a, b):
+            for line_start, line_end in (cut for span in _split_lines(body, a, b) for cut in _cap(body, *span)):
                 seg = body[line_start:line_end]
                 lead = len(seg) - len(seg.lstrip())
                 trail = len(seg.rstrip())
@@ -122,6 +122,25 @@ def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
 # A line opening with "2." / "2)" / "-" / "•" is the next item of a list, whatever the previous line ends with.
 # So is a glossary line ("Intellilink: a tool for ...").
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.)](?!\d)|[-*•–]\s|[^\W\d_][\w’' -]{0,40}:\s)")
+
+
+MAX_SENTENCE_CHARS = 2000  # a longer "sentence" (run-on text, a list without full stops) is cut at a comma or a
+# space before this length, so that every later step (clause rules, parser, figures) works on bounded pieces
+
+
+def _cap(body: str, a: int, b: int) -> list[tuple[int, int]]:
+    """[a, b) in pieces of at most MAX_SENTENCE_CHARS, cut after the last comma or semicolon (else space)."""
+    out: list[tuple[int, int]] = []
+    while b - a > MAX_SENTENCE_CHARS:
+        window = body[a : a + MAX_SENTENCE_CHARS]
+        cut = max(window.rfind(", "), window.rfind("; "))
+        if cut < MAX_SENTENCE_CHARS // 4:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut >= MAX_SENTENCE_CHARS // 4 else MAX_SENTENCE_CHARS
+        out.append((a, a + cut))
+        a += cut
+    out.append((a, b))
+    return out
 
 
 def _split_lines(body: str, a: int, b: int) -> list[tuple[int, int]]:
