@@ -118,6 +118,16 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@cache
+def _speaker_adverbs(language: str | None) -> re.Pattern:
+    return re.compile(rf"(?:[\s,]+(?:{_alt(pack(language).speaker_adverbs)}))+$", re.IGNORECASE)
+
+
+def _speaker_phrase(speaker: str, language: str | None) -> str:
+    """'The company also' -> 'The company': adverbs before the reporting verb are not part of who speaks."""
+    return _speaker_adverbs(language).sub("", speaker).strip(" ,") or speaker
+
+
 def _strip_leading(text: str, language: str | None) -> str:
     """Drop every leading discourse marker: 'However, based on my knowledge, X' -> 'X'."""
     leading = _rules(language).leading
@@ -294,9 +304,11 @@ class OfflineClaimExtractor:
                 reported.stance == "denies" and reported.anaphoric):
             reported = None  # the parse already read who says what; only "X a démenti cette information" is left
         if reported:
-            speaker = rules.leading.sub("", reported.speaker).strip(" ,")
+            speaker = _speaker_phrase(rules.leading.sub("", reported.speaker).strip(" ,"), language)
             if rules.person_pronoun.match(speaker) and last_person:
                 speaker = last_person
+            elif rules.org_anaphor.fullmatch(speaker) and last_org:
+                speaker = last_org  # "The company confirmed": the organisation the article is about
             speaker_names = extract_entities(speaker, names)
             people = [n for n in speaker_names if is_person(n)]
             speaker = people[0] if people else (speaker_names[-1] if speaker_names else speaker)

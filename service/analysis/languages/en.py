@@ -21,6 +21,8 @@ PACK = LanguagePack(
     verb_then_speaker=r"according to",
     trailing_time=r"on|in|at|to|last|this",
     complementisers=r"that",
+    speaker_adverbs=r"also|further|later|still|again|then|previously|recently|already|reportedly|publicly|officially|"
+                    r"separately|earlier|once|last|finally",
     claim_anaphora=r"(?:this|that|the)\s+(?:claim|statement|report|assertion|allegation|figure)|(?:it|this|that)\b",
     impersonal_report=r"it (?:was|has been|is)\s+(?:reported|said|claimed|announced)\s+that",
     negation=r"\b(?:not|never|no longer|n['’]t|cannot|neither|nor|none)\b",

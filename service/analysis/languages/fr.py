@@ -24,6 +24,7 @@ PACK = LanguagePack(
                       r"a confirmé|a fait savoir|affirme|déclare|indique|précise|ajoute|explique|a assuré|selon",
     trailing_time=r"lors|dans|sur",
     complementisers=r"que|qu['’]",
+    speaker_adverbs=r"également|aussi|déjà|ensuite|par ailleurs|toutefois|notamment|pourtant|enfin",
     claim_anaphora=r"(?:cette|cet|ces|la)\s+(?:affirmation|déclaration|information|allégation|rumeur|accusation|"
                    r"assertion)s?|(?:ce|le)\s+(?:chiffre|propos)",
     reporting_lemmas=frozenset(

@@ -20,6 +20,7 @@ class LanguagePack:
     trailing_time: str = ""  # "... said on Monday": words that may follow a trailing attribution
     complementisers: str = ""  # "said that"
     claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
+    speaker_adverbs: str = ""  # adverbs between a speaker and the reporting verb ("The company also confirmed")
     reporting_lemmas: frozenset[str] = frozenset()  # lemmas of verbs that report speech (read on a parse)
     denial_lemmas: frozenset[str] = frozenset()  # lemmas of verbs that report a denial
     according_lemmas: frozenset[str] = frozenset()  # prepositions that attribute ("selon")

@@ -14,8 +14,13 @@ _EN_VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|may|might|must|should|shall|"
     r"[a-z]{2,}(?:ed|es|s))\b|\b(?:became|began|built|bought|came|fell|found|gave|grew|held|kept|knew|led|left|lost|"
     r"made|met|paid|ran|rose|said|sold|sent|spent|stood|took|told|went|won|wrote|got|saw|chose|drew|broke|spoke)\b")
-_EN_NO_SUBJECT = re.compile(r"^(?:[a-z]+ing|[a-z]+ed|to|by|with|from|in|on|at|for|of|and|but|or|because|which|who)\b",
-                            re.IGNORECASE)
+# a participle opening its own verb phrase ("Continuing to recruit", "Maintained its position"), or a function word
+_EN_NO_SUBJECT = re.compile(
+    r"^(?:[a-z]+ing|[a-z]+ed)\s+(?:the|a|an|its|their|his|her|to|by|with|from|in|on|at|for|of|and|as|into)\b"
+    r"|^(?:to|by|with|from|for|of|and|but|or|because|which|who|whom)\b")
+_EN_OPENER = re.compile(  # "In 1980, ..." / "Using ECharts Java, ...": an adverbial before the subject
+    r"^(?:in|on|at|during|for|after|before|since|using|with|by|from|under|over|through|although|while|when|as|"
+    r"despite|today|however|also|additionally|moreover|meanwhile|overall|instead)\b[^,]{0,80},\s+", re.IGNORECASE)
 
 
 def is_fragment(text: str, language: str) -> bool:
@@ -27,7 +32,10 @@ def is_fragment(text: str, language: str) -> bool:
         return _french_fragment(text[:1000])
     if language == "vi":
         return _vietnamese_fragment(text[:1000])
-    return not _EN_VERB.search(text) or bool(_EN_NO_SUBJECT.match(text))
+    # English has no tagger here: only clear fragments count (a short phrase with no verb-like word, or a verb
+    # phrase that opens with its participle or a function word)
+    body = _EN_OPENER.sub("", text, count=1)
+    return bool(_EN_NO_SUBJECT.match(body)) or (len(body.split()) <= 5 and not _EN_VERB.search(body))
 
 
 @lru_cache(maxsize=4096)
