@@ -85,7 +85,8 @@ def tag(sentence: str) -> list[Word]:
     return out
 
 
-_QUALIFIERS = {"hơn", "khoảng", "gần", "tới", "trên", "dưới", "ít", "nhiều", "chừng"}
+_QUALIFIERS = {"hơn", "khoảng", "gần", "tới", "trên", "dưới", "ít", "nhiều", "chừng", "ít nhất", "tối đa", "lên tới",
+               "tối thiểu", "xấp xỉ"}
 
 
 def _predicate_index(words: list[Word], start: int = 0) -> int | None:
@@ -187,9 +188,16 @@ def vietnamese_clauses(text: str, offset: int, context: Context) -> list[Vietnam
     clauses = _split(s, body_start, body_end)
     reporter = _resolve_person(speaker, context) if speaker else None
     subject_carried: str | None = None
+    counted: str | None = None  # "hơn 100 nhân viên của OpenAI": what a later "ít nhất 10 người" counts
     for a, b, coordinated in clauses:
         found_clauses = _clause(s, a, b, subject_carried if coordinated else None, reporter or speaker)
         for clause in found_clauses:
+            generic = _GENERIC_COUNT.match(clause.text)
+            if generic and counted:
+                clause.text = f"{generic['figure']} {counted}{clause.text[generic.end():]}"
+                clause.subject = f"{generic['figure']} {counted}"
+            found = _COUNTED.search(clause.text)
+            counted = found["noun"].strip() if found else counted
             if clause.subject and clause is found_clauses[-1]:
                 subject_carried = clause.subject
             if speaker:
@@ -198,14 +206,19 @@ def vietnamese_clauses(text: str, offset: int, context: Context) -> list[Vietnam
     titled = re.findall(r"(?:^|\s)(?:ông|bà|anh|chị|giáo sư|tiến sĩ)\s+((?:[A-ZĐ][\w’'-]*\s?){1,4})", text)
     people = [n.strip() for n in titled if _person_name(n.strip())]
     first_subject = next((c.subject for c in out if c.subject), None)
-    if first_subject and _person_name(first_subject):
-        context.person = first_subject
-    elif people:
+    if people:  # a person named with a title ("ông Sam Altman") is who a later "ông" means
         context.person = people[-1]
+    elif first_subject and _person_name(first_subject):
+        context.person = first_subject
     subjects = [c.subject for c in out if c.subject]
     if subjects:
         context.subject = subjects[0]
     return out
+
+
+_FIGURE_WORDS = r"(?:(?:hơn|khoảng|gần|ít nhất|tối đa|lên tới|chừng|xấp xỉ)\s+)?\d[\d.,]*"
+_GENERIC_COUNT = re.compile(rf"^(?P<figure>{_FIGURE_WORDS})\s+người\b", re.IGNORECASE)
+_COUNTED = re.compile(rf"{_FIGURE_WORDS}\s+(?P<noun>(?!người\b)[^\d,;]{{3,60}})$", re.IGNORECASE)
 
 
 def _trailing(s: _Sentence, end: int) -> tuple[int, str, str] | None:
@@ -274,12 +287,14 @@ def _split(s: _Sentence, a: int, b: int) -> list[tuple[int, int, bool]]:
         elif low == "và" and w.tag == "C":
             if nxt.text.lower() in _AUXILIARY or nxt.tag in _PREDICATE:
                 # "... và thường ép họ phải hồi hương": a verb phrase with the same subject
-                if _predicate_index(words[:i]) is not None:
+                if _predicate_index(words[:i]) is not None and (comma or prev.tag not in _PREDICATE):
+                    # ("phòng không và chống hạm": two modifiers, not two verb phrases)
                     cuts.append(((prev.start if comma else w.start), nxt.start, True))
-            elif comma:
+            elif comma or _figure_start(words, i + 1):
                 pred = _predicate_index(words, i + 1)
-                if pred is not None and pred > i + 1 and _predicate_index(words[:i]) is not None:
-                    cuts.append((prev.start, nxt.start, False))  # ", và các quan chức Mỹ từ chối ...": a new subject
+                if pred is not None and pred > i + 1 and _predicate_index(words[:i]) is not None and pred - i <= 8:
+                    # ", và các quan chức Mỹ từ chối ..." / "... và ít nhất 10 người đã được tuyển dụng": a new subject
+                    cuts.append(((prev.start if comma else w.start), nxt.start, False))
         elif w.text == ";":
             cuts.append((w.start, nxt.start, False))
     for m in _EVENT_ANAPHORA.finditer(s.text[a:b]):
@@ -390,6 +405,14 @@ def _last_predicate_end(text: str) -> int | None:
         if words[i].tag == "V" and i + 1 < len(words):
             return words[i].end
     return None
+
+
+def _figure_start(words: list[Word], i: int) -> bool:
+    """'ít nhất 10 người', 'hơn 30.000 người', '10 người': a subject that opens with a figure."""
+    j = i
+    while j < len(words) and words[j].text.lower() in _QUALIFIERS | {"nhất"}:
+        j += 1
+    return j < len(words) and words[j].tag == "M" and j + 1 < len(words) and words[j + 1].tag.startswith("N")
 
 
 _SUBORDINATORS = re.compile(r"(?:^|\s)(?:kể từ khi|từ khi|sau khi)\s+", re.IGNORECASE)
