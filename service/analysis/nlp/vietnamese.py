@@ -287,7 +287,8 @@ def _split(s: _Sentence, a: int, b: int) -> list[tuple[int, int, bool]]:
         elif low == "và" and w.tag == "C":
             if nxt.text.lower() in _AUXILIARY or nxt.tag in _PREDICATE:
                 # "... và thường ép họ phải hồi hương": a verb phrase with the same subject
-                if _predicate_index(words[:i]) is not None and (comma or prev.tag not in _PREDICATE):
+                if _predicate_index(words[:i]) is not None and (comma or prev.tag not in _PREDICATE
+                                                                 or nxt.text.lower() in _AUXILIARY):
                     # ("phòng không và chống hạm": two modifiers, not two verb phrases)
                     cuts.append(((prev.start if comma else w.start), nxt.start, True))
             elif comma or _figure_start(words, i + 1):
