@@ -83,8 +83,10 @@ def _is_abbreviation(before: str) -> bool:
     token = word.group(1).lower()
     if token.rstrip(".") in _ABBREVIATIONS:
         return True
-    # Initials: "J." or "U.S."
-    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token)) and len(token.replace(".", "")) <= 2
+    # Initials: "J." or "U.S." (capitals: the Vietnamese "ở." or French "y." end sentences)
+    written = word.group(1)
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token)) and len(token.replace(".", "")) <= 2 \
+        and written[:1].isupper()
 
 
 def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
