@@ -137,9 +137,39 @@ class _Sentence:
                 self.heads[token.i] = "appos"
             elif dep == "parataxis" and self.predicate(token) and any(c.dep_ in _SUBJECT for c in token.children):
                 self.heads[token.i] = "conj"
+            elif self._surface_apposition(token):
+                self.heads[token.i] = "appos"  # the parser took "le fils aîné de ..." for the subject or object
+            elif self._detached_attribute(token):
+                self.heads[token.i] = "appos"  # "Saipov, âgé de 30 ans, ..." -> "Saipov est âgé de 30 ans"
             elif dep in ("advcl", "conj", "acl") and token.pos_ == "VERB" and "Pres" in token.morph.get("Tense") \
                     and "Part" in token.morph.get("VerbForm") and any(c.lower_ == "en" for c in token.children):
                 self.heads[token.i] = "gerund"  # "..., tout en continuant à recruter": a second fact
+
+    def _surface_apposition(self, token) -> bool:
+        """', le propriétaire de la chaîne Lloyds,' right after a name: a determiner phrase between commas (or a comma
+        and the sentence end) with no verb in it, whatever dependency the parser gave it."""
+        if token.pos_ != "NOUN" or token.dep_ in ("ROOT", "conj") or not any(c.dep_ == "det" for c in token.children):
+            return False
+        span = sorted(token.subtree, key=lambda t: t.i)
+        first, last = span[0], span[-1]
+        if first.lower_ not in _DETERMINERS or first.i < 2 or self.doc[first.i - 1].text != ",":
+            return False
+        name = self.doc[first.i - 2]
+        after = self.doc[last.i + 1] if last.i + 1 < len(self.doc) else None
+        return name.pos_ in ("PROPN", "X") and name.text[:1].isupper() and (after is None or after.text in (",", ".")) \
+            and not any(t.pos_ in ("VERB", "AUX") for t in span) and len(span) >= 3
+
+    def _detached_attribute(self, token) -> bool:
+        """A participle or adjective phrase between commas after a name or noun ("située dans le Worcestershire")."""
+        if token.dep_ not in ("acl", "advcl", "amod", "appos", "nmod") or not self._comma_before(token):
+            return False
+        participle = token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm") and "Past" in token.morph.get("Tense")
+        adjective = token.pos_ == "ADJ" and any(c.dep_ in ("obl:arg", "obl:mod", "nmod", "obl") for c in token.children)
+        if not (participle or adjective) or len(list(token.subtree)) < 3:
+            return False
+        first = min(token.subtree, key=lambda t: t.i)
+        return first.i >= 2 and self.doc[first.i - 2].pos_ in ("NOUN", "PROPN", "X") and not any(
+            c.dep_.startswith("aux") or c.dep_ in _SUBJECT for c in token.children)
 
     def _relative_head(self, token) -> bool:
         """A verb whose clause opens with a relative pronoun ("qui", "que", "dont", "où")."""
@@ -176,7 +206,11 @@ class _Sentence:
         return out
 
     def subject_of(self, head) -> Any | None:
-        return next((c for c in head.children if c.dep_ in _SUBJECT and c.i not in self.dropped), None)
+        subject = next((c for c in head.children if c.dep_ in _SUBJECT and c.i not in self.dropped), None)
+        if subject is not None and self.heads.get(subject.i) == "appos":
+            # "Track Palin, le fils aîné de ..., a été arrêté": the apposition is cut off, the name is the subject
+            return self.antecedent_token(min(subject.subtree, key=lambda t: t.i))
+        return subject
 
     def phrase(self, token, stop: int | None = None) -> str:
         """A noun phrase: the token's subtree without clauses, appositions and what lies at or after `stop`."""
@@ -374,7 +408,8 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         governor = s.antecedent_token(first) or head.head
         owner = s.phrase(governor, stop=first.i)
         _, number = _morph(governor)
-        prefix = f"{owner} {'sont' if number == 'Plur' else 'est'}"
+        copula = "sont" if number == "Plur" else "est"
+        prefix = f"{owner} {copula}"
         subject_text = owner
     elif relative is not None:
         noun = s.antecedent_token(relative)
