@@ -65,6 +65,7 @@ class Context:
 
     person: str | None = None
     subject: str | None = None
+    names: list[str] = field(default_factory=list)  # every proper-noun run seen, for spelling names in full
 
 
 def tag(sentence: str) -> list[Word]:
@@ -85,6 +86,7 @@ def tag(sentence: str) -> list[Word]:
     return out
 
 
+_NOMINALIZERS = {"cuộc", "việc", "sự", "vụ", "nỗi", "niềm", "cái", "nền"}
 _QUALIFIERS = {"hơn", "khoảng", "gần", "tới", "trên", "dưới", "ít", "nhiều", "chừng", "ít nhất", "tối đa", "lên tới",
                "tối thiểu", "xấp xỉ"}
 
@@ -95,6 +97,8 @@ def _predicate_index(words: list[Word], start: int = 0) -> int | None:
         nxt = words[i + 1] if i + 1 < len(words) else None
         if w.text.lower() in _QUALIFIERS and nxt is not None and (nxt.tag == "M" or nxt.text.lower() == "nhất"):
             continue  # "hơn 30.000 người", "ít nhất 10 người": a figure, not a predicate
+        if i > start and words[i - 1].text.lower() in _NOMINALIZERS and w.tag in _PREDICATE:
+            continue  # "cuộc bạo loạn", "việc tăng thuế": a verb made a noun
         if w.tag in _PREDICATE or w.text.lower() in _AUXILIARY:
             return i
     return None
@@ -245,6 +249,14 @@ def _person_name(subject: str) -> bool:
         and not any(len(w) > 1 and w.isupper() for w in words) and not any(w.lower() in _ORG_WORDS for w in words)
 
 
+def _full_name(name: str, context: Context) -> str:
+    """'Palin' after 'Track Palin': the fullest form of a one-word name among the names seen so far."""
+    if len(name.split()) != 1 or not name[:1].isupper():
+        return name
+    longer = [n for n in context.names if len(n.split()) > 1 and n.split()[-1] == name]
+    return longer[-1] if longer else name
+
+
 def _resolve_person(speaker: str, context: Context) -> str:
     low = speaker.lower()
     if low in _PERSON_PRONOUNS and context.person:
@@ -312,8 +324,9 @@ def _split(s: _Sentence, a: int, b: int) -> list[tuple[int, int, bool]]:
     return spans
 
 
-_LEADING = re.compile(r"^(?:tuy nhiên|ngoài ra|gần đây|trong khi đó|đồng thời|bên cạnh đó|theo đó|do đó)\s*,?\s*",
-                      re.IGNORECASE)
+_LEADING = re.compile(r"^(?:(?:tuy nhiên|ngoài ra|gần đây|trong khi đó|đồng thời|bên cạnh đó|theo đó|do đó)\s*,?\s*"
+                      r"|(?:khi|trong khi|sau khi|trước khi|vì|do|nếu|mặc dù|dù)\s[^,]{3,80},\s*)",
+                      re.IGNORECASE)  # discourse openers, and a leading subordinate clause ("Khi anh ta đang bận, ...")
 
 
 def _clause(s: _Sentence, a: int, b: int, carried: str | None, speaker: str | None) -> list[VietnameseClause]:
@@ -354,6 +367,9 @@ def _clause(s: _Sentence, a: int, b: int, carried: str | None, speaker: str | No
         words = [w for w in words if not astart <= w.start < astart + len(appos)]
         break
     subject, self_contained = _subject(s, body, words, carried, speaker)
+    full = _full_name(subject, s.context) if subject else None
+    if full and full != subject and body.startswith(subject):
+        body, subject = full + body[len(subject):], full  # "Palin" after "Track Palin"
     restored = body
     if carried and subject == carried and not body.lower().startswith(carried.lower()):
         restored = f"{carried} {body}"
