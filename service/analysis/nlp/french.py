@@ -145,6 +145,19 @@ class _Sentence:
                     and "Part" in token.morph.get("VerbForm") and any(c.lower_ == "en" for c in token.children):
                 self.heads[token.i] = "gerund"  # "..., tout en continuant à recruter": a second fact
 
+    def _stray_verbs(self) -> None:
+        """'Renault, qui a vendu ..., a ouvert une usine': when the parser made the subject noun the root, the main
+        verb hangs somewhere below it; a finite verb after a comma with no subject of its own is that verb."""
+        root = next((t for t in self.doc if t.dep_ == "ROOT"), None)
+        if root is None or self.predicate(root):
+            return
+        for token in self.doc:
+            if token.i in self.heads or token.pos_ != "VERB" or any(c.dep_ in _SUBJECT for c in token.children):
+                continue
+            finite = "Fin" in token.morph.get("VerbForm") or any(c.dep_.startswith("aux") for c in token.children)
+            if finite and self._comma_before(token):
+                self.heads[token.i] = "conj"
+
     def _surface_apposition(self, token) -> bool:
         """', le propriétaire de la chaîne Lloyds,' right after a name: a determiner phrase between commas (or a comma
         and the sentence end) with no verb in it, whatever dependency the parser gave it."""
@@ -188,7 +201,7 @@ class _Sentence:
 
     def _comma_before(self, token) -> bool:
         first = min(token.subtree, key=lambda t: t.i)
-        return first.i > 0 and self.doc[first.i - 1].text == ","
+        return first.text == "," or (first.i > 0 and self.doc[first.i - 1].text == ",")
 
     # -- tokens and text ------------------------------------------------------------------------------------
 
@@ -226,6 +239,11 @@ class _Sentence:
                     continue
                 stack.append(c)
         keep.sort(key=lambda t: t.i)
+        first = keep[0] if keep else None
+        while first is not None and first.pos_ in ("PROPN", "X") and first.i > 0 and self.doc[first.i - 1].pos_ in (
+                "PROPN", "X") and self.doc[first.i - 1].text[:1].isupper() and self.doc[first.i - 1].i not in self.heads:
+            first = self.doc[first.i - 1]  # "Mistral AI": the parser hung "Mistral" elsewhere
+            keep.insert(0, first)
         while keep and keep[-1].pos_ in ("PUNCT", "ADP", "CCONJ"):
             keep.pop()
         while keep and keep[0].dep_ in ("case", "fixed", "punct", "cc") and keep[0].i < token.i:
@@ -303,6 +321,7 @@ def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> 
     s = _Sentence(doc, offset, source, context)
     trailing = _trailing_attribution(s)
     s.find_heads()
+    s._stray_verbs()
     speaker_of: dict[int, tuple[str | None, bool, str, int]] = {}
     built: list[tuple[int, FrenchClause]] = []
     carried: dict[int, tuple[str, Antecedent | None]] = {}
@@ -468,8 +487,8 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
         source = _neighbour(s, head)
         if source is not None and source.i in carried:
             text, features = carried[source.i]
-            own_aux = any(c.dep_.startswith("aux") for c in head.children)
-            aux = "" if own_aux else " ".join(c.text for c in source.children
+            own_aux = any(c.dep_.startswith("aux") for c in head.children) or "Part" not in head.morph.get("VerbForm")
+            aux = "" if own_aux else " ".join(c.text for c in source.children  # "a attaqué et blessé": "a" for both
                                               if c.dep_ in ("aux:tense", "aux:pass") and c.i < source.i)
             prefix = f"{text} {aux}".strip()
             subject_text, antecedent = text, features
@@ -559,6 +578,9 @@ def _neighbour(s: _Sentence, head):
 
 def _assemble(s: _Sentence, tokens: list, prefix: str, replace: dict[int, str], insert_after: dict[int, str]) -> str:
     parts: list[str] = [prefix + " "] if prefix else []
+    # a comma left at the edge of a cut ("Mistral AI, [fondée en 2023,] a levé") is dropped
+    tokens = [t for k, t in enumerate(tokens) if not (t.text == "," and (
+        k + 1 < len(tokens) and tokens[k + 1].i != t.i + 1 or k > 0 and tokens[k - 1].i != t.i - 1))]
     for k, t in enumerate(tokens):
         piece = replace.get(t.i, s.source[t.idx : t.idx + len(t.text)])
         gap = t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " "

@@ -24,7 +24,18 @@ def french() -> Any:
     with _LOCK:
         import spacy
 
-        return spacy.load(FRENCH_PIPELINE, exclude=list(_FRENCH_DISABLED))
+        from spacy.language import Language
+
+        if not Language.has_factory("one_sentence"):
+            @Language.component("one_sentence")
+            def one_sentence(doc):  # the analyser hands the parser one sentence: it must not cut it again
+                for token in doc[1:]:
+                    token.is_sent_start = False
+                return doc
+
+        nlp = spacy.load(FRENCH_PIPELINE, exclude=list(_FRENCH_DISABLED))
+        nlp.add_pipe("one_sentence", before="parser")
+        return nlp
 
 
 @cache

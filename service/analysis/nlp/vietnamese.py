@@ -66,6 +66,7 @@ class Context:
     person: str | None = None
     subject: str | None = None
     names: list[str] = field(default_factory=list)  # every proper-noun run seen, for spelling names in full
+    speaker: str | None = None  # who the previous sentence reported
 
 
 def tag(sentence: str) -> list[Word]:
@@ -214,6 +215,7 @@ def vietnamese_clauses(text: str, offset: int, context: Context) -> list[Vietnam
         context.person = people[-1]
     elif first_subject and _person_name(first_subject):
         context.person = first_subject
+    context.speaker = reporter or speaker
     subjects = [c.subject for c in out if c.subject]
     if subjects:
         context.subject = subjects[0]
@@ -234,6 +236,8 @@ def _trailing(s: _Sentence, end: int) -> tuple[int, str, str] | None:
     m = re.search(rf"\s(?P<verb>{'|'.join(pack('vi').assert_verbs)})(?:\s+(?:thêm|vào|hôm|trong)\b.*)?$", tail,
                   re.IGNORECASE)
     who = tail[: m.start()] if m else ""
+    if re.match(r"^(?:theo|dẫn)\b", who.strip(), re.IGNORECASE):
+        return None  # "..., theo thông báo hôm thứ Hai": "theo" introduces a source, read by the patterns
     if not m or not 1 <= len(who.split()) <= 10 or any(w.lower() in ("đã", "đang", "sẽ", "được", "bị")
                                                         for w in who.split()):
         return None
@@ -487,8 +491,9 @@ def _subject(s: _Sentence, body: str, words: list[Word], carried: str | None,
     pronoun = _leading_pronoun(body)
     if pronoun:
         low = pronoun.lower()
-        if low in _GROUP_PRONOUNS:
-            found = speaker if speaker and speaker.lower() not in _GROUP_PRONOUNS else s.context.subject
+        if low in _GROUP_PRONOUNS:  # "họ": the one reporting, else the last speaker, else the last subject
+            found = speaker if speaker and speaker.lower() not in _GROUP_PRONOUNS else (
+                s.context.speaker or s.context.subject)
         else:
             found = s.context.person if not speaker or speaker.lower() in _PERSON_PRONOUNS else \
                 (speaker if len(speaker.split()) <= 4 else s.context.person)
