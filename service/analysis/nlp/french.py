@@ -174,14 +174,18 @@ class _Sentence:
 
     def _detached_attribute(self, token) -> bool:
         """A participle or adjective phrase between commas after a name or noun ("située dans le Worcestershire")."""
-        if token.dep_ not in ("acl", "advcl", "amod", "appos", "nmod") or not self._comma_before(token):
-            return False
+        if token.dep_ not in ("acl", "amod", "appos", "nmod") or token.head.pos_ not in ("NOUN", "PROPN", "X") \
+                or not self._comma_before(token):
+            return False  # a participle hanging on the verb ("..., accompagné d'un investissement") is not about a noun
         participle = token.pos_ == "VERB" and "Part" in token.morph.get("VerbForm") and "Past" in token.morph.get("Tense")
         adjective = token.pos_ == "ADJ" and any(c.dep_ in ("obl:arg", "obl:mod", "nmod", "obl") for c in token.children)
         if not (participle or adjective) or len(list(token.subtree)) < 3:
             return False
         first = min(token.subtree, key=lambda t: t.i)
-        return first.i >= 2 and self.doc[first.i - 2].pos_ in ("NOUN", "PROPN", "X") and not any(
+        last = max(token.subtree, key=lambda t: t.i)
+        closed = last.i + 1 < len(self.doc) and self.doc[last.i + 1].text == ","  # an insertion between commas; at
+        # the sentence end a participle is about the whole clause ("..., accompagné d'un investissement de X")
+        return closed and first.i >= 2 and self.doc[first.i - 2].pos_ in ("NOUN", "PROPN", "X") and not any(
             c.dep_.startswith("aux") or c.dep_ in _SUBJECT for c in token.children)
 
     def _relative_head(self, token) -> bool:
@@ -415,6 +419,12 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
     subject = s.subject_of(head)
     if subject is not None and subject.i not in own:
         subject = None
+    if subject is None and kind in ("root", "content"):
+        # "En outre, Shengjia Zhao, ..., a rejoint": a name before the verb that no preposition governs is the
+        # subject the parser attached elsewhere
+        subject = next((t for t in tokens if t.i < head.i and t.pos_ in ("PROPN", "X") and t.text[:1].isupper()
+                        and t.dep_ not in ("flat:name", "flat") and not any(c.dep_ == "case" for c in t.children)
+                        and t.head.dep_ not in ("obl", "obl:mod", "obl:arg", "nmod")), None)
     replace: dict[int, str] = {}
     insert_after: dict[int, str] = {}
     prefix = ""
