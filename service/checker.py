@@ -95,8 +95,12 @@ class FactChecker:
             return Report(documents=[self.reports.document(doc_id)], backend=self.backend_name)
         with track_usage() as usage:
             p = self.preparer.prepare(request.text, request.model_dump(exclude={"text"}))
-            p.source_group = find_group(p.claims, p.qvecs, lambda: self.verifier.dense_hits(p),
-                                        self.ingestor.corpus) or p.id
+            found = find_group(p.qvecs, p.pvecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.ingestor.corpus)
+            if found:
+                p.source_group = found.group
+                p.grouping = found.record()
+            else:
+                p.source_group = p.id
             verified = self.verifier.verify(p)
         document = transient_report(p, verified)
         document.llm = usage.used

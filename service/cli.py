@@ -40,7 +40,8 @@ def _read_documents(paths: list[str]):
     """Every file decoded before anything is stored: one bad file changes nothing."""
     from service.models import DocumentIn
 
-    return [DocumentIn(text=read_text_file(p), source=str(p), title=p.stem) for p in _files(paths)]
+    # No title: the document's headline becomes one (prepare.headline); the list shows the source otherwise.
+    return [DocumentIn(text=read_text_file(p), source=str(p)) for p in _files(paths)]
 
 
 def _ingest(settings: Settings, paths: list[str]):

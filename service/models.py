@@ -5,16 +5,48 @@ Request shapes end in `In`, stored shapes have no suffix, response shapes end in
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Verdict = Literal["corroborated", "contradicted", "disputed", "unverified"]
 Stance = Literal["supports", "refutes", "neutral"]
-Qualifier = Literal["exact", "about", "up_to", "at_least", "more_than", "less_than"]
+Qualifier = Literal["exact", "about", "up_to", "at_most", "at_least", "more_than", "less_than"]
 VERDICTS: tuple[Verdict, ...] = ("corroborated", "contradicted", "disputed", "unverified")
 STANCES: tuple[Stance, ...] = ("supports", "refutes", "neutral")
+Basis = Literal["rule", "model"]
+
+# Characters that show nothing on their own: whitespace (str.isspace), controls (Cc) and format characters
+# (Cf: zero-width spaces and joiners, bidi marks, the BOM, tag characters), as code-point ranges of Unicode 14
+# (Python 3.11). A text must hold at least one character outside them; the schema states the same rule as a
+# `pattern`, written with the characters themselves (no \s, \p{..} or \u escapes) so that every regex
+# dialect (ECMA-262, Rust, Python, RE2) reads it alike. tests/unit/test_contract.py re-derives the table.
+INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0000, 0x0020), (0x007F, 0x00A0), (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x1680, 0x1680), (0x180E, 0x180E), (0x2000, 0x200F),
+    (0x2028, 0x202F), (0x205F, 0x2064), (0x2066, 0x206F), (0x3000, 0x3000), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)
+VISIBLE_PATTERN = "[^" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES) + "]"
+_VISIBLE = re.compile(VISIBLE_PATTERN)
+VISIBLE_RULE = "at least one character that is not whitespace, a control or a zero-width (format) character"
+
+
+def has_visible_character(text: str) -> bool:
+    """True when `text` shows something: the rule the schema's `pattern` on posted texts and names states."""
+    return _VISIBLE.search(text) is not None
+
+
+def _visible_text(description: str, **extra) -> dict:
+    """A JSON-schema fragment for a string that must show something (posted text, reviewer names)."""
+    return {"pattern": VISIBLE_PATTERN, "description": f"{description} Must contain {VISIBLE_RULE}.", **extra}
+
+
+#: Listing cursors are the decimal numbers the API returned as `next_cursor`.
+CURSOR_PATTERN = "^[0-9]{1,18}$"
 
 
 class Quantity(BaseModel):
@@ -23,7 +55,8 @@ class Quantity(BaseModel):
     text: str = Field(description="The figure as written, e.g. '14,3 milliards de dollars'.")
     value: float = Field(description="Normalised value in base units (14.3e9 for 14.3 billion).")
     unit: str = Field(description="Normalised unit: a currency code, '%', 'year', 'month', 'date', or 'count:<noun>'.")
-    qualifier: Qualifier = Field("exact", description="How the figure bounds the quantity (up to, about, ...).")
+    qualifier: Qualifier = Field("exact", description="How the figure bounds the quantity: up_to is a reported maximum "
+                                 "('up to', 'as much as'), at_most a limit ('at most', 'no more than'); see figures.py.")
     precision: float = Field(0.0, ge=0, description="Half-width of the rounding the written figure implies.")
     start: int = Field(description="Offset of the figure in the document text.")
     end: int = Field(description="End offset of the figure in the document text.")
@@ -105,9 +138,16 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Verdict = Field(description="The editor's verdict: the machine's to confirm it, another to override it.")
-    reviewer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
-        description="Who decided (name or handle).")
+    reviewer: str = Field(max_length=200, json_schema_extra=_visible_text(
+        "Who decided (name or handle); stored without surrounding whitespace."))
     note: str = Field("", max_length=5000, description="Why, in the editor's words.")
+
+    @field_validator("reviewer")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not has_visible_character(value):
+            raise ValueError(f"reviewer must contain {VISIBLE_RULE}")
+        return value.strip()
 
 
 class ReviewOut(BaseModel):
@@ -123,6 +163,16 @@ class ReviewOut(BaseModel):
     machine_confidence: float = Field(description="The machine confidence when the review was recorded.")
     agrees: bool = Field(description="True when the editor confirmed the machine verdict.")
     created_at: datetime
+
+
+class VerdictBasis(BaseModel):
+    """How a verdict was reached: by a deterministic check or a model, how strongly, on how many sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    basis: Basis | None = Field(None, description="'rule' or 'model'; None when nothing decides the verdict.")
+    strength: float = Field(0.0, ge=0, le=1, description="The verdict rule's raw score, before calibration.")
+    independent_sources: int = Field(0, ge=0, description="Distinct source groups among other sources' evidence.")
 
 
 class ClaimReport(BaseModel):
@@ -143,6 +193,19 @@ class ClaimReport(BaseModel):
         None, description="False when the claim's subject could not be restored; None when the report does not say.")
     verdict: Verdict
     confidence: float = Field(ge=0, le=1)
+    basis: Basis | None = Field(
+        None, description="How the verdict was reached: 'rule' when a deterministic check (figures, employers, "
+                          "denials, negation) produced evidence that counts for it, 'model' when only the learned "
+                          "stance model or the LLM did (each evidence item's `basis`); null when nothing decides it.")
+    strength: float = Field(
+        0.0, ge=0, le=1, description="How strongly the counted evidence backs the verdict, before calibration: "
+                                     "the strongest score per source group, independent groups combined as "
+                                     "1 - prod(1 - score); 0 when nothing decides it. `confidence` maps it to how "
+                                     "often such verdicts were right on labelled sets.")
+    independent_sources: int = Field(
+        0, ge=0, description="Distinct source groups among the supporting or refuting evidence from other sources "
+                             "(translations and copies of one story are one group; same-source evidence does not "
+                             "count).")
     evidence: list[EvidenceOut] = Field(default_factory=list)
     history: list[VerdictChange] | None = Field(None, description="Verdict history, on the single-claim endpoint.")
     review: ReviewOut | None = Field(None, description="The latest editor review, if any; `verdict` stays the machine's.")
@@ -178,6 +241,15 @@ class LLMUsage(BaseModel):
         return out
 
 
+class SourceGrouping(BaseModel):
+    """Why a document belongs to another's source group: each one's claims are mostly found in the other."""
+
+    document_id: str = Field(description="The earlier document this one copies or translates.")
+    coverage: float = Field(ge=0, le=1, description="Share of this document's claims with a counterpart there.")
+    other_coverage: float = Field(ge=0, le=1, description="Share of that document's claims with a counterpart here.")
+    excerpt: bool = Field(False, description="This document copies part of that one word for word (a truncated copy).")
+
+
 class DocumentReport(BaseModel):
     """A document with its claims, as the report contract gives it."""
 
@@ -189,6 +261,9 @@ class DocumentReport(BaseModel):
     language: str
     languages: list[str] = Field(default_factory=list, description="Languages of its paragraphs, most used first.")
     source_group: str
+    grouping: SourceGrouping | None = Field(
+        None, description="Why it shares a source group with an earlier document (a translation or copy); "
+                          "documents of one source group never corroborate each other.")
     created_at: datetime | None = None
     text: str | None = Field(None, description="The stored (NFC-normalised) text offsets refer to.")
     claims: list[ClaimReport] = Field(default_factory=list)
@@ -208,8 +283,11 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="Article text, UTF-8.")
-    title: str | None = Field(None, max_length=500)
+    text: str = Field(json_schema_extra=_visible_text(
+        "Article text, UTF-8, at most FACTCHECK_MAX_TEXT_BYTES bytes (413 beyond; `maxLength` states that number "
+        "in characters, an upper bound)."))
+    title: str | None = Field(None, max_length=500, description=(
+        "Defaults to the text's headline: its first non-empty line when that reads like one (see docs/editorial.md)."))
     source: str | None = Field(None, max_length=500, description="Where the text comes from: a path, an outlet.")
     url: str | None = Field(None, max_length=2000)
     published_at: str | None = Field(None, max_length=64)
@@ -221,8 +299,9 @@ class CheckIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str
-    title: str | None = Field(None, max_length=500)
+    text: str = Field(json_schema_extra=_visible_text(
+        "Text to check, UTF-8, at most FACTCHECK_MAX_TEXT_BYTES bytes (413 beyond)."))
+    title: str | None = Field(None, max_length=500, description="Defaults to the text's headline, as for documents.")
     source: str | None = Field(None, max_length=500)
 
 
@@ -233,11 +312,35 @@ class DocumentSummary(BaseModel):
     title: str | None
     source: str | None
     url: str | None = None
-    language: str
+    language: str = Field(description="The language most of its paragraphs are in.")
+    languages: list[str] = Field(default_factory=list, description="Languages of its paragraphs, most used first.")
     source_group: str
     created_at: datetime
     claim_count: int
     verdicts: dict[str, int] = Field(description="Number of claims per verdict.")
+
+
+ClaimSort = Literal["stored", "strength", "-strength", "confidence", "-confidence", "sources", "-sources"]
+BasisFilter = Literal["rule", "model", "none"]
+
+
+class DeletedOut(BaseModel):
+    """What deleting a document did."""
+
+    deleted: str = Field(description="Id of the deleted document.")
+    verdicts_changed: int = Field(ge=0, description="Verdicts of other claims that changed once it was gone.")
+
+
+class HealthOut(BaseModel):
+    """The process answers."""
+
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    """The record store and the vector store answer."""
+
+    status: Literal["ready"]
 
 
 T = TypeVar("T")

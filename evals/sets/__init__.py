@@ -6,11 +6,24 @@ recorded on the row (`error`) and counted as wrong, so one bad item never hides 
 
 from __future__ import annotations
 
-from evals.sets.common import ANCHORS, TARGETS, EvalContext, SetOutcome, open_eval_checker, subsample
+from evals.sets.common import (
+    ANCHORS,
+    TARGETS,
+    EvalContext,
+    SetOutcome,
+    open_eval_checker,
+    subsample,
+)
 from evals.sets.extraction import run_extraction_fr, run_extraction_vi, run_factcheck_bench, run_propsegment_props
 from evals.sets.retrieval import run_xnli_retrieval
 from evals.sets.stance import run_fever_symmetric, run_vitaminc, run_xnli_stance
-from evals.sets.verdicts import run_averitec, run_climate_fever, run_propsegment_xdoc, run_seeds
+from evals.sets.verdicts import (
+    run_averitec,
+    run_climate_fever,
+    run_news,
+    run_propsegment_xdoc,
+    run_seeds,
+)
 
 SETS = {
     "climate_fever": run_climate_fever,
@@ -25,6 +38,7 @@ SETS = {
     "extraction_vi": run_extraction_vi,
     "propsegment_xdoc": run_propsegment_xdoc,
     "seeds": run_seeds,
+    "news": run_news,
 }
 BACKEND_INDEPENDENT = {"xnli_retrieval"}  # runs once, whatever the backends
 

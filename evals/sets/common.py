@@ -15,6 +15,7 @@ from tqdm import tqdm
 from evals import datasets as ds
 from evals.metrics import classification_summary, majority_baseline, reliability
 from service.models import VERDICTS, ClaimReport, DocumentIn
+from service.pipeline.verdicts import decision_features
 
 T = TypeVar("T")
 
@@ -40,6 +41,8 @@ TARGETS: dict[str, dict[str, float]] = {
     "propsegment_props": {"recall": 0.50, "precision": 0.70},
     "extraction_fr": {"recall": 0.75, "precision": 0.75},
     "extraction_vi": {"recall": 0.75, "precision": 0.75},
+    "news": {"accuracy": 0.85},
+    "averitec": {"accuracy": 0.56, "macro_f1": 0.30},
 }
 
 
@@ -136,7 +139,7 @@ def check_claim_row(fc, case_id: str, claim: str) -> tuple[ClaimReport | None, d
         return None, {"pred": ERROR, "confidence": None, "error": error_text(exc),
                       "seconds": time.perf_counter() - started}
     return report, {"pred": report.verdict, "confidence": report.confidence,
-                    "seconds": round(time.perf_counter() - started, 4)}
+                    "features": decision_features(report.evidence), "seconds": round(time.perf_counter() - started, 4)}
 
 
 def embed_all(fn: Callable, texts: list[str], ctx: EvalContext, desc: str, batch: int = 64):

@@ -9,7 +9,15 @@ from typing import Sequence
 
 from evals import datasets as ds
 from evals.metrics import classification_summary, greedy_match
-from evals.sets.common import MATCH_THRESHOLD, SENTENCE_ASSIGN_MIN, EvalContext, SetOutcome, bar, error_text, subsample
+from evals.sets.common import (
+    MATCH_THRESHOLD,
+    SENTENCE_ASSIGN_MIN,
+    EvalContext,
+    SetOutcome,
+    bar,
+    error_text,
+    subsample,
+)
 
 
 def _assign_sentence(quote: str, sentences: Sequence[ds.GoldSentence]) -> int | None:

@@ -20,6 +20,7 @@ from evals.sets.common import (
     verdict_summary,
 )
 from service.models import STANCES, ClaimReport, DocumentIn
+from service.pipeline.verdicts import decision_features
 
 
 def run_climate_fever(ctx: EvalContext) -> SetOutcome:
@@ -142,7 +143,7 @@ def run_propsegment_xdoc(ctx: EvalContext) -> SetOutcome:
     return SetOutcome("propsegment_xdoc", ctx.backend, rows, summary, confusions)
 
 
-def _find_claim(report, document_text: str, quote: str):
+def claim_at_quote(report, document_text: str, quote: str):
     """The claim of a document report whose quote overlaps the gold quote the most (None when none does)."""
     text = report.text or document_text
     start = text.find(quote)
@@ -169,7 +170,7 @@ def run_seeds(ctx: EvalContext) -> SetOutcome:
             for gold in bar(scenario.golds, ctx, f"seeds: {scenario.name}"):
                 row = {"id": gold.id, "scenario": scenario.name, "document": gold.document, "quote": gold.quote,
                        "gold": gold.gold, "note": gold.note}
-                claim = _find_claim(by_name[gold.document], scenario.documents[gold.document], gold.quote)
+                claim = claim_at_quote(by_name[gold.document], scenario.documents[gold.document], gold.quote)
                 if claim is None:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:
@@ -182,3 +183,58 @@ def run_seeds(ctx: EvalContext) -> SetOutcome:
     summary["missing_claims"] = sum(r["pred"] == "missing" for r in rows)
     summary["headline"] = {"accuracy": summary["accuracy"], "macro_f1": summary["macro_f1"]}
     return SetOutcome("seeds", ctx.backend, rows, summary, confusions, rel)
+
+
+def run_news(ctx: EvalContext) -> SetOutcome:
+    """Each story's articles ingested into a fresh corpus, in publication order; claim verdicts and check-worthiness
+    against evals/gold/news/gold.jsonl, and source groups against the translations and copies corpora.json names."""
+    rows, pairs = [], []
+    for story in ds.load_news(ctx.split):
+        with ctx.open_checker() as fc:
+            articles = sorted(story.articles, key=lambda a: (a.date, a.file))
+            stored = ingested_reports(fc.ingest_many([DocumentIn(text=a.text, title=a.file, source=a.outlet)
+                                                      for a in articles]))
+            by_file = {a.file: fc.document_report(r.id) for a, r in zip(articles, stored, strict=True)}
+            root = {a.file: a.file for a in articles}  # gold source groups: translations and copies, transitively
+
+            def find(f: str) -> str:
+                while root[f] != f:
+                    f = root[f]
+                return f
+
+            for a in articles:
+                if a.same_source_as:
+                    root[find(a.file)] = find(a.same_source_as)
+            for a in articles:
+                for b in articles:
+                    if a.file < b.file:
+                        same = find(a.file) == find(b.file)
+                        pairs.append({"story": story.name, "a": a.file, "b": b.file, "gold_same_source": same,
+                                      "same_source": by_file[a.file].source_group == by_file[b.file].source_group})
+            for gold in bar(story.golds, ctx, f"news: {story.name}"):
+                row = {"id": gold.id, "story": story.name, "document": gold.document, "quote": gold.quote,
+                       "gold": gold.gold, "gold_checkworthy": gold.checkworthy, "rule": gold.rule, "note": gold.note}
+                report = by_file[gold.document]
+                claim = claim_at_quote(report, report.text or "", gold.quote)
+                if claim is None:
+                    row.update(pred="missing", confidence=None, claim=None)
+                else:
+                    row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
+                               checkworthy=claim.checkworthy, features=decision_features(claim.evidence),
+                               evidence=[{"stance": e.stance, "quote": e.quote, "same_source": e.same_source,
+                                          "basis": e.basis, "rationale": e.rationale} for e in claim.evidence])
+                rows.append(row)
+    summary, confusions, rel = verdict_summary(rows, [])
+    summary.pop("majority_baseline_from_dev", None)
+    summary["missing_claims"] = sum(r["pred"] == "missing" for r in rows)
+    found = [r for r in rows if r["pred"] != "missing"]
+    summary["checkworthiness_accuracy"] = round(sum(r["checkworthy"] == r["gold_checkworthy"] for r in found)
+                                                / max(len(found), 1), 3)
+    summary["source_group_pairs"] = len(pairs)
+    summary["source_group_accuracy"] = round(sum(p["same_source"] == p["gold_same_source"] for p in pairs)
+                                             / max(len(pairs), 1), 3)
+    summary["source_group_errors"] = [p for p in pairs if p["same_source"] != p["gold_same_source"]]
+    summary["headline"] = {"accuracy": summary["accuracy"], "macro_f1": summary["macro_f1"], "ece": summary["ece"],
+                           "source_group_accuracy": summary["source_group_accuracy"]}
+    return SetOutcome("news", ctx.backend, rows, summary, confusions, rel)
+

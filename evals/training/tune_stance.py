@@ -1,11 +1,13 @@
-"""Choose the stance policy (when the learned model may judge a pair, and how sure it must be) on DEV.
+"""Choose the stance policy (when the cross-encoder may read a pair, and how sure it must be) on DEV.
 
-`python -m evals.training.tune_stance --limit 300` ingests the dev corpora of CLIMATE-FEVER and AVeriTeC exactly as the
-eval suite does, checks each claim once while recording the candidates the pipeline hands to the stance
-judge, then replays those candidates under every policy of a grid (rules and model are cheap once the
-vectors are memoised) and prints claim-level accuracy and macro-F1 per set, best first. With
-`--write-calibration` it fits the verdict confidence curves (service/pipeline/verdicts.py) for the shipped policy
-instead. Never run on test.
+    python -m evals.training.tune_stance --limit 300 --cache /tmp/tune.pkl
+
+Ingests the dev corpora of CLIMATE-FEVER and AVeriTeC exactly as the eval suite does and checks each claim once,
+and ingests the news gold set's dev stories; meanwhile it records what the pipeline hands the stance judge for
+each claim (the claim, its candidates) and the evidence that does not come from the judge (a denial inside the
+claim's own article). It then replays those candidates under every policy of a grid and prints claim-level
+accuracy and macro-F1 per set, best first, with the shipped policy's row. The cross-encoder's probabilities are
+cached per pair, so a replay costs only the rules. Never run on test.
 """
 
 from __future__ import annotations
@@ -17,177 +19,194 @@ import json
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from evals import datasets as ds
-from evals.metrics import classification_summary, reliability
-from evals.embedding_cache import shared_embedder
+from evals.metrics import classification_summary
 from evals.sets import open_eval_checker, subsample
-from service.models import VERDICTS
+from evals.sets.verdicts import claim_at_quote
+from service.analysis.cross_encoder import CrossEncoder
 from service.analysis.stance import OfflineStanceJudge, StancePolicy
-from service.analysis.stance_model import StanceModel
-from service.models import DocumentIn
+from service.models import VERDICTS, DocumentIn, EvidenceOut
+from service.pipeline.verdicts import raw_decision
 from service.pipeline.verify import evidence_from
-from service.pipeline.verdicts import CALIBRATION_PATH, calibrated, calibration, fit_curve, raw_decision
 
 
-class RecordingJudge:
-    """Passes calls through to the real judge and keeps (claim, candidates) of each call."""
+@dataclass
+class Recorded:
+    """One gold claim as the judge saw it: its candidates, and the evidence that came from elsewhere."""
+
+    gold: str
+    claim: object  # service.models.Claim, or None when the pipeline made no judge call
+    candidates: list
+    extra: list[EvidenceOut] = field(default_factory=list)  # same-document denials (not the judge's)
+
+
+class CachedModel:
+    """The shipped cross-encoder with its probabilities remembered per (claim, evidence) pair."""
+
+    def __init__(self, model: CrossEncoder, cache: dict | None = None) -> None:
+        self.model = model
+        self.cache: dict[tuple[str, str], np.ndarray] = cache if cache is not None else {}
+        self.thresholds = model.thresholds
+
+    def predict_proba(self, claims: list[str], evidences: list[str]) -> np.ndarray:
+        missing = [(c, e) for c, e in zip(claims, evidences) if (c, e) not in self.cache]
+        if missing:
+            for pair, row in zip(missing, self.model.predict_proba([c for c, _ in missing], [e for _, e in missing])):
+                self.cache[pair] = row
+        return np.vstack([self.cache[(c, e)] for c, e in zip(claims, evidences)]) if claims else np.zeros((0, 3))
+
+
+class _Recorder:
+    """Passes judge calls through, keeping each claim's last call (a later document re-verifies earlier claims)."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
         self.name = inner.name
-        self.calls: list = []
+        self.calls: dict[str, tuple] = {}
 
     def judge(self, claim, candidates):
-        self.calls.append((claim, list(candidates)))
+        self.calls[claim.id] = (claim, list(candidates))
         return self.inner.judge(claim, candidates)
 
 
-def _record(fc, cases: Iterable, docs: list[DocumentIn]) -> list[tuple[str, object, list]]:
-    """(gold verdict, claim, candidates) for every case, after ingesting its corpus."""
+def _record_checks(fc, cases, docs: list[DocumentIn]) -> list[Recorded]:
+    """CLIMATE-FEVER / AVeriTeC: each claim checked against the ingested evidence documents."""
     fc.ingest_many(docs)
-    recorder = RecordingJudge(fc.verifier.judge)
+    recorder = _Recorder(fc.verifier.judge)
     fc.verifier.judge = recorder
     out = []
     for case in cases:
         recorder.calls.clear()
         fc.check_claim(case.claim)
-        # no call at all: no candidates, unverified whatever the policy
-        claim, candidates = recorder.calls[0] if recorder.calls else (None, [])
-        out.append((case.gold, claim, candidates))
+        claim, candidates = next(iter(recorder.calls.values()), (None, []))
+        out.append(Recorded(case.gold, claim, candidates))
     fc.verifier.judge = recorder.inner
     return out
 
 
-def _decisions(judge: OfflineStanceJudge, recorded) -> list:
-    """verdicts.Decision per recorded claim under the judge's policy."""
+def _record_news(fc, story: ds.NewsStory) -> list[Recorded]:
+    """A news story ingested in publication order; each gold claim with its last judge call and its own-document
+    denials."""
+    recorder = _Recorder(fc.verifier.judge)
+    fc.verifier.judge = recorder
+    articles = sorted(story.articles, key=lambda a: (a.date, a.file))
+    stored = fc.ingest_many([DocumentIn(text=a.text, title=a.file, source=a.outlet) for a in articles])
+    fc.verifier.judge = recorder.inner
+    by_file = {a.file: fc.document_report(r.id) for a, (r, _) in zip(articles, stored, strict=True)}
     out = []
-    for _gold, claim, candidates in recorded:
-        results = judge.judge(claim, candidates) if claim is not None and candidates else []
-        evidence = [evidence_from(c, r) for c, r in zip(candidates, results) if r.stance != "neutral"]
-        out.append(raw_decision(evidence))
+    for gold in story.golds:
+        report = by_file[gold.document]
+        claim = claim_at_quote(report, report.text or "", gold.quote)
+        if claim is None or claim.id not in recorder.calls:
+            out.append(Recorded(gold.gold, None, [], [e for e in (claim.evidence if claim else [])
+                                                       if e.kind in ("denial", "assertion")]))
+            continue
+        judged, candidates = recorder.calls[claim.id]
+        extra = [e for e in claim.evidence if e.kind in ("denial", "assertion") and e.document_id == claim.document_id]
+        out.append(Recorded(gold.gold, judged, candidates, extra))
     return out
 
 
-def _summary(judge: OfflineStanceJudge, recorded) -> dict:
-    """Claim-verdict metrics of the recorded claims under the judge's policy."""
-    return classification_summary([g for g, _c, _k in recorded], [d.verdict for d in _decisions(judge, recorded)],
-                                  VERDICTS)
+def _record(limit: int) -> dict[str, tuple[list[Recorded], dict[str, float]]]:
+    recorded = {}
+    checks = {
+        "climate_fever": subsample(ds.load_climate_fever("dev"), lambda c: c.id, limit),
+        "averitec": subsample(ds.load_averitec("dev"), lambda c: c.id, limit),
+    }
+    for name, cases in checks.items():
+        docs = list({ev.id: DocumentIn(text=ev.text, title=ev.title, source=ev.source)
+                     for c in cases for ev in c.evidence}.values())
+        with open_eval_checker("offline") as fc:
+            print(f"{name}: {len(cases)} claims, {len(docs)} documents", file=sys.stderr)
+            items = _record_checks(fc, cases, docs)
+            recorded[name] = (items, _weights(fc, items))  # the corpus's name weights, frozen for the replay
+    news: list[Recorded] = []
+    weights: dict[str, float] = {}
+    for story in ds.load_news("dev"):
+        with open_eval_checker("offline") as fc:
+            print(f"news: {story.name}, {len(story.golds)} claims", file=sys.stderr)
+            items = _record_news(fc, story)
+            news += items
+            weights.update(_weights(fc, items))
+    recorded["news"] = (news, weights)
+    return recorded
 
 
-def write_calibration(recorded, judges: dict, path: Path, limit: int) -> None:
-    """Fit the confidence curves (one per verdict, one for rule-decided verdicts) on the pooled dev decisions of
-    the shipped policy; print ECE before and after."""
-    pooled: dict[str, tuple[list[float], list[bool]]] = {v: ([], []) for v in (*VERDICTS, "rule")}
-    decided = {}
-    for name, (items, _weights) in recorded.items():
-        decided[name] = list(zip([g for g, _c, _k in items], _decisions(judges[name], items)))
-        for gold, (verdict, raw, by_rule) in decided[name]:
-            pooled["rule" if by_rule else verdict][0].append(raw)
-            pooled["rule" if by_rule else verdict][1].append(gold == verdict)
-    curves = {v: fit_curve(raw, ok) for v, (raw, ok) in pooled.items() if raw}
-    path.write_text(json.dumps({
-        "fitted_on": {name: f"dev, {len(items)} claims" for name, (items, _w) in recorded.items()},
-        "command": f"python -m evals.training.tune_stance --limit {limit} --write-calibration",
-        "policy": dataclasses.asdict(StancePolicy()), "verdicts": curves}, indent=1) + "\n", encoding="utf-8")
-    calibration.cache_clear()
-    for name, rows in decided.items():
-        correct = [gold == d.verdict for gold, d in rows]
-        raw_rel = reliability([d.raw for _g, d in rows], correct)
-        cal_rel = reliability([calibrated("rule" if d.by_rule else d.verdict, d.raw) for _g, d in rows], correct)
-        print(f"{name}: ECE raw {raw_rel['ece']:.3f} -> calibrated {cal_rel['ece']:.3f} (dev, in-sample; "
-              f"{sum(d.by_rule for _g, d in rows)} of {len(rows)} decided by a rule)")
+def _weights(fc, items: list[Recorded]) -> dict[str, float]:
+    from service.analysis.entities import entity_key
+
+    keys = {entity_key(e) for r in items for c in ([r.claim] if r.claim else []) + [k.claim for k in r.candidates]
+            for e in c.entities}
+    return {k: fc.verifier.rarity(k) for k in keys}
 
 
-def _corpora(split: str, limit: int | None):
-    cf = subsample(ds.load_climate_fever(split), lambda c: c.id, limit)
-    cf_docs = {ev.id: DocumentIn(text=ev.text, title=ev.title, source=ev.source) for c in cf for ev in c.evidence}
-    av = subsample(ds.load_averitec(split), lambda c: c.id, limit)
-    av_docs = [DocumentIn(text=ev.text, title=ev.title, source=ev.source) for c in av for ev in c.evidence]
-    return {"climate_fever": (cf, list(cf_docs.values())), "averitec": (av, av_docs)}
+def _verdicts(judge: OfflineStanceJudge, items: list[Recorded]) -> list[str]:
+    out = []
+    for r in items:
+        results = judge.judge(r.claim, r.candidates) if r.claim is not None and r.candidates else []
+        evidence = [evidence_from(c, res) for c, res in zip(r.candidates, results) if res.stance != "neutral"]
+        out.append(raw_decision(evidence + r.extra).verdict)
+    return out
+
+
+GRID = {
+    "supports_min": (0.5, 0.6, 0.7, 0.8),
+    "refutes_min": (0.45, 0.55, 0.65, 0.75),
+    "learned_min_similarity": (0.83, 0.85, 0.87),
+    "learned_min_name_weight": (0.5, 1.0),
+    "max_model_pairs": (3, 6),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.training.tune_stance", description=__doc__)
-    parser.add_argument("--limit", type=int, default=300, help="dev claims per set (deterministic subsample)")
+    parser.add_argument("--limit", type=int, default=300, help="dev claims per check set (deterministic subsample)")
     parser.add_argument("--top", type=int, default=15, help="policies to print")
-    parser.add_argument("--judged", type=lambda s: [int(x) for x in s.split(",")], default=None,
-                        help="also replay with only the N most similar candidates per claim, e.g. 16,20")
-    parser.add_argument("--write-calibration", action="store_true",
-                        help=f"fit the confidence curves for the shipped policy and write {CALIBRATION_PATH.name}")
     parser.add_argument("--cache", type=Path, default=None,
-                        help="pickle of the recorded candidates and vectors: written once, replayed after")
+                        help="pickle of the recorded candidates and model probabilities: written once, replayed after")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    embedder = shared_embedder()
+    probabilities: dict = {}
     if args.cache and args.cache.exists():
         with args.cache.open("rb") as fh:
-            recorded, embedder._memo = pickle.load(fh)
+            recorded, probabilities = pickle.load(fh)
     else:
-        recorded = {}
-        for name, (cases, docs) in _corpora("dev", args.limit).items():
-            with open_eval_checker("offline") as fc:
-                print(f"{name}: {len(cases)} claims, {len(docs)} documents", file=sys.stderr)
-                items = _record(fc, cases, docs)
-                # Replay needs this corpus's name weights: freeze them before the checker closes.
-                recorded[name] = (items, {k: fc.verifier.rarity(k) for k in _names(items)})
-        if args.cache:
-            with args.cache.open("wb") as fh:
-                pickle.dump((recorded, embedder._memo), fh)
-    model = StanceModel.load()
+        recorded = _record(args.limit)
+    model = CachedModel(CrossEncoder.load(), probabilities)
 
     def judge(weights: dict[str, float], policy: StancePolicy | None = None) -> OfflineStanceJudge:
-        """The offline judge on the memoised vectors and the recorded corpus's frozen name weights."""
-        return OfflineStanceJudge(model=model, embed_pair=lambda c, e: (embedder.query(c), embedder.passage(e)),
-                                  rarity=lambda k: weights.get(k, 1.0), policy=policy)
+        return OfflineStanceJudge(model=model, rarity=lambda k: weights.get(k, 1.0), policy=policy)
 
-    if args.write_calibration:
-        judges = {name: judge(weights) for name, (_items, weights) in recorded.items()}
-        write_calibration(recorded, judges, CALIBRATION_PATH, args.limit)
-        return 0
-    grid = {
-        "topical": (0.84, 0.85),
-        "learned_min_similarity": (0.85,),
-        "hedged": ("neutral", "supports", "judged"),
-        "supports_min": (0.38, 0.42, 0.46),
-        "refutes_min": (0.5, 0.55, 0.6),
-    }
     rows = []
     default = StancePolicy()
-    for judged, values in itertools.product(args.judged or [None], itertools.product(*grid.values())):
-        policy = dataclasses.replace(default, **dict(zip(grid, values)))
+    for values in itertools.product(*GRID.values()):
+        params = dict(zip(GRID, values))
+        params["learned_min_similarity_named"] = params["learned_min_similarity"]
+        policy = dataclasses.replace(default, **params)
         scores = {}
         for name, (items, weights) in recorded.items():
-            if judged:  # fewer candidates per claim, as a smaller FACTCHECK_CANDIDATES_PER_CLAIM would give
-                items = [(g, c, k[:judged]) for g, c, k in items]
-            summary = _summary(judge(weights, policy), items)
+            summary = classification_summary([r.gold for r in items], _verdicts(judge(weights, policy), items), VERDICTS)
             scores[name] = (summary["accuracy"], summary["macro_f1"])
-        rows.append((policy, judged, scores))
-    rows.sort(key=lambda r: -sum(acc + f1 for acc, f1 in r[2].values()))
-    shipped = dataclasses.replace(default, supports_min=default.supports_min or model.thresholds["supports"],
-                                  refutes_min=default.refutes_min or model.thresholds["refutes"])
-    current = [("current", j, s) for p, j, s in rows if p == shipped]
-    for policy, judged, scores in rows[: args.top] + current:
+        rows.append((policy, scores))
+    if args.cache:
+        with args.cache.open("wb") as fh:
+            pickle.dump((recorded, model.cache), fh)
+    rows.sort(key=lambda r: -sum(f1 for _acc, f1 in r[1].values()))
+    shipped = [("shipped", s) for p, s in rows if p == default]
+    for policy, scores in rows[: args.top] + shipped:
         cells = "  ".join(f"{n} acc {a:.3f} F1 {f:.3f}" for n, (a, f) in scores.items())
-        label = "current" if policy == "current" else ", ".join(f"{k}={getattr(policy, k)}" for k in grid)
-        print(f"{cells}  | {label}, judged={judged or 'as recorded'}")
-    best = rows[0][0]  # confusion matrices below: as recorded
+        label = "shipped" if policy == "shipped" else ", ".join(f"{k}={getattr(policy, k)}" for k in GRID)
+        print(f"{cells}  | {label}")
+    best = rows[0][0]
     for name, (items, weights) in recorded.items():
-        summary = _summary(judge(weights, best), items)
+        summary = classification_summary([r.gold for r in items], _verdicts(judge(weights, best), items), VERDICTS)
         print(f"best on {name}: " + json.dumps({k: summary[k] for k in ("confusion", "per_class")}))
     return 0
-
-
-def _names(items) -> set[str]:
-    from service.analysis.entities import entity_key
-
-    keys = set()
-    for _gold, claim, candidates in items:
-        for c in ([claim] if claim else []) + [k.claim for k in candidates]:
-            keys.update(entity_key(e) for e in c.entities)
-    return keys
 
 
 if __name__ == "__main__":

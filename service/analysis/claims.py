@@ -57,7 +57,7 @@ class _Rules:
                                re.IGNORECASE),
             person_pronoun=re.compile(rf"^(?i:{_alt(lp.person_pronouns)})\b"
                                       rf"(?!\s+(?:{_alt(lp.not_person_after_pronoun)})\b)(?!\s+[A-ZĐ])"),
-            org_anaphor=re.compile(rf"^(?:{_alt(lp.org_anaphora)})\b", re.IGNORECASE),
+            org_anaphor=re.compile(rf"^(?:{_alt(lp.org_anaphora)})\b(?!\s+(?-i:[A-ZÀ-ỸĐ]))", re.IGNORECASE),
             parenthetical=re.compile(rf",\s+(?:{_alt(lp.parentheticals)})\s*,(?=\s)", re.IGNORECASE),
             self_reference=re.compile(rf"^(?:{_alt(lp.self_reference)})", re.IGNORECASE),
         )
@@ -318,7 +318,7 @@ class OfflineClaimExtractor:
                 denies_index = len(previous) - 1
                 content = previous[-1].text
             if content and len(tokens(content)) >= 2:
-                claim_text = content
+                claim_text = _speaker_as_subject(content, speaker, rules)
         claim_text = _strip_leading(claim_text, language)
         if language == "en":
             claim_text = _resolve_english(claim_text, topic, last_person)
@@ -557,6 +557,15 @@ def _resolve_english(text: str, topic: str | None, last_person: str | None) -> s
     if m and topic and topic.split()[-1].lower().rstrip("s") == m.group(1).lower().rstrip("s"):
         return topic + text[m.end() :]
     return text
+
+
+def _speaker_as_subject(content: str, speaker: str | None, rules: _Rules) -> str:
+    """In reported speech a pronoun subject is the speaker: "Alvora Rail denied that it paid bribes" -> "Alvora Rail
+    paid bribes"; "Fournier said she would resign" -> "Fournier would resign". Only a named speaker replaces it."""
+    if not speaker or not speaker[:1].isupper():
+        return content
+    m = rules.person_pronoun.match(content) or re.match(r"(?i:it|they|il|elle|ils|elles|nó|họ)\b(?!['’])", content)
+    return speaker + content[m.end() :] if m else content
 
 
 def doc_slice(text: str, draft: ClaimDraft) -> str:

@@ -1,18 +1,154 @@
-"""Comparing two figures: do they agree, conflict, or merely fit together, given their rounding and qualifiers?
+"""Comparing two figures: do they measure the same thing, and do they agree, conflict, or merely fit together?
 
-A figure is read as an interval: its written precision ("14" is 13.5-14.5, "14.3" is 14.25-14.35, a round "100"
-is capped at ±10%), widened to ±10% by "about", and open on one side for "up to", "at most", "at least", "more
-than", "less than". Dates compare by day, month or year as written.
+What a figure measures (`Measure`): its kind (money in one currency, a percentage, a date, a count of something,
+a length, a mass, a duration, ...), read from its unit and the words written right after it; for a count, what is
+counted (the noun after it: "48 stations", "100 employés"). Two figures are compared only when they are of one kind
+in compatible units and, for counts, count the same thing; the stance rules add that the two claims must be about
+the same event (their predicate frames, or a near-paraphrase when neither names one).
+
+How a figure reads (the interval semantics of qualifiers):
+
+| written | reads as | example against a point figure p |
+|---|---|---|
+| 14.3 billion (exact) | the interval its precision implies: 14.25-14.35 billion; a round 100 is capped at ±10%, a percentage at ±1 point | 14 vs 14.3 billion: agree; 4 vs 14.3: conflict |
+| about / around / nearly / environ / khoảng X | X ± 10% (or its precision, if wider) | about 30% vs 28%: agree |
+| up to / as much as / jusqu'à / lên tới X | a reported maximum: the figure the source gives is X at most, and about X | up to 50% vs 45%: agree; vs 30%: conflict (a smaller figure reported for the same quantity); vs 60%: conflict |
+| at most / no more than / au plus / tối đa X | a limit: anything up to X | at most 50% vs 30%: compatible; vs 60%: conflict |
+| less than / moins de / dưới X | below X | less than 50% vs 50%: conflict |
+| at least / au moins / ít nhất X | X or more | at least 10 vs 12: agree; vs 8: conflict; vs 40: compatible |
+| more than / plus de / hơn X | above X | more than 100 vs 100: conflict; vs 120: agree |
+
+Two bounds in one direction compare as numbers (up to 1 billion vs up to 100 million: conflict); an upper against a
+lower bound conflicts only when the ranges cannot meet. "compatible" decides nothing: the pair is left to the stance
+model. "About 30%" against "up to half" is two reports of one figure that disagree: a conflict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
-from service.models import Quantity
+from service.analysis.languages import any_language, pack
+from service.models import Claim, Quantity
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure with what it measures: kind and unit, its value in that unit, and for counts what is counted."""
+
+    quantity: Quantity  # its value and precision in `unit` (120 km -> 120000 m)
+    kind: str  # money, percent, date, year, month, count, length, area, mass, volume, power, energy, speed, ...
+    unit: str  # currency code, "%", "m", "kg", "s" ...; "" for counts
+    what: str = ""  # for counts: the counted noun as written, lower-cased ("stations", "nhân viên")
+    counts: str = ""  # for counts: the class of what is counted, shared by every language ("station")
+    language: str = "und"  # the language `what` is written in
+    context: str = ""  # the words that say what happened to this figure: the claim, or its part around the figure
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[°%]\w*|[\w/²]+", re.UNICODE)
+_LINK = re.compile(r"^(?:of|de|d['’]|des|du)$", re.IGNORECASE)
+
+
+@cache
+def _units(language: str | None) -> list[tuple[re.Pattern, str, str, float]]:
+    """Unit words of the text's language first, then of every language (units are often written in English)."""
+    entries = list(pack(language).units) + list(any_language().units)
+    return [(re.compile(rf"(?:{p})(?![\w²])", re.IGNORECASE), kind, unit, factor) for p, kind, unit, factor in entries]
+
+
+@cache
+def _counted(language: str | None) -> list[tuple[re.Pattern, str]]:
+    """Counted-noun classes of the text's language, then of every language, longest written form first."""
+    entries = [(alt, name) for lp in (pack(language), any_language()) for name, p in lp.counted.items()
+               for alt in p.split("|")]
+    entries.sort(key=lambda e: -len(e[0]))
+    return [(re.compile(rf"(?:{alt})(?!\w)", re.IGNORECASE), name) for alt, name in entries]
+
+
+@cache
+def _not_counted(language: str | None) -> re.Pattern:
+    """Words after a number that start a verb phrase, not name what is counted ("10 were hired", "10 ont été")."""
+    lp = pack(language)
+    words = "|".join(filter(None, [lp.verb_start, lp.subject_end, lp.hard_split, lp.coordination, lp.complementisers]))
+    return re.compile(rf"^(?:{words})$", re.IGNORECASE)
+
+
+def measure(q: Quantity, after: str, language: str | None) -> Measure:
+    """What `q` measures, given the text written right after it and the text's language."""
+    language = language or "und"
+    if q.unit in ("date", "year", "month"):
+        return Measure(q, q.unit, q.unit, language=language)
+    if q.unit == "%":
+        return Measure(q, "percent", "%", language=language)
+    if q.unit != "count":
+        return Measure(q, "money", q.unit, language=language)
+    rest = after.lstrip()
+    for pattern, kind, unit, factor in _units(language):
+        if pattern.match(rest):
+            scaled = q.model_copy(update={"value": q.value * factor, "precision": q.precision * factor, "unit": unit})
+            return Measure(scaled, kind, unit, language=language)
+    words = _WORD.findall(rest)[:3]
+    while words and _LINK.match(words[0]):
+        rest = rest[rest.find(words[0]) + len(words[0]) :].lstrip()
+        words = words[1:]
+    if not words or _not_counted(language).match(words[0]):
+        return Measure(q, "count", "", language=language)
+    what = " ".join(words[:2]).lower() if language == "vi" else words[0].lower()  # Vietnamese nouns are two syllables
+    counts = next((name for pattern, name in _counted(language) if pattern.match(rest)), "")
+    return Measure(q, "count", "", what=what, counts=counts, language=language)
+
+
+def measures(claim: Claim) -> list[Measure]:
+    """The figures of a claim with what each measures (read from the claim's quote, where the figures were found).
+
+    With one figure its context is the whole (restored) claim; with several, each figure's context runs from the
+    previous figure to a few words after it (the noun it counts), so that "contacted more than 100 ..., of whom at
+    least 10 were hired" gives "contacted" to the first and "hired" to the second, and "800 controllers by 2030 and
+    a bonus promised in 2024" gives the bonus to 2024 only.
+    """
+    inside = [q for q in claim.quantities if claim.start <= q.start and q.end <= claim.end]
+    out = []
+    for q in claim.quantities:
+        if q in inside:
+            after = claim.quote[q.end - claim.start :]
+            i = inside.index(q)
+            lo = inside[i - 1].end - claim.start if i > 0 else 0
+            hi = min(q.end - claim.start + 30, inside[i + 1].start - claim.start if i + 1 < len(inside) else len(claim.quote))
+            context = claim.text if len(inside) == 1 else claim.quote[lo:hi]
+        else:  # figures carried from another clause (a denial's content): read them in the restored text
+            at = claim.text.find(q.text)
+            after = claim.text[at + len(q.text) :] if at >= 0 else ""
+            context = claim.text
+        out.append(replace(measure(q, after[:60], claim.language), context=context))
+    return out
+
+
+def _stem(word: str) -> str:
+    """Plural-insensitive form of a counted noun: stations/station, employés/employé, jobs/job."""
+    word = word.lower()
+    for ending in ("es", "s", "x"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)]
+    return word
+
+
+def same_measure(a: Measure, b: Measure, same_event: bool) -> bool:
+    """True when two figures measure the same thing: one kind in one unit; for counts, one class of counted noun
+    (in any language) or, without one, the same noun in one language; and otherwise what the caller found about
+    the event (a shared frame or event, a paraphrase)."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return {a.kind, b.kind} <= {"date", "year"} and same_event  # two dates about two events are no conflict
+    if a.kind == "count":
+        if a.counts and b.counts:
+            return a.counts == b.counts  # 48 stations, 52 gares: one count; 48 stations, 40 trains: two
+        if a.what and b.what and a.language == b.language != "und" and _stem(a.what) != _stem(b.what):
+            return False
+    return same_event
+
 
 Relation = Literal["agree", "conflict", "compatible", "unrelated"]
 
@@ -25,11 +161,18 @@ class Comparison:
     rationale: str
 
 
-_BOUNDS = {"up_to": "upper", "less_than": "upper", "at_least": "lower", "more_than": "lower"}
+_UPPER = {"up_to", "at_most", "less_than"}
+_LOWER = {"at_least", "more_than"}
+
+
+def _direction(q: Quantity) -> str | None:
+    return "upper" if q.qualifier in _UPPER else "lower" if q.qualifier in _LOWER else None
 
 
 def _interval(q: Quantity) -> tuple[float, float]:
     p = q.precision
+    if q.unit == "%":
+        p = min(p, 1.0)  # "60%" is a percentage point figure, not 55-65% as a round count would read
     if q.qualifier == "about":
         p = max(p, abs(q.value) * 0.1)
     return q.value - p, q.value + p
@@ -53,8 +196,8 @@ def describe(q: Quantity) -> str:
         else:
             text = _fmt(v)
         text = f"{text}%" if q.unit == "%" else (text if q.unit == "count" else f"{text} {q.unit}")
-    prefix = {"up_to": "up to ", "at_least": "at least ", "more_than": "more than ", "less_than": "less than ",
-              "about": "about "}.get(q.qualifier, "")
+    prefix = {"up_to": "up to ", "at_most": "at most ", "at_least": "at least ", "more_than": "more than ",
+              "less_than": "less than ", "about": "about "}.get(q.qualifier, "")
     return prefix + text
 
 
@@ -78,7 +221,10 @@ def _as_date_interval(q: Quantity) -> tuple[float, float]:
 
 
 def compare(claim: Quantity, evidence: Quantity) -> Comparison:
-    """Does the evidence figure agree with, conflict with, or merely fit the claim's figure?"""
+    """Does the evidence figure agree with, conflict with, or merely fit the claim's figure? (See the module's table.)
+
+    Both figures must already measure the same thing (`same_measure`), in one unit.
+    """
     if not comparable(claim, evidence):
         return Comparison("unrelated", "")
     said = f"{describe(claim)} vs {describe(evidence)}"
@@ -87,30 +233,33 @@ def compare(claim: Quantity, evidence: Quantity) -> Comparison:
         if a1 < b0 or b1 < a0:
             return Comparison("conflict", f"dates differ: {said}")
         return Comparison("agree", f"dates agree: {said}")
-    kind_c, kind_e = _BOUNDS.get(claim.qualifier), _BOUNDS.get(evidence.qualifier)
+    dir_c, dir_e = _direction(claim), _direction(evidence)
     (c0, c1), (e0, e1) = _interval(claim), _interval(evidence)
     tol = 1e-9 * max(abs(claim.value), abs(evidence.value), 1.0)
-    if kind_c == kind_e:
-        # Both point figures, or both the same kind of bound (a maximum against a maximum): compare the numbers.
+    if dir_c == dir_e:
+        # Both point figures, or both bounds in one direction (a maximum against a maximum): compare the numbers.
         if c1 + tol < e0 or e1 + tol < c0:
             return Comparison("conflict", f"figures differ: {said}")
         exact = math.isclose(claim.value, evidence.value, rel_tol=1e-9)
         return Comparison("agree", f"figures agree{'' if exact else ' within rounding'}: {said}")
-    point, bound = (evidence, claim) if kind_c else (claim, evidence)
-    if kind_c and kind_e:
+    if dir_c and dir_e:
         # An upper bound against a lower bound: they conflict only when the ranges cannot meet.
-        upper, lower = (claim, evidence) if kind_c == "upper" else (evidence, claim)
-        if upper.value + upper.precision < lower.value - lower.precision:
+        upper, lower = (claim, evidence) if dir_c == "upper" else (evidence, claim)
+        if _interval(upper)[1] < _interval(lower)[0]:
             return Comparison("conflict", f"ranges cannot meet: {said}")
         return Comparison("compatible", f"ranges overlap: {said}")
+    point, bound = (evidence, claim) if dir_c else (claim, evidence)
     p0, p1 = _interval(point)
-    if _BOUNDS[bound.qualifier] == "upper":
-        if p0 > bound.value + bound.precision + tol:
+    b0, b1 = _interval(bound)
+    if _direction(bound) == "upper":
+        if p0 > b1 + tol or (bound.qualifier == "less_than" and point.value >= bound.value):
             return Comparison("conflict", f"{describe(point)} exceeds {describe(bound)}")
         if p1 >= bound.value * 0.8:
             return Comparison("agree", f"figures agree: {said}")
+        if bound.qualifier == "up_to":  # a reported maximum and a smaller figure: two reports of one quantity
+            return Comparison("conflict", f"figures differ: {describe(point)} against a reported {describe(bound)}")
         return Comparison("compatible", f"{describe(point)} is within {describe(bound)}")
-    if p1 < bound.value - bound.precision - tol or (bound.qualifier == "more_than" and p1 <= bound.value):
+    if p1 < b0 - tol or (bound.qualifier == "more_than" and point.value <= bound.value):
         return Comparison("conflict", f"{describe(point)} is below {describe(bound)}")
     if p0 <= bound.value * 1.25:
         return Comparison("agree", f"figures agree: {said}")

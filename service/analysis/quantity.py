@@ -27,7 +27,7 @@ _SCALES = sorted(_ANY.scales, key=lambda s: -s[1])
 _CURRENCY_WORDS = _ANY.currencies
 _CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₫": "VND"}
 _PERCENT = "%|" + _longest_first([p.percent for p in packs().values()])
-_QUALIFIERS = [(p, name) for name in ("up_to", "at_least", "more_than", "less_than", "about")
+_QUALIFIERS = [(p, name) for name in ("up_to", "at_most", "at_least", "more_than", "less_than", "about")
                for p in [pattern for pattern, n in _ANY.qualifiers if n == name]]
 _FRACTIONS = sorted(_ANY.fractions, key=lambda f: -f[1])
 _VAGUE = sorted(_ANY.vague_amounts, key=lambda v: v[1])
@@ -47,7 +47,7 @@ _FIGURE = re.compile(
     rf"(?P<sym>{_SYMBOL_RE})?\s?"
     rf"(?P<num>{_NUM}|(?:{'|'.join(_SMALL_NUMBERS)})(?=\s+(?:{_SCALE_RE})\b))"
     rf"(?:\s?(?P<scale>{_SCALE_RE})\b)?"
-    rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
+    rf"(?:\s?(?:(?:{_LINKER_RE})\s?)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
     re.IGNORECASE,
 )
 _FRACTION_RE = re.compile(
@@ -55,7 +55,7 @@ _FRACTION_RE = re.compile(
 )
 _VAGUE_RE = re.compile(
     rf"(?P<vague>{_longest_first(p for p, _, _ in _VAGUE)})\s+(?P<scale>{_SCALE_RE})\b"
-    rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
+    rf"(?:\s?(?:(?:{_LINKER_RE})\s?)?\s?(?P<cur>{_CUR_WORD_RE})\b)?",
     re.IGNORECASE,
 )
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))

@@ -117,8 +117,35 @@ def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
                     continue
                 start = para.start + line_start + lead
                 end = para.start + line_start + trail
-                out.append(Sentence(start, end, text[start:end], para.language, index))
+                for a2, b2 in _headline_apart(text, start, end, first=not out):
+                    a2 += _dateline_length(text[a2:b2])
+                    if b2 > a2:
+                        out.append(Sentence(a2, b2, text[a2:b2], para.language, index))
     return out
+
+
+# A news dateline opening the lead sentence: "PARIS, 2 mars 2026 (L'Écho des Marchés) – ", "WASHINGTON (AP) — ",
+# "TP.HCM, 3/3/2026 (Nhịp Sống Đầu Tư) – ". It says where and when the article was filed, not what happened.
+_DATELINE = re.compile(
+    r"[A-ZÀ-ỸĐ][A-ZÀ-ỸĐ.'’ -]{1,30}(?:,[^()\n–—]{1,40}?)?(?:\s*\([^()\n]{1,60}\))?\s*(?:–|—|--?)\s+(?=\S)"
+)
+
+
+def _dateline_length(sentence: str) -> int:
+    """Length of the dateline that opens a sentence (0 when there is none)."""
+    m = _DATELINE.match(sentence)
+    return m.end() if m and sum(c.isalpha() for c in m.group(0)) >= 2 else 0
+
+
+def _headline_apart(text: str, start: int, end: int, first: bool) -> list[tuple[int, int]]:
+    """A document's first line is its headline: without final punctuation it still ends a sentence."""
+    if not first:
+        return [(start, end)]
+    cut = text.find("\n", start, end)
+    if cut < 0 or re.search(r"[.!?:;…]\s*$", text[start:cut]):
+        return [(start, end)]
+    rest = cut + 1 + (len(text[cut + 1 : end]) - len(text[cut + 1 : end].lstrip()))
+    return [(start, len(text[:cut].rstrip()))] + ([(rest, end)] if rest < end else [])
 
 
 # A line opening with "2." / "2)" / "-" / "•" is the next item of a list, whatever the previous line ends with.

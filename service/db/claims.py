@@ -7,12 +7,40 @@ import time
 from collections.abc import Iterator
 
 import numpy as np
-from sqlalchemy import Connection, and_, exists, func, insert, select, union, union_all
+from sqlalchemy import Connection, and_, exists, func, insert, select, true, union, union_all
 
 from service.db.records import StoredClaim, decode_vector
 from service.db.schema import claim_keys, claims, documents, evidence, reviews, verdict_history
 from service.db.session import Session, chunks
 from service.models import Claim
+
+
+#: A sorted listing's cursor is its last claim's sort value (in thousandths for scores) * CURSOR_SEQ_SPAN + seq:
+#: one decimal number, like stored order's. The next page compares with that claim's stored value when it still
+#: exists (exact), with the cursor's rounded one when it was deleted meanwhile.
+CURSOR_SEQ_SPAN = 10**12
+_SORT_COLUMNS = {"strength": claims.c.strength, "confidence": claims.c.confidence,
+                 "sources": claims.c.independent_sources}
+_SORT_SCALE = {"strength": 1000, "confidence": 1000, "sources": 1}
+
+
+def _sort_field(sort: str) -> tuple[str | None, bool]:
+    """("strength", True) for "-strength"; (None, False) for stored order."""
+    field = sort.lstrip("-")
+    if field == "stored":
+        return None, False
+    if field not in _SORT_COLUMNS:
+        raise ValueError(f"unknown sort {sort!r}")
+    return field, sort.startswith("-")
+
+
+def page_cursor(sort: str, last: StoredClaim) -> int:
+    """The cursor that continues a listing in `sort` order after `last`."""
+    field, _ = _sort_field(sort)
+    if field is None:
+        return last.seq
+    value = {"strength": last.strength, "confidence": last.confidence, "sources": last.independent_sources}[field]
+    return int(round(value * _SORT_SCALE[field])) * CURSOR_SEQ_SPAN + last.seq
 
 
 class ClaimRepository:
@@ -94,9 +122,11 @@ class ClaimRepository:
         return self._session.scalar(select(func.count()).select_from(claim_keys).where(claim_keys.c.key == key))
 
     def page(self, *, verdict: str | None, document_id: str | None, q: str | None, checkworthy: bool | None,
-             limit: int, after_seq: int | None, reviewed: bool | None = None) -> list[StoredClaim]:
-        """Claims in the order they were stored, filtered; `q` matches text or quote, case-insensitively."""
-        where = [claims.c.seq > (after_seq or 0)]
+             limit: int, after_seq: int | None, reviewed: bool | None = None, basis: str | None = None,
+             min_sources: int | None = None, max_sources: int | None = None, sort: str = "stored") -> list[StoredClaim]:
+        """Claims filtered, in stored order or by how their verdict was reached; `q` matches text or quote,
+        case-insensitively; `after_seq` is the cursor `page_cursor` gave for the previous page's last claim."""
+        where = []
         if reviewed is not None:
             has_review = exists().where(reviews.c.claim_id == claims.c.id)
             where.append(has_review if reviewed else ~has_review)
@@ -106,10 +136,30 @@ class ClaimRepository:
             where.append(claims.c.document_id == document_id)
         if checkworthy is not None:
             where.append(claims.c.checkworthy == int(checkworthy))
+        if basis:
+            where.append(claims.c.basis.is_(None) if basis == "none" else claims.c.basis == basis)
+        if min_sources is not None:
+            where.append(claims.c.independent_sources >= min_sources)
+        if max_sources is not None:
+            where.append(claims.c.independent_sources <= max_sources)
         if q:
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             where.append(claims.c.text.ilike(pattern, escape="\\") | claims.c.quote.ilike(pattern, escape="\\"))
-        rows = self._session.all(select(claims).where(and_(*where)).order_by(claims.c.seq).limit(limit))
+        field, descending = _sort_field(sort)
+        if field is None:
+            where.append(claims.c.seq > (after_seq or 0))
+            order = [claims.c.seq]
+        else:
+            key = _SORT_COLUMNS[field]
+            if after_seq is not None:
+                rounded, last_seq = divmod(after_seq, CURSOR_SEQ_SPAN)
+                last = self._session.scalar(select(key).where(claims.c.seq == last_seq))
+                if last is None:
+                    last = rounded / _SORT_SCALE[field] if _SORT_SCALE[field] != 1 else rounded
+                beyond = key < last if descending else key > last
+                where.append(beyond | and_(key == last, claims.c.seq > last_seq))
+            order = [key.desc() if descending else key, claims.c.seq]
+        rows = self._session.all(select(claims).where(and_(true(), *where)).order_by(*order).limit(limit))
         return [StoredClaim.from_row(r) for r in rows]
 
     def denials_in_documents(self, document_ids: list[str]) -> list[tuple[str, str | None]]:

@@ -69,8 +69,10 @@ class DocumentRepository:
         row = self._session.one(select(func.coalesce(func.max(documents.c.seq), 0), func.count()).select_from(documents))
         return int(row[0]), int(row[1])
 
-    def set_source_group(self, tx: Connection, document_ids: list[str], group: str) -> None:
-        tx.execute(update(documents).where(documents.c.id.in_(document_ids)).values(source_group=group))
+    def set_source_group(self, tx: Connection, document_ids: list[str], group: str, grouping: dict | None = None) -> None:
+        """Put documents in a source group, with the evidence that they copy or translate one of its members."""
+        tx.execute(update(documents).where(documents.c.id.in_(document_ids))
+                   .values(source_group=group, grouping=json.dumps(grouping) if grouping else None))
 
     def group_members(self, group: str) -> list[str]:
         return list(self._session.scalars(select(documents.c.id).where(documents.c.source_group == group)))

@@ -38,6 +38,7 @@ class StoredDocument:
     source_group: str
     backend: str
     created_at: datetime
+    grouping: dict | None = None  # why it joined its source group: {document_id, coverage, other_coverage}
 
     @classmethod
     def from_row(cls, row) -> StoredDocument:
@@ -50,6 +51,7 @@ class StoredDocument:
             sections=[tuple(s) for s in sections.get("spans", [])],
             translated={tuple(t) for t in sections.get("translated", [])},
             source_group=row.source_group, backend=row.backend, created_at=to_datetime(row.created_at),
+            grouping=json.loads(row.grouping) if row.grouping else None,
         )
 
 
@@ -81,6 +83,9 @@ class StoredClaim:
     verdict: str
     confidence: float
     backend: str
+    basis: str | None = None  # how the verdict was reached: "rule", "model", None (pipeline/verdict_basis.py)
+    strength: float = 0.0
+    independent_sources: int = 0
 
     @property
     def id(self) -> str:
@@ -101,4 +106,5 @@ class StoredClaim:
             self_contained=bool(row.self_contained),
         )
         return cls(seq=row.seq, claim=claim, section=row.section, qvec=decode_vector(row.qvec),
-                   pvec=decode_vector(row.pvec), verdict=row.verdict, confidence=row.confidence, backend=row.backend)
+                   pvec=decode_vector(row.pvec), verdict=row.verdict, confidence=row.confidence, backend=row.backend,
+                   basis=row.basis, strength=row.strength, independent_sources=row.independent_sources)

@@ -25,6 +25,7 @@ documents = Table(
     Column("source_group", Text, nullable=False),
     Column("backend", Text, nullable=False, server_default="offline"),
     Column("created_at", Float, nullable=False),  # epoch seconds
+    Column("grouping", Text),  # JSON: why it joined its source group {document_id, coverage, other_coverage}
 )
 
 claims = Table(
@@ -50,6 +51,10 @@ claims = Table(
     Column("confidence", Float, nullable=False, server_default="0"),
     Column("backend", Text, nullable=False, server_default="offline"),
     Column("updated_at", Float, nullable=False),
+    # How the verdict was reached (pipeline/verdict_basis.py), kept so the review queue sorts and filters on it:
+    Column("basis", Text),  # "rule" | "model"; NULL when nothing decides the verdict
+    Column("strength", Float, nullable=False, server_default="0"),  # raw score of the verdict rule, in [0, 1]
+    Column("independent_sources", Integer, nullable=False, server_default="0"),
     Index("claims_document", "document_id", "idx"),
     Index("claims_verdict", "verdict", "seq"),
 )

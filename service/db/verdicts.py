@@ -10,7 +10,7 @@ from service.db.events import EventRepository, iso_millis
 from service.db.records import to_datetime
 from service.db.schema import claims, evidence, verdict_history
 from service.db.session import Session, chunks
-from service.models import EvidenceOut, VerdictChange
+from service.models import EvidenceOut, VerdictBasis, VerdictChange
 
 
 class VerdictRepository:
@@ -20,8 +20,9 @@ class VerdictRepository:
         self._session = session
 
     def save(self, tx: Connection, claim_id: str, verdict: str, confidence: float, items: list[EvidenceOut],
-             backend: str, cause_document_id: str | None, reason: str) -> bool:
-        """Replace a claim's evidence and verdict; record history (and an event) when the verdict changed."""
+             backend: str, cause_document_id: str | None, reason: str, basis: VerdictBasis = VerdictBasis()) -> bool:
+        """Replace a claim's evidence and verdict (and how it was reached); record history (and an event) when the
+        verdict changed."""
         previous = tx.execute(select(claims.c.verdict, claims.c.document_id).where(claims.c.id == claim_id)).first()
         tx.execute(delete(evidence).where(evidence.c.claim_id == claim_id))
         if items:
@@ -34,7 +35,8 @@ class VerdictRepository:
             ])
         now = time.time()
         tx.execute(update(claims).where(claims.c.id == claim_id)
-                   .values(verdict=verdict, confidence=confidence, backend=backend, updated_at=now))
+                   .values(verdict=verdict, confidence=confidence, backend=backend, updated_at=now,
+                           basis=basis.basis, strength=basis.strength, independent_sources=basis.independent_sources))
         has_history = tx.execute(select(verdict_history.c.seq).where(verdict_history.c.claim_id == claim_id)
                                  .limit(1)).first()
         changed = not has_history or previous is None or previous.verdict != verdict

@@ -7,13 +7,14 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
 from service.bootstrap import open_factchecker
 from service.checker import FactChecker
-from service.http.auth import ApiKeyMiddleware
+from service.http.auth import ApiKeyMiddleware, required_scope
 from service.http.editorial import Editorial
-from service.http.errors import error_response, install_error_handlers
+from service.http.errors import error_response, install_error_handlers, route_takes
 from service.http.limits import install_limits
 from service.http.metrics import Metrics, install_metrics
 from service.http.routes.review_page import install_review_page
@@ -75,7 +76,9 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
 
     @app.middleware("http")
     async def require_json(request: Request, call_next):
-        if request.method in ("POST", "PUT", "PATCH") and request.url.path.startswith("/v1/"):
+        # Only where a route takes this method: anything else is the router's 404, or 405 with `Allow`.
+        if (request.method in ("POST", "PUT", "PATCH") and request.url.path.startswith("/v1/")
+                and route_takes(app, request.scope)):
             ctype = request.headers.get("content-type", "")
             if not ctype.split(";")[0].strip().endswith("json"):
                 return error_response("unsupported_media_type", "send JSON with Content-Type: application/json", 415)
@@ -87,4 +90,51 @@ def create_app(settings: Settings | None = None, checker: FactChecker | None = N
         app.include_router(module.router)
     include_editorial(app)
     app.add_middleware(ApiKeyMiddleware, keys=settings.keys)  # outermost: no key, no work
+    app.openapi = lambda: app.openapi_schema or _contract(app, settings)
     return app
+
+
+def _contract(app: FastAPI, settings: Settings) -> dict:
+    """The OpenAPI document, with what depends on the settings this server runs with."""
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name in ("DocumentIn", "CheckIn"):  # a text over the byte limit has more characters than that, or as many
+        schemas[name]["properties"]["text"]["maxLength"] = settings.max_text_bytes
+    # FastAPI adds its own 422 body to every route with parameters, and gives error bodies the media type of the
+    # route's success (application/ld+json for ClaimReview): every error is the one JSON shape.
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for _, _, operation in _operations(schema):
+        for status, response in operation.get("responses", {}).items():
+            if int(status) >= 400 and "content" in response:
+                response["content"] = {"application/json": {"schema": error_ref}}
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    if settings.keys:
+        components["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer KEY"},
+            "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        }
+        for path, method, operation in _operations(schema):
+            scope = required_scope(method.upper(), path)
+            if scope is None:
+                continue  # public: probes and the page
+            operation["security"] = [{"bearer": []}, {"apiKey": []}]
+            operation["responses"]["401"] = {
+                "description": "No API key, or an unknown one (code `unauthorized`).",
+                "headers": {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": error_ref}}}
+            if scope == "write":
+                operation["responses"]["403"] = {
+                    "description": "A read-scope key on a request that writes (code `forbidden`).",
+                    "content": {"application/json": {"schema": error_ref}}}
+    app.openapi_schema = schema
+    return schema
+
+
+def _operations(schema: dict):
+    """(path, method, operation) for every operation of an OpenAPI document."""
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            if method in ("get", "put", "post", "delete", "patch", "options", "head", "trace"):
+                yield path, method, operation

@@ -10,7 +10,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from service.errors import FactCheckError
 
@@ -39,6 +42,21 @@ async def send_error(send: Send, status: int, code: str, message: str,
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: Starlette, scope: Scope) -> list[str]:
+    """Every method some route at this request's path takes (for `Allow`), in a stable order."""
+    return [m for m in _METHODS if route_takes(app, {**scope, "method": m})]
+
+
+def route_takes(app: Starlette, scope: Scope) -> bool:
+    """True when a route (not a mounted app: that answers for itself) matches this request's path and method."""
+    probe = {"type": "http", "root_path": "", **scope}
+    return any(route.matches(dict(probe))[0] == Match.FULL for route in app.router.routes
+               if not isinstance(route, Mount))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Typed errors, validation errors, HTTP errors and anything unexpected all answer in the error shape."""
 
@@ -56,9 +74,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response("validation_error", details or "invalid request", 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(_: Request, exc: StarletteHTTPException):
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(code, str(exc.detail), exc.status_code, getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # The router names the methods of the first route on this path only; RFC 9110 wants all of them.
+            allowed = allowed_methods(request.app, request.scope)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
+        return error_response(code, str(exc.detail), exc.status_code, headers or None)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, exc: Exception):

@@ -22,6 +22,7 @@ from service.pipeline.name_rarity import NameRarity
 from service.pipeline.prepare import Prepared, Preparer, document_id_for
 from service.pipeline.recompute import Recomputer
 from service.pipeline.source_groups import find_group
+from service.pipeline.verdict_basis import verdict_basis
 from service.pipeline.verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -103,12 +104,15 @@ class Ingestor:
         self.rarity.clear()
 
     def _assign_group(self, p: Prepared) -> None:
-        group = find_group(p.claims, p.qvecs, lambda: self.verifier.dense_hits(p), self.corpus)
-        if group and group != p.id:
+        found = find_group(p.qvecs, p.pvecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.corpus)
+        if found and found.group != p.id:
+            grouping = found.record()
             with self.db.transaction() as tx:
-                self.db.documents.set_source_group(tx, [p.id], group)
-            p.source_group = group
-            log.info("document %s joins source group %s (a translation or copy)", p.id, group)
+                self.db.documents.set_source_group(tx, [p.id], found.group, grouping)
+            p.source_group, p.grouping = found.group, grouping
+            log.info("document %s joins source group %s: it and %s cover %.0f%% / %.0f%% of each other's claims",
+                     p.id, found.group, found.document_id, 100 * found.match.coverage,
+                     100 * found.match.other_coverage)
         else:
             p.source_group = p.id
 
@@ -120,7 +124,7 @@ class Ingestor:
             with self.db.transaction() as tx:
                 for v in verified:
                     self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, p.id,
-                                          "ingest")
+                                          "ingest", verdict_basis(v.verdict, v.evidence))
             for v in verified:
                 for e in v.evidence:
                     if e.claim_id and e.document_id != p.id:

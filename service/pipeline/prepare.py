@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import unicodedata
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +22,7 @@ from service.analysis.entities import entity_key
 from service.analysis.text import dominant_language, normalise, paragraphs
 from service.db.records import StoredClaim, StoredDocument
 from service.errors import EmptyTextError, InputError, TextTooLargeError
-from service.models import Claim, ClaimDraft
+from service.models import Claim, ClaimDraft, has_visible_character
 from service.pipeline.source_groups import translated_sections
 from service.settings import Settings
 
@@ -63,6 +63,7 @@ class Prepared:
     pvecs: np.ndarray
     keys: list[list[str]]
     source_group: str = ""
+    grouping: dict | None = None  # why it joined its source group (see source_groups.Grouping)
     translated_sections: set[tuple[int, int]] = field(default_factory=set)
     dense: tuple | None = None  # (query key, hits): the nearest stored claims, asked once per document
 
@@ -73,7 +74,7 @@ class Prepared:
         return cls(
             doc.id, doc.text, {"title": doc.title}, doc.language, doc.languages, doc.sections, claims,
             [s.section for s in stored], np.vstack([s.qvec for s in stored]), np.vstack([s.pvec for s in stored]),
-            [claim_keys(c) for c in claims], doc.source_group, set(doc.translated),
+            [claim_keys(c) for c in claims], doc.source_group, doc.grouping, set(doc.translated),
         )
 
     def dense_hits(self, query) -> list[list[VectorHit]]:
@@ -105,14 +106,16 @@ class Preparer:
         except UnicodeEncodeError as exc:
             raise InputError("text is not valid Unicode (lone surrogates)") from exc
         text = normalise(text.replace("\x00", ""))
-        if not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf") for ch in text):
+        if not has_visible_character(text):  # the rule the schema's `pattern` states
             raise EmptyTextError("text is empty or only whitespace, control or zero-width characters")
         return text
 
     def prepare(self, text: str, meta: dict | None = None) -> Prepared:
         """Normalise, extract claims, embed them: everything but storing."""
-        meta = meta or {}
+        meta = dict(meta or {})
         text = self.validate_text(text)
+        if not (meta.get("title") or "").strip():
+            meta["title"] = headline(text)
         doc_id = document_id_for(text)
         paras = paragraphs(text, meta.get("language"))
         language, languages = dominant_language(paras)
@@ -142,6 +145,49 @@ class Preparer:
         return Prepared(claim.document_id, text, {}, claim.language, [claim.language],
                         [(0, len(text), claim.language)], [claim], [0], q, pv, [claim_keys(claim)],
                         claim.document_id)
+
+
+HEADLINE_MAX_CHARS = 200
+HEADLINE_MAX_WORDS = 40  # Vietnamese writes one syllable per space-separated word: a 15-word English title is ~25
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_LIST_ITEM = re.compile(r"^(?:[-*•–—·]|\d{1,3}[.)])\s")
+_LEADING_MARKS = re.compile(r"^[^\w]+")  # opening quotes, brackets, ¿ ¡, currency signs, spaces
+_CLOSERS = "\"'»”’›)]"
+# A second sentence: a word of 3+ letters closing with . ! ? …, then space and a capital ("U.S. Senate" is one).
+_SENTENCE_BREAK = re.compile(r"[^\W\d_]{3,}[.!?…][\"'»”’)]*\s+[\"'«“‘(]*[^\W\d_]", re.UNICODE)
+
+
+def headline(text: str) -> str | None:
+    """The text's first non-empty line, trimmed, when it reads like a headline; None otherwise.
+
+    It reads like one when more text follows it, it is short (2 to 40 words, at most 200 characters), it starts
+    with a capital letter or a digit (after opening quotes or signs), it is one sentence or none and does not end as a
+    sentence or an introduction does (". ; : ,"; "?", "!" and "…" are fine), most of it is letters, and it is not a
+    list item or an address. A Markdown heading mark is dropped. The same rules serve en, fr and vi: all three
+    capitalise headlines' first word and end statements with a full stop.
+    """
+    lines = [line.strip() for line in text.split("\n")]
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or not any(lines[first + 1:]):
+        return None  # a one-line text is a statement of its own, not the title of one
+    line = _MARKDOWN_HEADING.sub("", lines[first]).strip()
+    words = line.split()
+    if not line or len(line) > HEADLINE_MAX_CHARS or not 2 <= len(words) <= HEADLINE_MAX_WORDS:
+        return None
+    if _LIST_ITEM.match(line) or "://" in line or line.lower().startswith("www."):
+        return None
+    start = _LEADING_MARKS.sub("", line)[:1]
+    if not start or not (start.isupper() or start.isdigit()):
+        return None
+    end = line.rstrip(_CLOSERS)
+    if end.endswith((";", ":", ",")) or (end.endswith(".") and not end.endswith("...")):
+        return None
+    if _SENTENCE_BREAK.search(line):
+        return None
+    visible = [ch for ch in line if not ch.isspace()]
+    if sum(ch.isalpha() for ch in visible) < len(visible) / 2:
+        return None
+    return line
 
 
 def as_claim(text: str, draft: ClaimDraft | None = None) -> Claim:

@@ -7,6 +7,7 @@ import logging
 from service.db import Database
 from service.db.records import StoredClaim
 from service.pipeline.prepare import Prepared
+from service.pipeline.verdict_basis import verdict_basis
 from service.pipeline.verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ class Recomputer:
             with self.db.transaction() as tx:
                 for v in verified:
                     changed += self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
-                                                     claim_causes[v.claim.id], reason)
+                                                     claim_causes[v.claim.id], reason,
+                                                     verdict_basis(v.verdict, v.evidence))
         return changed
 
     def recheck_fallbacks(self, limit: int = 50, batch: int = 5) -> int:

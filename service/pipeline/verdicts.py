@@ -5,7 +5,7 @@ claim is supported (refuted); S = 1 - prod(1 - p) over supporting evidence, R li
 the rules; its raw score is S(1-R) for corroborated, R(1-S) for contradicted, max(S·R, denial strength) for
 disputed, and (1-S)(1-R) for unverified. Evidence is not independent and the learned stance scores are
 optimistic, so the raw score is mapped through a monotone curve fitted on the dev splits of labelled sets
-by `python -m evals.training.tune_stance --write-calibration` (data/verdict_calibration.json): the confidence is how often
+by `python -m evals.training.calibrate` (data/verdict_calibration.json): the confidence is how often
 such verdicts were right there. One curve per verdict for those the learned model (or the LLM) decided, and
 one curve for those a deterministic check decided (figures, employers, denials, negation), which are fewer
 and fail differently (two dates about different events read as a conflict).
@@ -68,14 +68,50 @@ def raw_decision(evidence: list[EvidenceOut]) -> Decision:
     return Decision("unverified", (1 - support) * (1 - refute), by_rule)
 
 
+# What the confidence reads of a decision: whether a deterministic check decided it, how many independent sources
+# stand on each side (copies of one story count once), how strong the strongest of each side is, whether a party
+# denies it, and the raw score.
+FEATURES = ("bias", "rule", "sources_for", "sources_against", "best_for", "best_against", "denial", "raw")
+
+
+def decision_features(evidence: list[EvidenceOut], decision: Decision | None = None) -> list[float]:
+    """The FEATURES of a claim's decision, from its evidence."""
+    d = decision or raw_decision(evidence)
+    independent = [e for e in evidence if not e.same_source]
+    support, refute = _per_source(independent, "supports"), _per_source(independent, "refutes")
+    denial = any(e.kind in ("denial", "assertion") and e.stance == "refutes" for e in evidence)
+    return [1.0, float(d.by_rule), math.log1p(len(support)), math.log1p(len(refute)), max(support, default=0.0),
+            max(refute, default=0.0), float(denial), d.raw]
+
+
 @lru_cache(maxsize=1)
-def calibration() -> dict[str, tuple[list[float], list[float]]]:
-    """verdict, or "rule" -> (raw knots, calibrated values); empty when no curve ships (confidence = raw)."""
+def _calibration_file() -> dict:
     try:
-        data = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+        return json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    return {verdict: (curve["raw"], curve["calibrated"]) for verdict, curve in data["verdicts"].items()}
+
+
+def calibration() -> dict[str, tuple[list[float], list[float]]]:
+    """verdict, or "rule" -> (raw knots, calibrated values) of the monotone curves; empty when none ship."""
+    data = _calibration_file()
+    if data.get("model") == "logistic":
+        return {}
+    return {verdict: (curve["raw"], curve["calibrated"]) for verdict, curve in data.get("verdicts", {}).items()}
+
+
+def reload_calibration() -> None:
+    """Read the calibration file again (the training scripts rewrite it)."""
+    _calibration_file.cache_clear()
+
+
+def logistic_confidence(verdict: str, features: list[float]) -> float | None:
+    """P(the verdict is right | its features) under the shipped logistic model; None when no such model ships."""
+    data = _calibration_file()
+    if data.get("model") != "logistic" or verdict not in data["weights"]:
+        return None
+    z = float(np.dot(data["weights"][verdict], features))
+    return round(1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), 3)
 
 
 def calibrated(curve_name: str, raw: float) -> float:
@@ -88,8 +124,11 @@ def calibrated(curve_name: str, raw: float) -> float:
 
 def decide(evidence: list[EvidenceOut]) -> tuple[Verdict, float]:
     """Verdict and calibrated confidence of a claim from its evidence."""
-    verdict, raw, by_rule = raw_decision(evidence)
-    return verdict, calibrated("rule" if by_rule else verdict, raw)
+    decision = raw_decision(evidence)
+    confidence = logistic_confidence(decision.verdict, decision_features(evidence, decision))
+    if confidence is None:
+        confidence = calibrated("rule" if decision.by_rule else decision.verdict, decision.raw)
+    return decision.verdict, confidence
 
 
 def fit_curve(raw: list[float], correct: list[bool], prior_weight: float = 5.0, max_knots: int = 12) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.candidates import HybridSearch
-from retrieval.embeddings import Embedder, VectorMemo
+from retrieval.embeddings import Embedder
 from service.analysis import Candidate, StanceJudge, StanceResult
 from service.analysis.attribution import addresses_the_model
 from service.db import Database
@@ -36,13 +36,12 @@ class Verifier:
     """Hybrid search, stance judgement, verdict: one Verified per claim of a prepared document."""
 
     def __init__(self, db: Database, search: HybridSearch, embedder: Embedder, judge: StanceJudge,
-                 rarity: NameRarity, memo: VectorMemo) -> None:
+                 rarity: NameRarity) -> None:
         self.db = db
         self.search = search
         self.embedder = embedder
         self.judge = judge
         self.rarity = rarity
-        self.memo = memo
 
     def dense_hits(self, p: Prepared):
         """Nearest stored claims of each claim of `p` (asked once per document; grouping and verifying share it)."""
@@ -64,11 +63,9 @@ class Verifier:
             groups = self.db.documents.source_groups(list({s.document_id for s in stored.values()}))
             denied = self._denied_in_documents(list(groups))
             candidates: list[Candidate] = []
-            self.memo.put("query", claim.text, qvecs[i])
             for cid, row in stored.items():
                 if row.document_id == p.id:
                     continue
-                self.memo.put("passage", row.claim.text, row.pvec)
                 # The index ranks by query-query similarity (the symmetric comparison E5 prescribes, and the
                 # better one at finding translations); the stance rules and the learned model were set on the
                 # query-passage band, so that is the similarity a candidate carries.
@@ -96,9 +93,7 @@ class Verifier:
 
     def judge_pair(self, claim: Claim, evidence: Claim) -> StanceResult:
         """Stance of one evidence claim toward one claim, the pair taken as given (no search)."""
-        # Only what the judge reads: the claim as a query, the evidence as a passage (half the embedding work).
-        qvec = self.memo.embed("query", [claim.text], self.embedder.query)[0]
-        pvec = self.memo.embed("passage", [evidence.text], self.embedder.passage)[0]
+        qvec, pvec = self.embedder.query([claim.text])[0], self.embedder.passage([evidence.text])[0]
         return self.judge.judge(claim, [Candidate(claim=evidence, similarity=float(qvec @ pvec), given=True)])[0]
 
     def _same_document_translations(self, p: Prepared, i: int, qvec: np.ndarray) -> list[Candidate]:
@@ -110,7 +105,6 @@ class Verifier:
         out = []
         for j, other in enumerate(p.claims):
             if p.claim_sections[j] in partners:
-                self.memo.put("passage", other.text, p.pvecs[j])
                 out.append(Candidate(claim=other, similarity=float(qvec @ p.pvecs[j]), same_source=True))
         out.sort(key=lambda c: -c.similarity)
         return out[:3]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from service.http.app import create_app
 from service.settings import Settings
-from tests.support.browser import chromium
+from tests.support.browser import chromium, unavailable
 from tests.support import ROOT as REPO
 from tests.support import SEEDS, open_checker
 from tests.support.served import Served
@@ -50,9 +51,8 @@ def site(tmp_path_factory, embedder):
     data_dir = tmp_path_factory.mktemp("review-data")
     app = create_app(Settings(data_dir=data_dir, _env_file=None), checker=open_checker(data_dir, embedder))
     with Served(app) as base, httpx.Client(base_url=base, timeout=300) as http:
-        for path in SEEDS:
-            r = http.post("/v1/documents", json={"text": path.read_text("utf-8"), "title": path.stem,
-                                                  "source": f"seeds/{path.name}"})
+        for path in SEEDS:  # no title: the page shows each one's headline, or its source when it has none
+            r = http.post("/v1/documents", json={"text": path.read_text("utf-8"), "source": f"seeds/{path.name}"})
             assert r.status_code in (200, 201), r.text
         yield base, http
 
@@ -92,25 +92,38 @@ def test_review_page_on_the_seed_corpus(browser, site):
     doc, claim = pick_claim(http)
     browser.set_window_size(1400, 1000)
 
-    # Document list.
+    # Document list: titles are headlines (the source when a text has none), every language is listed.
+    listed = http.get("/v1/documents").json()["items"]
     browser.get(f"{base}/review")
     links = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "a.doc-link"), "the document list")
-    assert sorted(a.text for a in links) == sorted(p.stem for p in SEEDS)
+    assert sorted(a.text for a in links) == sorted(d["title"] or d["source"] for d in listed)
+    assert any(a.text.startswith("Les premiers grands gagnants de la course") for a in links)
+    langs = {r.get_attribute("data-document-id"): r.find_element(By.CSS_SELECTOR, "td.langs").text
+             for r in browser.find_elements(By.CSS_SELECTOR, "#doc-rows tr")}
+    assert "fr · vi · en" in langs.values()  # the bilingual seed, with its English headline
     keep_screenshot(browser, "review-list.png")
 
-    # Document view: the text is intact and every highlight has its claim's verdict colour.
-    next(a for a in links if a.text == doc["title"]).click()
+    # Document view: the text is intact and every highlight has its claim's verdict colour and basis.
+    next(a for a in links if a.text == (doc["title"] or doc["source"])).click()
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#doc-text mark.claim"), "highlights")
     shown = browser.execute_script("return document.getElementById('doc-text').textContent")
     assert shown == doc["text"]
     marks = browser.execute_script(
         "return [...document.querySelectorAll('#doc-text mark.claim')]"
-        ".map(m => [m.dataset.claimId, m.className, m.textContent])")
+        ".map(m => [m.dataset.claimId, m.className, m.textContent, m.style.getPropertyValue('--strength'),"
+        " getComputedStyle(m).backgroundImage])")
     by_id = {c["id"]: c for c in doc["claims"]}
-    for claim_id, classes, text in marks:
+    for claim_id, classes, text, strength, stripes in marks:
         c = by_id[claim_id]
-        assert f"v-{c['verdict']}" in classes.split()
+        assert f"v-{c['verdict']}" in classes.split() and f"b-{c['basis'] or 'none'}" in classes.split()
         assert text in c["quote"]
+        assert float(strength) == pytest.approx(c["strength"])
+        assert ("gradient" in stripes) == (c["basis"] == "model" and c["verdict"] != "unverified"
+                                           and c["checkworthy"])
+    items = {li.get_attribute("data-claim-id"): li for li in browser.find_elements(By.CSS_SELECTOR, "#claim-list li")}
+    for c in doc["claims"]:
+        if c["verdict"] != "unverified":
+            assert items[c["id"]].find_element(By.CSS_SELECTOR, ".basis").text == (c["basis"] or "no deciding evidence")
     highlighted = {m[0] for m in marks}
     spans = {(c["start"], c["end"]) for c in doc["claims"]}
     # Every claim is highlighted, except one whose exact span another claim also has.
@@ -122,10 +135,17 @@ def test_review_page_on_the_seed_corpus(browser, site):
              "the evidence panel")
     assert browser.find_element(By.ID, "p-verdict").text == claim["verdict"]
     assert browser.find_element(By.ID, "p-text").text == claim["text"]
+    how = browser.find_element(By.ID, "p-how")
+    assert how.get_attribute("data-basis") == (claim["basis"] or "none")
+    if claim["basis"]:
+        assert how.find_element(By.CSS_SELECTOR, ".basis").text == claim["basis"]
+        assert how.find_element(By.CSS_SELECTOR, ".strength .value").text == f"{claim['strength']:.2f}"
+        assert how.find_element(By.CSS_SELECTOR, ".sources").get_attribute("data-sources") == str(
+            claim["independent_sources"])
     cards = browser.find_elements(By.CSS_SELECTOR, "#p-evidence .ev")
     assert len(cards) == len(claim["evidence"])
     for card, ev in zip(cards, claim["evidence"]):
-        assert card.get_attribute("data-stance") == ev["stance"]
+        assert card.get_attribute("data-stance") == ev["stance"] and card.get_attribute("data-basis") == ev["basis"]
         assert ev["quote"] in card.find_element(By.CSS_SELECTOR, ".ev-quote").text
         assert claim["quote"] in card.find_element(By.CSS_SELECTOR, ".ev-claim").text
         href = card.find_element(By.CSS_SELECTOR, "a.ev-link").get_attribute("href")
@@ -191,8 +211,7 @@ def test_titles_and_text_are_never_parsed_as_html(browser, site):
     assert posted.status_code == 201, posted.text
     doc_id = posted.json()["id"]
     browser.get(f"{base}/review#/documents/{doc_id}")
-    wait_for(lambda: browser.find_element(By.ID, "doc-title").text, "the title")
-    assert browser.find_element(By.ID, "doc-title").text == title
+    wait_for(lambda: browser.find_element(By.ID, "doc-title").text == title, "the title")
     assert browser.execute_script("return document.getElementById('doc-text').textContent") == posted.json()["text"]
     assert not browser.find_elements(By.CSS_SELECTOR, "main img, main script, #doc-title b")
     assert browser.execute_script("return window.__pwned === undefined")
@@ -219,6 +238,137 @@ def test_queue_lists_unreviewed_claims_and_opens_them(browser, site):
     first.click()
     wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == expected[0],
              "the queued claim opened in its document")
+
+
+def queue_ids(browser) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [li.get_attribute("data-claim-id") for li in browser.find_elements(By.CSS_SELECTOR, "#queue-list li")]
+
+
+def test_queue_sorts_and_filters_by_how_verdicts_were_reached(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, http = site
+    browser.set_window_size(1400, 1000)
+    browser.get(f"{base}/review#/queue")
+    form = {name: Select(wait_for(lambda n=name: browser.find_element(By.ID, f"queue-{n}"), "the queue form"))
+            for name in ("verdict", "basis", "sources", "sort")}
+    form["verdict"].select_by_value("")
+
+    # "Model-decided, weakest first": the editor's first stop.
+    form["basis"].select_by_value("model")
+    form["sort"].select_by_value("strength")
+    expected = http.get("/v1/claims", params={"reviewed": "false", "basis": "model", "sort": "strength",
+                                              "limit": 100}).json()["items"]
+    assert expected, "the seed corpus has no model-decided verdict"
+    wait_for(lambda: queue_ids(browser) == [c["id"] for c in expected], "the model-decided claims, weakest first")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#queue-list li")
+    strengths = [float(li.get_attribute("data-strength")) for li in rows]
+    assert strengths == sorted(strengths)
+    assert {li.get_attribute("data-basis") for li in rows} == {"model"}
+    assert all(li.find_element(By.CSS_SELECTOR, ".basis").text == "model" for li in rows)
+    assert "basis=model" in browser.current_url and "sort=strength" in browser.current_url  # shareable
+    keep_screenshot(browser, "review-queue.png")
+
+    # Rule-decided with at least one independent source, strongest first.
+    form["basis"].select_by_value("rule")
+    form["sources"].select_by_value("1-1")
+    form["sort"].select_by_value("-strength")
+    expected = http.get("/v1/claims", params={"reviewed": "false", "basis": "rule", "min_sources": 1,
+                                              "max_sources": 1, "sort": "-strength", "limit": 100}).json()["items"]
+    assert expected and all(c["basis"] == "rule" and c["independent_sources"] == 1 for c in expected)
+    wait_for(lambda: queue_ids(browser) == [c["id"] for c in expected], "rule-decided claims with one source")
+
+    # The address keeps the filters: a reload shows the same queue.
+    browser.refresh()
+    wait_for(lambda: queue_ids(browser) == [c["id"] for c in expected], "the same queue after a reload")
+    assert Select(browser.find_element(By.ID, "queue-basis")).first_selected_option.get_attribute("value") == "rule"
+
+
+def platform_fonts(browser, css: str) -> dict[str, int]:
+    """Fonts Chromium actually drew the text of the first element matching `css` with, and their glyph counts."""
+    root = browser.execute_cdp_cmd("DOM.getDocument", {"depth": 0})
+    node = browser.execute_cdp_cmd("DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": css})
+    browser.execute_cdp_cmd("CSS.enable", {})
+    fonts = browser.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+    return {f["familyName"]: f["glyphCount"] for f in fonts}
+
+
+def colourful_pixels(png: bytes, rect: dict) -> int:
+    """Pixels of a screenshot region that are strongly coloured (a colour emoji has many; a tofu box none)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png)).convert("RGB")
+    box = (int(rect["x"]), int(rect["y"]), int(rect["x"] + rect["width"]) + 1, int(rect["y"] + rect["height"]) + 1)
+    pixels = list(image.crop(box).get_flattened_data())
+    background = max(set(pixels), key=pixels.count)  # a highlight's tint is not the glyph's colour
+    return sum(1 for p in pixels if max(p) - min(p) > 90 and sum(abs(a - b) for a, b in zip(p, background)) > 90)
+
+
+FIND_TEXT = """
+const [selector, needle] = arguments;
+const root = document.querySelector(selector);
+const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const at = node.data.indexOf(needle);
+  if (at < 0) continue;
+  const range = document.createRange();
+  range.setStart(node, at);
+  range.setEnd(node, at + needle.length);
+  const before = range.getBoundingClientRect();
+  window.scrollBy(0, before.top - window.innerHeight / 2);  // into the middle of the viewport, which is what is shot
+  const r = range.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height};
+}
+return null;
+"""
+
+
+def test_vietnamese_and_emoji_are_drawn_with_installed_fonts(browser, site):
+    """The page's font stack names installed fonts that cover Vietnamese and emoji; emoji are drawn, not tofu."""
+    from selenium.webdriver.common.by import By
+
+    if not shutil.which("fc-list"):
+        unavailable("fontconfig's fc-list is not installed")
+    families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    for family, package in (("Noto Sans", "fonts-noto-core"), ("Noto Color Emoji", "fonts-noto-color-emoji")):
+        if family not in families.splitlines() and not any(line.startswith(family + ",") for line in families.splitlines()):
+            unavailable(f"the {family} font is not installed (apt-get install -y {package})")
+    base, http = site
+    docs = {d["source"]: d for d in http.get("/v1/documents").json()["items"]}
+    bilingual, emoji_doc = docs["seeds/000_0b3eac2f5663073f.txt"], docs["seeds/002_b9d94d461006a54c.txt"]
+    browser.set_window_size(1400, 1000)
+
+    # Vietnamese: every glyph of the text comes from the declared text fonts (no fallback, no tofu).
+    browser.get(f"{base}/review#/documents/{bilingual['id']}")
+    wait_for(lambda: "tỷ USD" in browser.find_element(By.ID, "doc-text").text, "the bilingual document")
+    fonts = platform_fonts(browser, "#doc-text")
+    assert set(fonts) == {"Noto Sans"}, fonts
+
+    # Emoji: the seed's bullets (🚀 💼 🌟) come from Noto Color Emoji and are drawn in colour.
+    browser.get(f"{base}/review#/documents/{emoji_doc['id']}")
+    wait_for(lambda: "\U0001F680" in browser.execute_script("return document.getElementById('doc-text').textContent"),
+             "the document with emoji")
+    fonts = platform_fonts(browser, "#doc-text")
+    assert fonts.get("Noto Color Emoji", 0) >= 3 and "Noto Sans" in fonts, fonts
+    drawn, deadline = 0, time.monotonic() + WAIT_S
+    while drawn < 30 and time.monotonic() < deadline:  # a frame may still be on its way after the scroll
+        rocket = browser.execute_script(FIND_TEXT, "#doc-text", "\U0001F680")
+        assert rocket and rocket["width"] > 8, rocket
+        drawn = colourful_pixels(browser.get_screenshot_as_png(), rocket)
+    # The same measure on a character no installed font has (a private-use code point): a tofu box.
+    browser.execute_script("const s = document.createElement('span'); s.id = 'tofu-probe';"
+                           "s.textContent = '\\uE000'; document.getElementById('doc-title').append(s);")
+    tofu = browser.execute_script(FIND_TEXT, "#tofu-probe", "\uE000")
+    blank = colourful_pixels(browser.get_screenshot_as_png(), tofu)
+    browser.execute_script("document.getElementById('tofu-probe').remove()")
+    assert drawn >= 30 and blank <= 2, (drawn, blank)
+    browser.execute_script(FIND_TEXT, "#doc-text", "\U0001F31F")  # the bullets, in the middle of the picture
+    keep_screenshot(browser, "review-emoji.png")
 
 
 def test_page_asks_for_a_key_when_the_api_needs_one(browser, tmp_path, embedder):

@@ -50,14 +50,25 @@ def test_design_examples():
     assert compare(one("100 triệu USD", "vi"), one("$100 million", "en")).relation == "agree"
 
 
-def test_bounds():
-    up_to_half = one("jusqu'à la moitié", "fr")
+def test_bounds_read_as_the_table_in_figures_py_says():
+    up_to_half = one("jusqu'à la moitié", "fr")  # a reported maximum: the source's figure is about half
     assert compare(up_to_half, one("tới 50%", "vi")).relation == "agree"
+    assert compare(up_to_half, one("45%", "en")).relation == "agree"
     assert compare(up_to_half, one("up to 30%", "en")).relation == "conflict"
-    assert compare(up_to_half, one("30%", "en")).relation == "compatible"
+    assert compare(up_to_half, one("about 30%", "en")).relation == "conflict"  # two reports of one figure disagree
     assert compare(up_to_half, one("60%", "en")).relation == "conflict"
+    at_most_half = one("at most 50%", "en")  # a limit: anything below fits
+    assert at_most_half.qualifier == "at_most" and one("tối đa 50%", "vi").qualifier == "at_most"
+    assert compare(at_most_half, one("30%", "en")).relation == "compatible"
+    assert compare(at_most_half, one("60%", "en")).relation == "conflict"
+    assert compare(one("less than 50%", "en"), one("50%", "en")).relation == "conflict"
     assert compare(one("more than 100", "en"), one("50", "en")).relation == "conflict"
+    assert compare(one("more than 100", "en"), one("100", "en")).relation == "conflict"
+    assert compare(one("more than 100", "en"), one("120", "en")).relation == "agree"
     assert compare(one("at least 10", "en"), one("12", "en")).relation == "agree"
+    assert compare(one("at least 10", "en"), one("40", "en")).relation == "compatible"
+    assert compare(one("up to $1 billion", "en"), one("up to $100 million", "en")).relation == "conflict"
+    assert compare(one("up to 10", "en"), one("at least 20", "en")).relation == "conflict"
 
 
 def test_dates_and_units_that_do_not_compare():
@@ -68,3 +79,44 @@ def test_dates_and_units_that_do_not_compare():
 
 def test_digits_inside_names_are_not_figures():
     assert extract_quantities("GPT-4 and the A380 flew", 0, "en") == []
+
+
+def _claim(text: str, language: str):
+    from service.analysis.quantity import extract_quantities
+    from service.models import Claim
+
+    return Claim(id="c", document_id="d", index=0, text=text, quote=text, start=0, end=len(text), language=language,
+                 quantities=extract_quantities(text, 0, language))
+
+
+def test_what_a_figure_measures():
+    from service.analysis.figures import measures
+
+    (stations,) = measures(_claim("The line will have 48 stations", "en"))
+    assert (stations.kind, stations.what) == ("count", "stations")
+    (length,) = measures(_claim("La ligne fera 120 km de long", "fr"))
+    assert (length.kind, length.unit, length.quantity.value) == ("length", "m", 120_000)
+    (hired,) = measures(_claim("At least 10 were hired", "en"))
+    assert (hired.kind, hired.what) == ("count", "")
+    (vi,) = measures(_claim("Tuyến có 48 nhà ga", "vi"))
+    assert vi.what == "nhà ga"
+    contacted, hired = measures(_claim("Meta contacted more than 100 employees, of whom at least 10 were hired", "en"))
+    assert "contacted" in contacted.context and "hired" not in contacted.context and "hired" in hired.context
+
+
+def test_figures_of_different_kinds_or_counted_things_are_not_one_quantity():
+    from service.analysis.figures import measures, same_measure
+
+    (count,) = measures(_claim("The network has 48 stations", "en"))
+    (money,) = measures(_claim("The contract is worth 2.4 billion euros", "en"))
+    (length,) = measures(_claim("The line is 48 km long", "en"))
+    (trains,) = measures(_claim("The network has 40 trains", "en"))
+    (gares,) = measures(_claim("Le réseau compte 40 gares", "fr"))
+    assert not same_measure(count, money, same_event=True)
+    assert not same_measure(count, length, same_event=True)
+    assert not same_measure(count, trains, same_event=True)  # both counts, of different things
+    assert same_measure(count, gares, same_event=False)  # one class of counted noun, across languages
+    (rames,) = measures(_claim("Le réseau compte 40 rames", "fr"))
+    assert same_measure(trains, rames, same_event=False) and not same_measure(rames, gares, same_event=True)
+    (unnamed,) = measures(_claim("At least 10 were hired", "en"))
+    assert same_measure(unnamed, count, same_event=True) and not same_measure(unnamed, count, same_event=False)

@@ -61,9 +61,17 @@ class LanguagePack:
     small_numbers: dict[str, int] = field(default_factory=dict)  # number words read before a scale word
     number_words: str = ""  # the words text2num reads as numbers (French and English); never "un"/"one" alone
     figure_linkers: str = ""  # "14 billion of dollars": "of", "de"
+    # Units written after a number: (pattern, kind, base unit, factor to the base unit).
+    units: tuple[tuple[str, str, str, float], ...] = ()
     # What figures measure ----------------------------------------------------------------------------------
     frames: dict[str, str] = field(default_factory=dict)  # frame name -> pattern
     join_verbs: str = ""  # "X joined Y"
+    # What happened, for figures: two counts are one quantity only if they count the same event ("contacted 100" and
+    # "hired 10" are two). Event name -> pattern; names are shared by every pack.
+    events: dict[str, str] = field(default_factory=dict)
+    # What a count counts, for the nouns news counts most: class name -> pattern, names shared by every pack
+    # ("48 stations", "48 gares" and "48 nhà ga" all count `station`).
+    counted: dict[str, str] = field(default_factory=dict)
     # Text -------------------------------------------------------------------------------------------------
     function_words: frozenset[str] = frozenset()  # frequent words that identify the language
     abbreviations: frozenset[str] = frozenset()  # a full stop after these does not end a sentence

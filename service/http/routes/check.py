@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from service.http.deps import Checker
-from service.http.routes import api_router
+from service.http.routes import BODY, LLM, api_router, errors
 from service.models import CheckIn, Report
 
 router = api_router(tags=["check"])
 
 
-@router.post("/v1/check", response_model=Report)
+@router.post("/v1/check", response_model=Report, responses=errors(*BODY, *LLM))
 def check(body: CheckIn, checker: Checker) -> Report:
     """Check text against the corpus without storing it."""
     return checker.check(body)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 
 from service.http.claimreview import DocumentRef, claim_review, graph, with_context
 from service.http.deps import EditorialDep
+from service.http.routes import ITEM, PARAMS, api_router, errors
 from service.models import ClaimReport
 
-router = APIRouter(prefix="/v1", tags=["editorial"])
+router = api_router(prefix="/v1", tags=["editorial"])
 JSONLD = "application/ld+json"
 
 
@@ -36,7 +37,7 @@ def _date(claim: ClaimReport) -> str | None:
     return claim.history[-1].at.isoformat() if claim.history else None
 
 
-@router.get("/claims/{claim_id}/claimreview", response_class=JSONLDResponse)
+@router.get("/claims/{claim_id}/claimreview", response_class=JSONLDResponse, responses=errors(*ITEM))
 def claim_claimreview(claim_id: str, request: Request, ed: EditorialDep) -> JSONLDResponse:
     """schema.org ClaimReview JSON-LD for one claim."""
     claim = ed.claim(claim_id)
@@ -50,7 +51,8 @@ def claim_claimreview(claim_id: str, request: Request, ed: EditorialDep) -> JSON
     return JSONLDResponse(with_context(obj))
 
 
-@router.get("/documents/{document_id}/claimreview", response_class=JSONLDResponse)
+@router.get("/documents/{document_id}/claimreview", response_class=JSONLDResponse,
+            responses=errors(*ITEM, *PARAMS))
 def document_claimreview(
     document_id: str, request: Request, ed: EditorialDep,
     checkworthy_only: Annotated[bool, Query(description="Leave out opinions, predictions and generic statements.")] = True,

@@ -9,17 +9,19 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from service.http.deps import Checker, MetricsDep
 from service.http.errors import error_response
+from service.http.routes import errors
+from service.models import HealthOut, ReadyOut
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-def healthz() -> dict:
+@router.get("/healthz", response_model=HealthOut, responses=errors(500))
+def healthz() -> HealthOut:
     """The process is up."""
-    return {"status": "ok"}
+    return HealthOut(status="ok")
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=ReadyOut, responses=errors(500, 503))
 async def readyz(checker: Checker) -> Response:
     """The record store and the vector store answer."""
     try:

@@ -2,7 +2,7 @@
 which is what the analyser assumed of them.
 
 Revision ID: extraction_1
-Revises: 0002
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "extraction_1"
-down_revision = "0002"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -13,11 +13,12 @@ const state = {
   selected: null,      // selected claim id
   focusSpan: null,     // [start, end] of an evidence quote to show in this document
   listCursor: null,
+  queueCursor: null,
   reloadTimer: null,
-  eventCursor: null,
+  eventCursor: null,   // last SSE id seen; the page loads current state, so it only needs events after that
   panelClaim: null,    // claim whose review form is on screen
   loads: { doc: 0, queue: 0 }, // request counters: only the newest answer is drawn
-  wakeStream: null,    // ends the event stream's retry wait early   // last SSE id seen; the page loads current state, so it only needs events after that
+  wakeStream: null,    // ends the event stream's retry wait early
 };
 
 const $ = (id) => document.getElementById(id);
@@ -41,6 +42,51 @@ function el(tag, attrs, ...children) {
 function verdictChip(verdict, extra) {
   const v = VERDICTS.includes(verdict) ? verdict : "unverified";
   return el("span", { class: `chip v-${v}` }, extra === undefined ? verdict : `${verdict} ${extra}`);
+}
+
+const BASIS_TEXT = {
+  rule: "A deterministic check decided it (figures, employers, denials or negation).",
+  model: "The learned stance model or the LLM decided it.",
+};
+
+function fmtStrength(value) {
+  return Number(value || 0).toFixed(2);
+}
+
+function sourcesText(n) {
+  if (!n) return "no independent source";
+  return n === 1 ? "1 independent source" : `${n} independent sources`;
+}
+
+// One line an editor reads at a glance: who decided, how strongly, on how many sources.
+function basisSummary(c) {
+  if (!c.basis) return `${c.verdict} · nothing decides it`;
+  return `${c.verdict} · ${c.basis} · strength ${fmtStrength(c.strength)} · ${sourcesText(c.independent_sources)}`;
+}
+
+function strengthMeter(value) {
+  const v = Math.max(0, Math.min(1, Number(value) || 0));
+  const fill = el("span", { class: "fill" });
+  fill.style.setProperty("--strength", String(v)); // CSSOM, not a style attribute: allowed by the page's CSP
+  return el("span", { class: "strength", title: `strength ${fmtStrength(v)}` },
+    el("span", { class: "bar", "aria-hidden": "true" }, fill),
+    el("span", { class: "value" }, fmtStrength(v)));
+}
+
+// Basis chip, strength and independent sources of a claim, for lists and the panel.
+function basisChips(c) {
+  const box = el("span", { class: "how-chips", dataset: { basis: c.basis || "none" } });
+  if (!c.basis) {
+    box.append(el("span", { class: "basis b-none", title: "No evidence decides this verdict." }, "no deciding evidence"));
+    return box;
+  }
+  box.append(
+    el("span", { class: `basis b-${c.basis}`, title: BASIS_TEXT[c.basis] || "" }, c.basis),
+    strengthMeter(c.strength),
+    el("span", { class: "sources", dataset: { sources: String(c.independent_sources || 0) } },
+      sourcesText(c.independent_sources)),
+  );
+  return box;
 }
 
 function fmtDate(value) {
@@ -101,7 +147,8 @@ function unwrapDocument(body) {
 function parseRoute() {
   const hash = decodeURIComponent(location.hash.replace(/^#/, "")) || "/";
   let m;
-  if (hash === "/queue") return { view: "queue" };
+  if (hash === "/queue" || hash.startsWith("/queue?"))
+    return { view: "queue", params: new URLSearchParams(hash.slice("/queue".length).replace(/^\?/, "")) };
   if ((m = hash.match(/^\/documents\/([^/]+)\/claims\/([^/]+)$/))) return { view: "doc", id: m[1], claim: m[2] };
   if ((m = hash.match(/^\/documents\/([^/]+)\/span\/(\d+)-(\d+)$/)))
     return { view: "doc", id: m[1], span: [Number(m[2]), Number(m[3])] };
@@ -126,6 +173,7 @@ async function route() {
       await loadList();
     } else if (r.view === "queue") {
       showView("queue");
+      setQueueForm(r.params);
       await loadQueue();
     } else {
       showView("doc");
@@ -166,7 +214,7 @@ async function loadList(append = false) {
       el("tr", { dataset: { documentId: d.id } },
         el("td", {}, el("a", { href: `#/documents/${encodeURIComponent(d.id)}`, class: "doc-link" }, d.title || d.source || d.id)),
         el("td", { class: "muted" }, d.source || ""),
-        el("td", {}, d.language || ""),
+        el("td", { class: "langs" }, (d.languages && d.languages.length ? d.languages : [d.language]).join(" · ")),
         el("td", {}, d.claim_count ?? ""),
         verdicts,
         el("td", { class: "muted small" }, fmtDate(d.created_at)),
@@ -191,27 +239,63 @@ async function loadTitles() {
 
 // ---- Queue -----------------------------------------------------------------------------------
 
-async function loadQueue() {
+const QUEUE_FIELDS = { verdict: "queue-verdict", basis: "queue-basis", sources: "queue-sources", sort: "queue-sort" };
+
+// The queue's filters live in the address (#/queue?basis=model&sort=strength), so a view can be shared.
+function setQueueForm(params) {
+  if (!params) return;
+  for (const [name, id] of Object.entries(QUEUE_FIELDS)) {
+    if (params.has(name) && [...$(id).options].some((o) => o.value === params.get(name))) $(id).value = params.get(name);
+  }
+  if (params.has("reviewed")) $("queue-unreviewed").checked = params.get("reviewed") === "false";
+}
+
+function queueFormParams() {
+  const params = new URLSearchParams();
+  for (const [name, id] of Object.entries(QUEUE_FIELDS)) params.set(name, $(id).value);
+  params.set("reviewed", $("queue-unreviewed").checked ? "false" : "any");
+  return params;
+}
+
+function onQueueForm() {
+  history.replaceState(null, "", `#/queue?${queueFormParams()}`);
+  state.route = parseRoute();
+  loadQueue().catch((e) => notice(e.message));
+}
+
+async function loadQueue(append = false) {
   const params = new URLSearchParams({ limit: "100" });
   const verdict = $("queue-verdict").value;
   if (verdict) params.set("verdict", verdict);
+  if ($("queue-basis").value) params.set("basis", $("queue-basis").value);
+  const [min, max] = ($("queue-sources").value || "-").split("-");
+  if (min) params.set("min_sources", min);
+  if (max) params.set("max_sources", max);
+  if ($("queue-sort").value !== "stored") params.set("sort", $("queue-sort").value);
   if ($("queue-unreviewed").checked) params.set("reviewed", "false");
+  if (append && state.queueCursor) params.set("cursor", state.queueCursor);
   const token = ++state.loads.queue;
   const page = await api(`/v1/claims?${params}`);
   if (token !== state.loads.queue) return; // a newer filter's answer is on its way
   const items = Array.isArray(page) ? page : page.items || [];
+  state.queueCursor = Array.isArray(page) ? null : page.next_cursor || null;
   const list = $("queue-list");
-  list.replaceChildren();
+  if (!append) list.replaceChildren();
   for (const c of items) {
     list.append(
-      el("li", { dataset: { claimId: c.id } },
-        verdictChip(c.verdict),
-        c.review ? el("span", { class: `chip v-${c.review.verdict}` }, `editor: ${c.review.verdict}`) : null,
+      el("li", { dataset: { claimId: c.id, basis: c.basis || "none", strength: String(c.strength ?? 0),
+                            sources: String(c.independent_sources ?? 0) } },
+        el("div", { class: "q-head" },
+          verdictChip(c.verdict),
+          c.review ? el("span", { class: `chip v-${c.review.verdict}` }, `editor: ${c.review.verdict}`) : null,
+          basisChips(c),
+          el("span", { class: "muted small" }, `confidence ${Number(c.confidence).toFixed(2)}`)),
         el("a", { href: `#/documents/${encodeURIComponent(c.document_id)}/claims/${encodeURIComponent(c.id)}` }, c.text),
       ),
     );
   }
-  $("queue-empty").hidden = items.length > 0;
+  $("queue-empty").hidden = list.children.length > 0;
+  $("queue-more").hidden = !state.queueCursor;
 }
 
 // ---- Document view ---------------------------------------------------------------------------
@@ -270,16 +354,18 @@ function renderText() {
     if (covering.length) {
       // The shortest covering claim is the most specific one: it owns the click and the colour.
       const primary = covering.reduce((x, y) => (y.end - y.start < x.end - x.start ? y : x));
-      const classes = ["claim", `v-${VERDICTS.includes(primary.verdict) ? primary.verdict : "unverified"}`];
+      const classes = ["claim", `v-${VERDICTS.includes(primary.verdict) ? primary.verdict : "unverified"}`,
+        `b-${primary.basis || "none"}`];
       if (primary.checkworthy === false) classes.push("not-checkworthy");
       if (primary.review) classes.push("reviewed");
       if (primary.id === state.selected) classes.push("selected");
       const mark = el("mark", {
         class: classes.join(" "),
-        dataset: { claimId: primary.id, verdict: primary.verdict },
-        title: `${primary.verdict}${primary.review ? ` (editor: ${primary.review.verdict})` : ""}`,
+        dataset: { claimId: primary.id, verdict: primary.verdict, basis: primary.basis || "none" },
+        title: `${basisSummary(primary)}${primary.review ? ` (editor: ${primary.review.verdict})` : ""}`,
         tabindex: "0",
       });
+      mark.style.setProperty("--strength", String(Math.max(0, Math.min(1, Number(primary.strength) || 0))));
       mark.append(node);
       node = mark;
     }
@@ -298,10 +384,11 @@ function renderClaimList() {
   list.replaceChildren();
   for (const c of state.doc.claims || []) {
     list.append(
-      el("li", { dataset: { claimId: c.id }, class: c.id === state.selected ? "selected" : null },
+      el("li", { dataset: { claimId: c.id, basis: c.basis || "none" }, class: c.id === state.selected ? "selected" : null },
         el("span", { class: `badge v-${c.verdict}` }, c.verdict),
         c.review ? el("span", { class: `badge v-${c.review.verdict}` }, `editor: ${c.review.verdict}`) : null,
-        c.text),
+        c.verdict !== "unverified" ? basisChips(c) : null,
+        el("span", { class: "claim-li-text" }, c.text)),
     );
   }
 }
@@ -354,6 +441,13 @@ function renderPanel(claim) {
     editor.textContent = latest.verdict;
   }
   $("p-text").textContent = claim.text;
+  const how = $("p-how");
+  how.replaceChildren(basisChips(claim),
+    el("p", { class: "small how-text" },
+      claim.basis ? `${BASIS_TEXT[claim.basis]} Strength ${fmtStrength(claim.strength)} before calibration; ` +
+                    `${sourcesText(claim.independent_sources)}.`
+                  : "No evidence in the corpus decides this verdict."));
+  how.dataset.basis = claim.basis || "none";
 
   const attr = $("p-attribution");
   attr.hidden = !(claim.attribution && claim.attribution.speaker);
@@ -390,11 +484,11 @@ function renderEvidence(claim) {
       ? `#/documents/${encodeURIComponent(ev.document_id)}/claims/${encodeURIComponent(ev.claim_id)}`
       : `#/documents/${encodeURIComponent(ev.document_id)}/span/${ev.start}-${ev.end}`;
     box.append(
-      el("div", { class: `ev s-${ev.stance}`, dataset: { documentId: ev.document_id, stance: ev.stance } },
+      el("div", { class: `ev s-${ev.stance}`, dataset: { documentId: ev.document_id, stance: ev.stance, basis: ev.basis || "model" } },
         el("div", { class: "ev-head" },
           el("span", { class: "ev-stance" }, ev.stance,
             ev.kind && ev.kind !== "evidence" ? el("span", { class: "ev-kind" }, ev.kind) : null),
-          el("span", {}, `score ${Number(ev.score).toFixed(2)}${ev.same_source ? " · same source" : ""}${ev.backend && ev.backend !== "offline" ? ` · ${ev.backend}` : ""}`),
+          el("span", {}, `score ${Number(ev.score).toFixed(2)} · ${ev.basis || "model"}${ev.same_source ? " · same source" : ""}${ev.backend && ev.backend !== "offline" ? ` · ${ev.backend}` : ""}`),
         ),
         el("div", { class: "ev-pair" },
           el("blockquote", { class: "ev-claim" }, el("span", { class: "label" }, "This document"), claim.quote),
@@ -569,8 +663,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("review-form").addEventListener("submit", submitReview);
   $("p-claimreview").addEventListener("click", toggleClaimReview);
   $("doc-more").addEventListener("click", () => loadList(true).catch((e) => notice(e.message)));
-  $("queue-verdict").addEventListener("change", () => loadQueue().catch((e) => notice(e.message)));
-  $("queue-unreviewed").addEventListener("change", () => loadQueue().catch((e) => notice(e.message)));
+  for (const id of [...Object.values(QUEUE_FIELDS), "queue-unreviewed"]) $(id).addEventListener("change", onQueueForm);
+  $("queue-more").addEventListener("click", () => loadQueue(true).catch((e) => notice(e.message)));
   $("key-form").addEventListener("submit", (event) => {
     event.preventDefault();
     localStorage.setItem(KEY_STORE, $("key-input").value.trim());

