@@ -456,3 +456,33 @@ def load_news(split: str, gold_dir: Path = GOLD_DIR / "news") -> list[NewsStory]
                     for a in story["articles"]]
         stories.append(NewsStory(name=name, articles=articles, golds=golds[name]))
     return stories
+
+
+# --- the team's French and Vietnamese extraction gold ---------------------------------------------------
+
+EXTRACTION_GOLD_DIR = GOLD_DIR / "extraction"
+SENTENCES_PER_PARAGRAPH = 2  # news paragraphs are short; two sentences each keeps the document readable
+
+
+def extraction_story_key(source: str) -> str:
+    """The split key of a gold row: its story's document ('ntrex:upi.176266#3' -> 'ex:upi.176266')."""
+    return "ex:" + source.split(":", 1)[1].split("#", 1)[0]
+
+
+def load_extraction_gold(language: str, split: str, gold_dir: Path = EXTRACTION_GOLD_DIR) -> list[ExtractionDoc]:
+    """The team's gold for `language` ('fr' or 'vi'): one document per story, its sentences two to a paragraph."""
+    _check_split(split)
+    stories: dict[str, list[dict]] = defaultdict(list)
+    for row in _jsonl(gold_dir / f"{language}.jsonl"):
+        if split_matches(extraction_story_key(row["source"]), split):
+            stories[row["story"]].append(row)
+    docs = []
+    for story, rows in stories.items():
+        paragraphs = [" ".join(r["sentence"] for r in rows[i : i + SENTENCES_PER_PARAGRAPH])
+                      for i in range(0, len(rows), SENTENCES_PER_PARAGRAPH)]
+        sentences = [GoldSentence(text=r["sentence"], claims=list(r["claims"]), checkworthiness="yes",
+                                  claim_checkworthiness=list(r.get("claim_checkworthiness") or
+                                                             ["factual"] * len(r["claims"])))
+                     for r in rows]
+        docs.append(ExtractionDoc(id=f"{language}:{story}", text="\n\n".join(paragraphs), sentences=sentences))
+    return docs

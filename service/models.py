@@ -83,6 +83,9 @@ class ClaimDraft(BaseModel):
     quantities: list[Quantity] = Field(default_factory=list, description="Figures the claim states.")
     entities: list[str] = Field(default_factory=list, description="Named entities the claim mentions.")
     negated: bool = Field(False, description="True when the claim states that something is not the case.")
+    self_contained: bool = Field(
+        True, description="False when the claim's subject could not be restored (an ambiguous or unresolved pronoun, "
+        "a missing subject): the text then keeps the quote's wording and an editor must read the context.")
     denies_claim_index: int | None = Field(
         None, description="For a denial ('this was denied by Meta'), index of the claim of the same document it denies."
     )
@@ -186,6 +189,8 @@ class ClaimReport(BaseModel):
     attribution: Attribution | None = None
     quantities: list[Quantity] = Field(default_factory=list)
     entities: list[str] = Field(default_factory=list)
+    self_contained: bool | None = Field(
+        None, description="False when the claim's subject could not be restored; None when the report does not say.")
     verdict: Verdict
     confidence: float = Field(ge=0, le=1)
     basis: Basis | None = Field(

@@ -14,7 +14,7 @@ from evals.sets.common import (
     open_eval_checker,
     subsample,
 )
-from evals.sets.extraction import run_factcheck_bench, run_propsegment_props
+from evals.sets.extraction import run_extraction_fr, run_extraction_vi, run_factcheck_bench, run_propsegment_props
 from evals.sets.retrieval import run_xnli_retrieval
 from evals.sets.stance import run_fever_symmetric, run_vitaminc, run_xnli_stance
 from evals.sets.verdicts import (
@@ -34,6 +34,8 @@ SETS = {
     "fever_symmetric": run_fever_symmetric,
     "factcheck_bench": run_factcheck_bench,
     "propsegment_props": run_propsegment_props,
+    "extraction_fr": run_extraction_fr,
+    "extraction_vi": run_extraction_vi,
     "propsegment_xdoc": run_propsegment_xdoc,
     "seeds": run_seeds,
     "news": run_news,

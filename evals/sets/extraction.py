@@ -140,3 +140,47 @@ def run_propsegment_props(ctx: EvalContext) -> SetOutcome:
 
 
 # --- cross-document -------------------------------------------------------------------------------------
+
+
+# --- the team's French and Vietnamese gold --------------------------------------------------------------
+
+
+def fragment_report(drafts_by_doc: dict[str, list], language: str) -> dict:
+    """Share of check-worthy system claims whose text has no verb or no subject, judged per language by
+    `service.analysis.nlp.shape.is_fragment` (French: the spaCy parse of the claim text; Vietnamese: pyvi's tags,
+    a verb or adjective predicate after a noun phrase or pronoun, or an existential 'có'; English: word-shape rules)."""
+    from service.analysis.nlp.shape import is_fragment
+
+    checkworthy = [d for drafts in drafts_by_doc.values() for d in drafts if d.checkworthy]
+    fragments = [d.text for d in checkworthy if is_fragment(d.text, language)]
+    return {"checkworthy_claims": len(checkworthy), "fragments": len(fragments),
+            "fragment_rate": len(fragments) / len(checkworthy) if checkworthy else 0.0,
+            "fragment_examples": fragments[:10]}
+
+
+def _run_team_gold(ctx: EvalContext, language: str) -> SetOutcome:
+    name = f"extraction_{language}"
+    docs = subsample(ds.load_extraction_gold(language, ctx.split), lambda d: d.id, ctx.limit)
+    with ctx.open_checker() as fc:
+        system, rows = _extract_all(fc, docs, ctx, name)
+    summary = _extraction_scores(docs, system, count_unassigned=True)
+    sentence_as_claim = {d.id: [_SentenceClaim(s.text, s.text) for s in d.sentences] for d in docs}
+    summary["reference_sentence_as_claim"] = {
+        k: v for k, v in _extraction_scores(docs, sentence_as_claim, True).items() if k in ("recall", "precision", "f1")}
+    summary["fragments"] = fragment_report(system, language)
+    summary["not_self_contained"] = sum(not getattr(d, "self_contained", True) for v in system.values() for d in v)
+    summary["match_rule"] = f"one-to-one, token F1 >= {MATCH_THRESHOLD}, within the same gold sentence"
+    summary["errors"] = sum("error" in r for r in rows)
+    summary["headline"] = {"recall": summary["recall"], "precision": summary["precision"],
+                           "fragment_rate": summary["fragments"]["fragment_rate"]}
+    return SetOutcome(name, ctx.backend, rows, summary, {})
+
+
+def run_extraction_fr(ctx: EvalContext) -> SetOutcome:
+    """Claim extraction on the team's French news gold (evals/gold/extraction/), with the fragment rate."""
+    return _run_team_gold(ctx, "fr")
+
+
+def run_extraction_vi(ctx: EvalContext) -> SetOutcome:
+    """Claim extraction on the team's Vietnamese news gold (evals/gold/extraction/), with the fragment rate."""
+    return _run_team_gold(ctx, "vi")

@@ -156,4 +156,6 @@ def is_opinion_or_advice(text: str, language: str | None = None) -> bool:
     Narrower than `is_hedged`: "can", "may" and "will" state general facts in explanations.
     """
     stripped = text.strip()
-    return bool(_speech(language).opinion.search(stripped) or _IMPERATIVE.match(stripped) or stripped.endswith(":"))
+    imperative = language in (None, "en", "und") and _IMPERATIVE.match(stripped)  # English word shapes: "Palin a
+    # plaidé" is no instruction to the reader
+    return bool(_speech(language).opinion.search(stripped) or imperative or stripped.endswith(":"))

@@ -12,6 +12,7 @@ from service.analysis.attribution import (
 )
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
 from service.analysis.languages import pack
+from service.analysis.nlp.shape import is_fragment
 from service.analysis.quantity import extract_quantities
 from service.analysis.text import Sentence, detect_language, normalise, sentences, tokens
 from service.models import Attribution, ClaimDraft
@@ -95,6 +96,13 @@ class _Clause:
     text: str  # decontextualised text
     context_entities: tuple[str, ...] = ()
     derived: bool = False  # rewritten from part of its quote (a list item, a relative clause): not the quote itself
+    parsed: bool = False  # read on a dependency parse: subject restored and attribution found already
+    unparsed_speech: bool = False  # parsed, but reported speech left for the patterns to read
+    attribution: Attribution | None = None
+    self_contained: bool = True
+    fragment: bool = False  # no verb or no subject: never check-worthy
+    spans: tuple[tuple[int, int], ...] = ()  # the clause's own text (its figures are those inside)
+    entities: tuple[str, ...] = ()
 
 
 def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
@@ -108,6 +116,16 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
     while start < end and doc[start].isspace():
         start += 1
     return start, end
+
+
+@cache
+def _speaker_adverbs(language: str | None) -> re.Pattern:
+    return re.compile(rf"(?:[\s,]+(?:{_alt(pack(language).speaker_adverbs)}))+$", re.IGNORECASE)
+
+
+def _speaker_phrase(speaker: str, language: str | None) -> str:
+    """'The company also' -> 'The company': adverbs before the reporting verb are not part of who speaks."""
+    return _speaker_adverbs(language).sub("", speaker).strip(" ,") or speaker
 
 
 def _strip_leading(text: str, language: str | None) -> str:
@@ -209,6 +227,9 @@ class OfflineClaimExtractor:
         """Claims of `text` (already normalised); quotes are exact substrings, offsets index into `text`."""
         sents = sentences(text, language_hint)
         names = known_names([s.text for s in sents])
+        parsed = _parse_french(sents)
+        french_context: list = []
+        vietnamese_context = _vietnamese_context()
         drafts: list[ClaimDraft] = []
         last_person: str | None = None
         topic: str | None = None  # English: the subject the text is about, for "It", "They", "These changes"
@@ -221,6 +242,14 @@ class OfflineClaimExtractor:
             item = _list_item(text, sentence, heading) if english and heading and heading[1] == sentence.paragraph \
                 else None
             if not item and not _is_fact_shaped(sentence.text):
+                continue
+            if id(sentence) in parsed or sentence.language == "vi":
+                found = _french(text, sentence, parsed[id(sentence)], french_context) if id(sentence) in parsed \
+                    else _vietnamese(text, sentence, vietnamese_context)
+                for clause in found:
+                    draft = self._claim(text, sentence, clause, names, last_person, last_org, drafts)
+                    if draft is not None:
+                        drafts.append(draft)
                 continue
             clauses = [item] if item else _split_clauses(text, sentence)
             if item and not _ITEM_LINE.match(sentence.text):
@@ -242,7 +271,8 @@ class OfflineClaimExtractor:
                     if draft is None:
                         continue
                     drafts.append(draft)
-                    for name in extract_entities(doc_slice(text, draft), names):
+                    for name in draft.entities if len(draft.quote) > _MAX_READ_CHARS else \
+                            extract_entities(doc_slice(text, draft), names):
                         if is_person(name):
                             last_person = name
                         else:
@@ -267,13 +297,18 @@ class OfflineClaimExtractor:
         language = sentence.language
         rules = _rules(language)
         claim_text = rules.impersonal_report.sub("", clause.text)
-        attribution = None
+        attribution = clause.attribution
         denies_index = None
-        reported = find_reported_speech(claim_text, language)
+        reported = None if attribution else find_reported_speech(claim_text, language)
+        if reported and clause.parsed and not clause.unparsed_speech and not (
+                reported.stance == "denies" and reported.anaphoric):
+            reported = None  # the parse already read who says what; only "X a démenti cette information" is left
         if reported:
-            speaker = rules.leading.sub("", reported.speaker).strip(" ,")
+            speaker = _speaker_phrase(rules.leading.sub("", reported.speaker).strip(" ,"), language)
             if rules.person_pronoun.match(speaker) and last_person:
                 speaker = last_person
+            elif rules.org_anaphor.fullmatch(speaker) and last_org:
+                speaker = last_org  # "The company confirmed": the organisation the article is about
             speaker_names = extract_entities(speaker, names)
             people = [n for n in speaker_names if is_person(n)]
             speaker = people[0] if people else (speaker_names[-1] if speaker_names else speaker)
@@ -287,14 +322,24 @@ class OfflineClaimExtractor:
         claim_text = _strip_leading(claim_text, language)
         if language == "en":
             claim_text = _resolve_english(claim_text, topic, last_person)
-        claim_text = _resolve_anaphora(claim_text, last_person, last_org, language)
-        entities = extract_entities(claim_text, names)
+        if not clause.parsed:
+            claim_text = _resolve_anaphora(claim_text, last_person, last_org, language)
+        if clause.parsed:  # the parse's names, and those of the restored subject (named in an earlier clause)
+            entities = list(clause.entities) + [e for d in previous for e in d.entities
+                                                if e in claim_text and e not in clause.entities]
+            entities = list(dict.fromkeys(entities))
+        elif len(quote) > _MAX_READ_CHARS:
+            entities = []  # run-on text (see below): not read for names or figures, so its cost stays linear and small
+        else:
+            entities = extract_entities(claim_text, names)
         if not entities and clause.context_entities:
             entities = list(clause.context_entities)  # "..., dont au moins 10 ont été embauchés" keeps its sentence's names
         if attribution and attribution.speaker and entity_key(attribution.speaker) not in {entity_key(e) for e in entities}:
             entities = entities + ([attribution.speaker] if extract_entities(attribution.speaker, names) else [])
-        quantities = extract_quantities(quote, clause.start, sentence.language)
-        if clause.derived:  # one list item of the quote states only its own figures
+        quantities = extract_quantities(quote, clause.start, sentence.language) if len(quote) <= _MAX_READ_CHARS else []
+        if clause.spans:  # a clause states the figures of its own words, not those of the clauses cut from it
+            quantities = [q for q in quantities if any(a <= q.start and q.end <= b for a, b in clause.spans)]
+        elif clause.derived:  # one list item of the quote states only its own figures
             quantities = [q for q in quantities if q.text in claim_text]
         if denies_index is not None:
             quantities = previous[denies_index].quantities
@@ -307,6 +352,9 @@ class OfflineClaimExtractor:
             and not is_opinion_or_advice(quote, language)
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) >= 4
+            and len(quote) <= _MAX_READ_CHARS
+            and not clause.fragment
+            and (clause.parsed or len(claim_text) <= _MAX_CHECKED_CHARS and not is_fragment(claim_text, language))
         )
         first_word = claim_text.split()[0] if claim_text.split() else ""
         if first_word[:1].islower() and not any(c.isupper() for c in first_word[1:]):
@@ -323,7 +371,66 @@ class OfflineClaimExtractor:
             entities=entities,
             negated=is_negated(claim_text, language) if denies_index is None else previous[denies_index].negated,
             denies_claim_index=denies_index,
+            self_contained=clause.self_contained,
         )
+
+
+_MAX_CHECKED_CHARS = 400  # an unparsed clause longer than this is run-on text, not one checkable fact
+_MAX_READ_CHARS = 1000  # a quote longer than this (a run-on "sentence" cut at 2,000 characters) is kept for the
+# reader but not read for figures and names, and never check-worthy: no news sentence states one fact that long
+
+
+def _parse_french(sents: list[Sentence]) -> dict[int, object]:
+    """spaCy parses of the French sentences short enough to parse (one batch per document), by sentence id."""
+    from service.analysis.nlp.french import MAX_PARSE_CHARS, MAX_PARSED_CHARS, parse_sentences
+
+    french, budget = [], MAX_PARSED_CHARS
+    for s in sents:
+        if s.language == "fr" and len(s.text) <= MAX_PARSE_CHARS and _is_fact_shaped(s.text) and budget >= len(s.text):
+            french.append(s)
+            budget -= len(s.text)
+    return {id(s): doc for s, doc in zip(french, parse_sentences([s.text for s in french]))} if french else {}
+
+
+def _french(doc: str, sentence: Sentence, parse, context: list) -> list[_Clause]:
+    """The clauses the French parse finds, as the extractor's clauses."""
+    from service.analysis.nlp.french import french_clauses
+
+    out = []
+    for c in french_clauses(parse, sentence.start, sentence.text, context):
+        start, end = _trim(doc, c.start, c.end)
+        if end - start < 3:
+            continue
+        attribution = Attribution(speaker=c.speaker, stance="denies" if c.denies else "asserts", cue=c.cue) \
+            if c.speaker else None
+        for text in [c.text, *c.items]:
+            out.append(_Clause(start, end, text, derived=True, parsed=True, attribution=attribution,
+                               self_contained=c.self_contained, fragment=not (c.has_verb and c.has_subject),
+                               spans=tuple(c.spans), entities=tuple(c.entities), unparsed_speech=c.unparsed_speech))
+    return out
+
+
+def _vietnamese_context():
+    from service.analysis.nlp.vietnamese import Context
+
+    return Context()
+
+
+def _vietnamese(doc: str, sentence: Sentence, context) -> list[_Clause]:
+    """The clauses pyvi's words and tags give, as the extractor's clauses."""
+    from service.analysis.nlp.vietnamese import vietnamese_clauses
+
+    out = []
+    for c in vietnamese_clauses(sentence.text, sentence.start, context):
+        start, end = _trim(doc, c.start, c.end)
+        if end - start < 3:
+            continue
+        attribution = Attribution(speaker=c.speaker, stance="denies" if c.denies else "asserts", cue=c.cue) \
+            if c.speaker else None
+        out.append(_Clause(start, end, c.text, derived=True, parsed=True, attribution=attribution,
+                           self_contained=c.self_contained, fragment=c.fragment, spans=((start, end),),
+                           entities=tuple(c.names)))
+    return out
 
 
 def _atomic(doc: str, clause: _Clause, language: str) -> list[_Clause]:

@@ -7,6 +7,7 @@ quantity agree, conflict, or are merely compatible.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -67,6 +68,37 @@ _DATE_VI = re.compile(
 _MONTH_ONLY = re.compile(rf"\b(?:{_longest_first(p.month_prepositions for p in packs().values())})\s+(?P<m>{_MONTH_NAMES})\b",
                          re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,$€£])\b(?P<y>1[89]\d\d|20\d\d|2100)\b(?![.,]\d|\s?%|\s?(?:" + _SCALE_RE + r")\b)", re.IGNORECASE)
+
+
+_WORD_FIGURES: dict[str, re.Pattern] = {}
+
+
+def _word_figure(language: str) -> re.Pattern | None:
+    """Numbers written in words ('vingt-trois', 'deux cent cinquante', 'twenty-three'), read with text2num; a lone
+    'un'/'une'/'one' is an article, not a figure."""
+    words = pack(language).number_words if language in ("fr", "en") else ""
+    if not words:
+        return None
+    if language not in _WORD_FIGURES:
+        word = rf"(?:{words})"
+        _WORD_FIGURES[language] = re.compile(
+            rf"(?<![\w-])(?P<qual>(?:{_QUAL_RE})\s+(?:les\s+|la\s+|de\s+|d['’]|the\s+)?)?"
+            rf"(?P<words>{word}(?:(?:-|\s+(?:et\s+|and\s+)?){word})*)(?![\w-])"
+            rf"(?:\s?(?P<scale>{_SCALE_RE})\b)?"
+            rf"(?:\s?(?:(?:{_LINKER_RE})\s)?\s?(?P<cur>{_CUR_WORD_RE})\b|\s?(?P<pct>{_PERCENT}))?",
+            re.IGNORECASE)
+    return _WORD_FIGURES[language]
+
+
+def _words_value(words: str, language: str) -> float | None:
+    from text_to_num import text2num
+
+    if words.lower() in ("un", "une", "one"):
+        return None
+    try:
+        return float(text2num(re.sub(r"\s+", " ", words.lower()), language))
+    except ValueError:
+        return None
 
 
 def _parse_number(raw: str, language: str) -> tuple[float, float]:
@@ -149,14 +181,20 @@ def _cap_precision(value: float, precision: float) -> float:
 def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list[Quantity]:
     """All figures of `text` (a sentence or clause); offsets are shifted by `offset` into the document."""
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken so far, sorted by start (checking a span is a bisection, so a text
+    ends: list[int] = []  # with tens of thousands of figures is read in linear-logarithmic time, not quadratic)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+        i = bisect.bisect_right(starts, a)
+        if i and ends[i - 1] > a:
+            return False
+        return not (i < len(starts) and starts[i] < b)
 
     def add(q: Quantity, a: int, b: int) -> None:
         found.append(q)
-        taken.append((a, b))
+        i = bisect.bisect_right(starts, a)
+        starts.insert(i, a)
+        ends.insert(i, b)
 
     for rx in (_DATE_DMY, _DATE_MDY):
         for m in rx.finditer(text):
@@ -232,6 +270,20 @@ def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list
         add(Quantity(text=text[a:b].strip(), value=value, unit=unit, qualifier=_qualifier(m["qual"]),
                      precision=precision, start=offset + a, end=offset + a + len(text[a:b].rstrip())),
             a, b)
+    word_figure = _word_figure(language)
+    for m in word_figure.finditer(text) if word_figure else ():
+        a, b = m.start(), m.end()
+        if not free(m.start("words"), m.end("words")):
+            continue
+        value = _words_value(m["words"], language)
+        if value is None:
+            continue
+        scale = _scale_value(m["scale"], language)
+        currency = _currency(m["cur"], None)
+        unit = "%" if m["pct"] else currency or "count"
+        add(Quantity(text=text[a:b].strip(), value=value * scale, unit=unit, qualifier=_qualifier(m["qual"]),
+                     precision=_cap_precision(value * scale, 0.5 * scale), start=offset + a,
+                     end=offset + a + len(text[a:b].rstrip())), a, b)
     for m in _FRACTION_RE.finditer(text):
         if not free(m.start("frac"), m.end("frac")):
             continue

@@ -7,13 +7,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from service.analysis.languages import any_language, pack
+from service.analysis.languages import any_language
+from service.analysis.nlp import models
 
-# Letters that only Vietnamese uses among our languages (đ, ơ, ư and the stacked tone marks).
-_VI_CHARS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂÂĐÊÔƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸ")
-_FR_WORDS = pack("fr").function_words
-_EN_WORDS = pack("en").function_words
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_DETECT_CHARS = 2000  # lingua reads a paragraph's first characters: enough to decide, and bounded on huge input
 
 
 def normalise(text: str) -> str:
@@ -23,21 +21,17 @@ def normalise(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """Return 'vi', 'fr', 'en' or 'und' for a paragraph, from letters and function words."""
-    letters = [c for c in text if c.isalpha()]
+    """Return 'vi', 'fr', 'en' or 'und' for a paragraph: lingua (models in its wheel) on Latin-script text; text
+    with no letters, or mostly in another script (Cyrillic, CJK, Arabic...), is 'und'."""
+    sample = text[:_DETECT_CHARS]
+    letters = [c for c in sample if c.isalpha()]
     if not letters:
         return "und"
-    vi_share = sum(1 for c in letters if c in _VI_CHARS) / len(letters)
-    if vi_share > 0.03:
-        return "vi"
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-    fr = sum(1 for w in words if w in _FR_WORDS or w.split("'")[0] in {"l", "d", "qu", "n", "s", "c", "j"})
-    en = sum(1 for w in words if w in _EN_WORDS)
-    accents = sum(1 for c in letters if c in "éèêàçùûîôœ")
-    fr += accents / 3
-    if fr == 0 and en == 0:
+    latin = sum(1 for c in letters if unicodedata.name(c, "").startswith("LATIN"))
+    if latin < len(letters) / 2:
         return "und"
-    return "fr" if fr > en else "en"
+    found = models.language_detector().detect_language_of(sample)
+    return models.DETECTED.get(found.name, "und") if found is not None else "und"
 
 
 @dataclass(frozen=True)
@@ -89,8 +83,10 @@ def _is_abbreviation(before: str) -> bool:
     token = word.group(1).lower()
     if token.rstrip(".") in _ABBREVIATIONS:
         return True
-    # Initials: "J." or "U.S."
-    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token)) and len(token.replace(".", "")) <= 2
+    # Initials: "J." or "U.S." (capitals: the Vietnamese "ở." or French "y." end sentences)
+    written = word.group(1)
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", token)) and len(token.replace(".", "")) <= 2 \
+        and written[:1].isupper()
 
 
 def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
@@ -113,7 +109,7 @@ def sentences(text: str, language_hint: str | None = None) -> list[Sentence]:
             cursor = match.end()
         pieces.append((cursor, len(body)))
         for a, b in pieces:
-            for line_start, line_end in _split_lines(body, a, b):
+            for line_start, line_end in (cut for span in _split_lines(body, a, b) for cut in _cap(body, *span)):
                 seg = body[line_start:line_end]
                 lead = len(seg) - len(seg.lstrip())
                 trail = len(seg.rstrip())
@@ -155,6 +151,25 @@ def _headline_apart(text: str, start: int, end: int, first: bool) -> list[tuple[
 # A line opening with "2." / "2)" / "-" / "•" is the next item of a list, whatever the previous line ends with.
 # So is a glossary line ("Intellilink: a tool for ...").
 _LIST_MARKER = re.compile(r"(?:\d{1,2}[.)](?!\d)|[-*•–]\s|[^\W\d_][\w’' -]{0,40}:\s)")
+
+
+MAX_SENTENCE_CHARS = 2000  # a longer "sentence" (run-on text, a list without full stops) is cut at a comma or a
+# space before this length, so that every later step (clause rules, parser, figures) works on bounded pieces
+
+
+def _cap(body: str, a: int, b: int) -> list[tuple[int, int]]:
+    """[a, b) in pieces of at most MAX_SENTENCE_CHARS, cut after the last comma or semicolon (else space)."""
+    out: list[tuple[int, int]] = []
+    while b - a > MAX_SENTENCE_CHARS:
+        window = body[a : a + MAX_SENTENCE_CHARS]
+        cut = max(window.rfind(", "), window.rfind("; "))
+        if cut < MAX_SENTENCE_CHARS // 4:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut >= MAX_SENTENCE_CHARS // 4 else MAX_SENTENCE_CHARS
+        out.append((a, a + cut))
+        a += cut
+    out.append((a, b))
+    return out
 
 
 def _split_lines(body: str, a: int, b: int) -> list[tuple[int, int]]:

@@ -60,7 +60,8 @@ class ClaimRepository:
              "start": c.start, "end": c.end, "language": c.language, "checkworthy": int(c.checkworthy),
              "attribution": c.attribution.model_dump_json() if c.attribution else None,
              "quantities": json.dumps([q.model_dump() for q in c.quantities]), "entities": json.dumps(c.entities),
-             "negated": int(c.negated), "denies_idx": c.denies_claim_index, "section": section,
+             "negated": int(c.negated), "denies_idx": c.denies_claim_index,
+             "self_contained": int(c.self_contained), "section": section,
              "qvec": v.astype(np.float32).tobytes(), "updated_at": now, "extracted_by": c.backend}
             for c, section, v in zip(items, sections, vecs)
         ])

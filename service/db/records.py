@@ -105,6 +105,7 @@ class StoredClaim:
             quantities=[Quantity(**q) for q in json.loads(row.quantities)],
             entities=json.loads(row.entities), negated=bool(row.negated), denies_claim_index=row.denies_idx,
             backend=row.extracted_by,
+            self_contained=bool(row.self_contained),
         )
         return cls(seq=row.seq, claim=claim, section=row.section, vec=decode_vector(row.qvec), verdict=row.verdict,
                    confidence=row.confidence, backend=row.backend, basis=row.basis, strength=row.strength,

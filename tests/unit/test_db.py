@@ -127,3 +127,15 @@ def test_claims_come_back_typed_with_their_vectors(tmp_path):
     assert db.claims.ids_for_keys(["e:meta"], None, 5) == [("c1", 1)]
     assert db.claims.ids_for_keys(["e:meta"], "d1", 5) == []
     assert [h.reason for h in db.verdicts.history("c1")] == ["ingest"]
+
+
+def test_a_claim_that_is_not_self_contained_says_so_after_storage(tmp_path):
+    db = Database.sqlite(tmp_path / "f.sqlite3")
+    claim = Claim(id="c1", document_id="d1", index=0, text="Il prit fin en 2005.", quote="Il prit fin en 2005",
+                  start=0, end=19, language="fr", self_contained=False)
+    vectors = np.ones((1, 4), np.float32)
+    with db.transaction() as tx:
+        db.documents.insert(tx, {"id": "d1", "text": "Il prit fin en 2005.", "language": "fr", "languages": ["fr"],
+                                 "sections": {"spans": [[0, 20, "fr"]], "translated": []}, "source_group": "d1"})
+        db.claims.insert(tx, [claim], [0], vectors, [[]])
+    assert db.claims.get("c1").claim.self_contained is False

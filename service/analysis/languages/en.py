@@ -21,6 +21,8 @@ PACK = LanguagePack(
     verb_then_speaker=r"according to",
     trailing_time=r"on|in|at|to|last|this",
     complementisers=r"that",
+    speaker_adverbs=r"also|further|later|still|again|then|previously|recently|already|reportedly|publicly|officially|"
+                    r"separately|earlier|once|last|finally",
     # "denied it" / "denied this": the pronoun alone is the statement; "denied that it paid" is not anaphoric.
     claim_anaphora=r"(?:this|that|the)\s+(?:claim|statement|report|assertion|allegation|figure)"
                    r"|(?:it|this|that)\s*(?:[.,;:!]|$)",
@@ -89,6 +91,8 @@ PACK = LanguagePack(
     month_prepositions=r"in|in the month of",
     small_numbers={"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                    "ten": 10},
+    number_words=r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|one",
     figure_linkers=r"of",
     clock_marks=((r"a\.?\s?m\b\.?|o['’]clock|in the morning", 0.0), (r"p\.?\s?m\b\.?|in the (?:afternoon|evening)", 12.0)),
     units=(
@@ -189,7 +193,7 @@ PACK = LanguagePack(
         "the a an and is are was were of to in for with on at by that which who this these those it he she they "
         "we you his her their has have had been not but or from as after before since between said".split()),
     abbreviations=frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc",
-                             "e.g", "i.e", "u.s", "u.k", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                             "e.g", "i.e", "u.s", "u.k", "no", "v", "rev", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                              "sep", "sept", "oct", "nov", "dec", "approx", "est", "gen", "gov", "sen", "rep", "p",
                              "pp", "vol", "art"}),
     not_names=frozenset(

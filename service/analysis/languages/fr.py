@@ -20,11 +20,19 @@ PACK = LanguagePack(
     passive_denial=r"(?:(?:a|ont|avait)\s+été|(?:était|est|sont))\s+(?:formellement\s+|catégoriquement\s+)?"
                    r"(?:niée?s?|démentie?s?|contestée?s?|rejetée?s?|réfutée?s?)\s+par\s+(?P<speaker>[^,.;]+)",
     according_to=r"selon|d['’]après",
-    verb_then_speaker=r"a déclaré|a affirmé|a dit|a indiqué|affirme|déclare|a assuré|selon",
+    verb_then_speaker=r"a déclaré|a affirmé|a dit|a indiqué|a précisé|a ajouté|a annoncé|a expliqué|a rapporté|"
+                      r"a confirmé|a fait savoir|affirme|déclare|indique|précise|ajoute|explique|a assuré|selon",
     trailing_time=r"lors|dans|sur",
     complementisers=r"que|qu['’]",
+    speaker_adverbs=r"également|aussi|déjà|ensuite|par ailleurs|toutefois|notamment|pourtant|enfin",
     claim_anaphora=r"(?:cette|cet|ces|la)\s+(?:affirmation|déclaration|information|allégation|rumeur|accusation|"
                    r"assertion)s?|(?:ce|le)\s+(?:chiffre|propos)",
+    reporting_lemmas=frozenset(
+        "affirmer déclarer dire révéler annoncer confirmer indiquer préciser assurer expliquer souligner mentionner "
+        "rapporter reconnaître admettre estimer ajouter écrire raconter soutenir prétendre informer noter signaler "
+        "affirmé déclaré dit indiqué annoncé précisé ajouté expliqué souligné estimé".split()),
+    denial_lemmas=frozenset("nier démentir contester rejeter réfuter infirmer nié démenti contesté".split()),
+    according_lemmas=frozenset({"selon"}),
     impersonal_report=r"(?:il a été|il est)\s+(?:rapporté|signalé|annoncé|indiqué)\s+(?:que|qu['’])",
     negation=r"\bne\b|\bn['’](?=\w)|\b(?:pas|jamais|aucun|aucune|guère|nullement)\b",
     hedges=r"pensent|pense|estime|estiment|croit|croient|devrait|devraient|pourrait|pourraient|doit|doivent|"
@@ -74,6 +82,8 @@ PACK = LanguagePack(
         "fevrier": 2, "aout": 8, "decembre": 12},
     month_prepositions=r"en|au mois de",
     small_numbers={"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10},
+    number_words=r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|"
+                 r"trente|quarante|cinquante|soixante|cents?|mille|un|une",
     figure_linkers=r"de|d['’]",
     clock_marks=((r"heures?\s+du\s+matin", 0.0), (r"heures?\s+(?:du\s+soir|de\s+l['’]après-midi)", 12.0)),
     clock_prepositions=r"à|vers|dès|jusqu['’]à|avant|après",

@@ -20,6 +20,10 @@ class LanguagePack:
     trailing_time: str = ""  # "... said on Monday": words that may follow a trailing attribution
     complementisers: str = ""  # "said that"
     claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
+    speaker_adverbs: str = ""  # adverbs between a speaker and the reporting verb ("The company also confirmed")
+    reporting_lemmas: frozenset[str] = frozenset()  # lemmas of verbs that report speech (read on a parse)
+    denial_lemmas: frozenset[str] = frozenset()  # lemmas of verbs that report a denial
+    according_lemmas: frozenset[str] = frozenset()  # prepositions that attribute ("selon")
     impersonal_report: str = ""  # "it was reported that"
     # Polarity, modality and who is speaking ----------------------------------------------------------------
     negation: str = ""  # a full pattern, word boundaries included
@@ -55,6 +59,7 @@ class LanguagePack:
     months: dict[str, int] = field(default_factory=dict)
     month_prepositions: str = ""  # "in June"
     small_numbers: dict[str, int] = field(default_factory=dict)  # number words read before a scale word
+    number_words: str = ""  # the words text2num reads as numbers (French and English); never "un"/"one" alone
     figure_linkers: str = ""  # "14 billion of dollars": "of", "de"
     # Clock times, not durations ("at 6 a.m.", "à 6 heures", "lúc 6 giờ sáng"): words after the hour that make it a
     # time of day on their own, with the hours they add ("p.m.": 12); and, before an hour word, the prepositions

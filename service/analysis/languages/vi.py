@@ -15,6 +15,7 @@ PACK = LanguagePack(
     verb_then_speaker=r"theo",
     trailing_time=r"trong|vào",
     complementisers=r"rằng|là",
+    speaker_adverbs=r"cũng|đã|vừa|mới|còn|từng",
     claim_anaphora=r"(?:thông tin|tuyên bố|khẳng định|con số|cáo buộc)\s+(?:này|đó|trên)",
     negation=r"(?<!\w)(?:không|chưa|chẳng|chả|đâu có)(?!\w)",
     hedges=r"nên|cần phải|có thể|sẽ|dự báo|dự đoán|hy vọng|tin rằng|cho rằng",
