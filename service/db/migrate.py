@@ -8,11 +8,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
-from service.db.engine import WRITE
+from service.db.engine import WRITE, lock_key
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_KEY = lock_key("schema-migration")
 
 
 def _config() -> Config:
@@ -33,10 +34,17 @@ def current(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema, in one write transaction (concurrent starters queue)."""
+    """Bring the database to the newest schema, in one write transaction (concurrent starters queue).
+
+    On SQLite the write transaction itself makes starters queue. On Postgres (transactional DDL) two hosts
+    starting at once take an advisory lock first: the second reads the version after the first committed,
+    and finds nothing left to do.
+    """
     config = _config()
     with engine.connect() as connection:
         connection = connection.execution_options(**{WRITE: True})
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_KEY)))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
