@@ -87,8 +87,7 @@ class Database:
 
     def ping(self) -> None:
         """Raise StoreError when the store cannot answer."""
-        with self.session.read() as connection:
-            connection.execute(text("SELECT 1"))
+        self.session.scalar(text("SELECT 1"))
 
     def close(self) -> None:
         self.engine.dispose()

