@@ -610,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--probes", type=int, default=40)
     sc.add_argument("--chunk", type=int, default=256)
     sc.add_argument("--work", type=Path, default=CACHE / "corpora")
+    sc.add_argument("--bulk-above", type=int, default=None,
+                    help="load tiers larger than this many claims without verifying them (see scaleout.py)")
     sp = sub.add_parser("_scaleout-probe", help=argparse.SUPPRESS)
     sp.add_argument("--database-url", required=True)
     sp.add_argument("--data-dir", type=Path, required=True)
@@ -649,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         from evals.bench.scaleout import bench_scaleout_check
 
         result = bench_scaleout_check([int(x) for x in args.tiers.split(",")], args.probes, args.seed, args.chunk,
-                                      args.work, log)
+                                      args.work, log, args.bulk_above)
     elif args.section == "floor":
         result = bench_floor(args.claims, args.seed, args.chunk)
     elif args.section == "growth":

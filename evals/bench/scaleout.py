@@ -13,7 +13,8 @@ Both start their own throw-away Postgres cluster (Debian's `postgresql`, as the 
 - **Check.** Corpora of growing size (each a prefix of the next, the growth benchmark's synthetic news) are
   built once into Postgres with stand-in vectors (`SyntheticVectors`: everything but embedding is real), then
   snapshotted (`CREATE DATABASE ... TEMPLATE`, a copy of the Chroma folder); 40 new articles are checked in a
-  fresh process against each snapshot, with Chroma embedded and with the same Chroma folder behind a server.
+  fresh process against each snapshot, with Chroma embedded and with the same Chroma folder behind a server, and
+  against the same corpus copied into SQLite (`service/db/copy.py`), one after the other under the same load.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ from pathlib import Path
 from evals.bench.synthetic import WORLD_FACTS, corpus_for_claims, generate_articles, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """A terminated benchmark still stops the servers it started (its `finally` blocks run)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -100,6 +108,7 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
     from tests.support.chroma_server import ChromaServer, chroma_binary, free_port
     from tests.support.postgres import new_cluster
 
+    _exit_cleanly_on_sigterm()
     world = make_world(WORLD_FACTS, seed)
     articles = list(generate_articles(world, docs, seed, start=6_000_000))
     runs: list[dict] = []
@@ -181,7 +190,54 @@ def _build(database_url: str, data_dir: Path, articles, chunk: int, log: Callabl
                 f"{time.perf_counter() - started:.0f}s")
     claims = checker.db.claims.count()
     checker.close()
-    return {"articles": len(articles), "claims_built": claims, "build_s": round(time.perf_counter() - started, 1)}
+    return {"articles": len(articles), "claims_built": claims, "build_s": round(time.perf_counter() - started, 1),
+            "built_by": "ingest_many (verified, touched claims recomputed)"}
+
+
+def _bulk_load(database_url: str, data_dir: Path, articles, chunk: int, log: Callable[[str], None]) -> dict:
+    """Store articles as ingest does (claims, vectors, search keys), without verifying them or the claims they
+    touch: what a check reads of the corpus, at a fraction of the cost of building it through ingest. Each claim
+    gets an `unverified` history row, so start-up repair does not take them for claims a crash left behind."""
+    import numpy as np
+    from sqlalchemy import insert
+
+    from evals.bench.benchmarks import SyntheticVectors, document_in, open_checker
+    from service.db.schema import verdict_history
+
+    embedder = SyntheticVectors()
+    checker = open_checker(data_dir, embedder=embedder, database_url=database_url)
+    db, have = checker.db, checker.db.documents.count()
+    started = time.perf_counter()
+    for i in range(have, len(articles), chunk):
+        part = articles[i : i + chunk]
+        embedder.learn(part)
+        prepared = [checker.preparer.prepare(a.text, document_in(a).model_dump(exclude={"text"})) for a in part]
+        prepared = [p for p in {p.id: p for p in prepared}.values() if not db.documents.exists(p.id)]
+        now = time.time()
+        with db.transaction() as tx:
+            for p in prepared:
+                db.documents.insert(tx, {
+                    "id": p.id, "text": p.text, **{k: p.meta.get(k) for k in ("title", "source", "url", "published_at")},
+                    "language": p.language, "languages": p.languages, "source_group": p.id,
+                    "sections": {"spans": p.sections, "translated": sorted(p.translated_sections)},
+                })
+                db.claims.insert(tx, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+            rows = [{"claim_id": c.id, "verdict": "unverified", "confidence": 0.0, "cause_document_id": None,
+                     "reason": "bulk-load", "at": now} for p in prepared for c in p.claims]
+            if rows:
+                tx.execute(insert(verdict_history), rows)
+        with_claims = [p for p in prepared if p.claims]
+        if with_claims:
+            checker.vectors.upsert([c.id for p in with_claims for c in p.claims],
+                                   [p.id for p in with_claims for _ in p.claims],
+                                   np.vstack([p.qvecs for p in with_claims]))
+        if (i // chunk) % 10 == 0:
+            log(f"  loaded {i + len(part)}/{len(articles)} articles, {db.claims.count()} claims, "
+                f"{time.perf_counter() - started:.0f}s")
+    claims = db.claims.count()
+    checker.close()
+    return {"articles": len(articles), "claims_built": claims, "build_s": round(time.perf_counter() - started, 1),
+            "built_by": "bulk load beyond the previous tier (stored, not verified)"}
 
 
 def probe(database_url: str, data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None) -> dict:
@@ -218,11 +274,18 @@ def _probe_process(database_url: str, data_dir: Path, probes: int, seed: int, st
 
 
 def bench_scaleout_check(tiers: list[int], probes: int, seed: int, chunk: int, work: Path,
-                         log: Callable[[str], None]) -> dict:
-    """p50/p95 check time against growing corpora kept in Postgres (Chroma embedded, then behind a server)."""
+                         log: Callable[[str], None], bulk_above: int | None = None) -> dict:
+    """p50/p95 check time against growing corpora kept in Postgres (Chroma embedded, then behind a server), and
+    against the same corpus copied into SQLite (the embedded default) for reference.
+
+    Tiers larger than `bulk_above` claims are loaded without verification (`_bulk_load`): a check reads the
+    stored claims, their keys and vectors, never their verdicts, and verifying 100k claims through ingest takes
+    hours on 2 cores.
+    """
     from tests.support.chroma_server import ChromaServer, chroma_binary
     from tests.support.postgres import new_cluster
 
+    _exit_cleanly_on_sigterm()
     cluster = new_cluster("factcheck-bench-pg-")
     work.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="bench-scaleout-check-", dir=work))
@@ -233,7 +296,8 @@ def bench_scaleout_check(tiers: list[int], probes: int, seed: int, chunk: int, w
         for tier in sorted(tiers):
             _, articles = corpus_for_claims(tier, seed)
             log(f"scaleout-check: building {tier} claims ({len(articles)} articles) in Postgres")
-            built = _build(database_url, data_dir, articles, chunk, log)
+            load = _bulk_load if bulk_above is not None and tier > bulk_above else _build
+            built = load(database_url, data_dir, articles, chunk, log)
             # Snapshot: the probes run against exactly this corpus while the next tier is built on.
             import psycopg
 
@@ -244,7 +308,19 @@ def bench_scaleout_check(tiers: list[int], probes: int, seed: int, chunk: int, w
             snapshot_dir = root / f"tier-{tier}"
             shutil.copytree(data_dir, snapshot_dir)
             row = {"target_claims": tier, **built}
-            log(f"scaleout-check: probing {tier} (Chroma embedded)")
+            # The same corpus copied into SQLite: the embedded default, probed under the same load.
+            from service.db import Database
+            from service.db.copy import copy_store
+
+            source, sqlite = Database(snapshot_db), Database.sqlite(snapshot_dir / "factcheck.sqlite3")
+            copy_store(source, sqlite, log=lambda _: None)
+            source.close()
+            sqlite.close()
+            log(f"scaleout-check: probing {tier} (SQLite + Chroma embedded, same corpus)")
+            embedded_default = _probe_process(f"sqlite:///{snapshot_dir / 'factcheck.sqlite3'}", snapshot_dir, probes,
+                                              seed, len(articles), None)
+            row.update({"p50_s_sqlite": embedded_default["p50_s"], "p95_s_sqlite": embedded_default["p95_s"]})
+            log(f"scaleout-check: probing {tier} (Postgres + Chroma embedded)")
             embedded = _probe_process(snapshot_db, snapshot_dir, probes, seed, len(articles), None)
             row.update({"claims": embedded["claims"], "probes": embedded["probes"],
                         "p50_s_chroma_embedded": embedded["p50_s"], "p95_s_chroma_embedded": embedded["p95_s"],

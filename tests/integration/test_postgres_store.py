@@ -193,3 +193,24 @@ def test_event_ids_become_visible_in_commit_order(database_url):  # noqa: F811
     assert done.is_set()
     ids = [e.id for e in db.events.after(0)]
     assert ids == sorted(ids) and ids[-1] > first_id and first_id in ids
+
+
+def test_an_embedded_store_copies_into_postgres_and_keeps_its_ids(database_url, tmp_path):  # noqa: F811
+    from service.db.copy import main as copy_main
+
+    sqlite_path = tmp_path / "factcheck.sqlite3"
+    source = Database.sqlite(sqlite_path)
+    _one_claim(source)
+    source.reviews.add(type("ClaimRef", (), {"id": "c1", "document_id": "d1", "verdict": "unverified",
+                                             "confidence": 0.2}), ReviewIn(verdict="corroborated", reviewer="ed"))
+    events_before = [(e.id, e.type) for e in source.events.after(0)]
+    source.close()
+    assert copy_main([f"sqlite:///{sqlite_path}", database_url]) == 0
+    target = Database(database_url)
+    assert target.claims.get("c1").claim.entities == ["Meta"]
+    assert [(e.id, e.type) for e in target.events.after(0)] == events_before  # stream cursors stay valid
+    assert [r.verdict for r in target.reviews.for_claim("c1")] == ["corroborated"]
+    with target.transaction() as tx:  # new ids follow the copied ones
+        new_id = target.events.append_in(tx, "review_added", {"claim_id": "c1"})
+    assert new_id == events_before[-1][0] + 1
+    assert copy_main([f"sqlite:///{sqlite_path}", database_url]) == 2  # never into a store that holds data
