@@ -184,7 +184,7 @@ def main(argv: list[str]) -> int:
         PostgresCluster(root, bindir, port=0).destroy()
         return 0
     cluster = PostgresCluster(root, bindir).init().start()
-    print(cluster.url_for(cluster.create_database("factcheck")))
+    print(cluster.create_database("factcheck"))
     return 0
 
 
