@@ -14,7 +14,7 @@ Both start their own throw-away Postgres cluster (Debian's `postgresql`, as the 
   built once into Postgres with stand-in vectors (`SyntheticVectors`: everything but embedding is real), then
   snapshotted (`CREATE DATABASE ... TEMPLATE`, a copy of the Chroma folder); 40 new articles are checked in a
   fresh process against each snapshot, with Chroma embedded and with the same Chroma folder behind a server, and
-  against the same corpus copied into SQLite (`service/db/copy.py`), one after the other under the same load.
+  against the same corpus copied into SQLite (`service/db/transfer.py`), one after the other under the same load.
 """
 
 from __future__ import annotations
@@ -310,7 +310,7 @@ def bench_scaleout_check(tiers: list[int], probes: int, seed: int, chunk: int, w
             row = {"target_claims": tier, **built}
             # The same corpus copied into SQLite: the embedded default, probed under the same load.
             from service.db import Database
-            from service.db.copy import copy_store
+            from service.db.transfer import copy_store
 
             source, sqlite = Database(snapshot_db), Database.sqlite(snapshot_dir / "factcheck.sqlite3")
             copy_store(source, sqlite, log=lambda _: None)

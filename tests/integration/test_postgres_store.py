@@ -196,7 +196,7 @@ def test_event_ids_become_visible_in_commit_order(database_url):  # noqa: F811
 
 
 def test_an_embedded_store_copies_into_postgres_and_keeps_its_ids(database_url, tmp_path):  # noqa: F811
-    from service.db.copy import main as copy_main
+    from service.db.transfer import main as copy_main
 
     sqlite_path = tmp_path / "factcheck.sqlite3"
     source = Database.sqlite(sqlite_path)

@@ -1,7 +1,7 @@
 """Copy a whole record store from one backend to another: the embedded SQLite file into Postgres when a newsroom
 moves to several hosts (or back, for a local copy of a shared corpus).
 
-    python -m service.db.copy sqlite:///data/factcheck.sqlite3 postgresql://factcheck@db:5432/factcheck
+    python -m service.db.transfer sqlite:///data/factcheck.sqlite3 postgresql://factcheck@db:5432/factcheck
 
 The target is migrated first and must be empty. Every table of the schema is copied in batches, parents before
 children, ids and sequence numbers kept (cursors, event ids and history stay valid); Postgres sequences are then
@@ -51,7 +51,7 @@ def copy_store(source: Database, target: Database, batch: int = BATCH, log=print
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service.db.copy", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m service.db.transfer", description=__doc__.split("\n\n")[0])
     parser.add_argument("source", help="URL of the store to copy (sqlite:///path or postgresql://...)")
     parser.add_argument("target", help="URL of an empty store (created and migrated if needed)")
     args = parser.parse_args(argv)
