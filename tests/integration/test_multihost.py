@@ -122,9 +122,27 @@ def test_a_document_posted_to_one_host_is_read_verified_and_streamed_by_the_othe
     assert all(c["cause_document_id"] == a_doc for c in changes)
 
 
-def test_the_same_text_posted_to_both_hosts_at_once_gets_one_id(hosts):
+def follow(base_url: str, since: int, until: threading.Event, seen: list[dict]) -> None:
+    """Read a live /v1/events stream into `seen` until `until` is set (the stream ends at the next event)."""
+    with httpx.stream("GET", f"{base_url}/v1/events", params={"since": since}, timeout=120) as r:
+        buffer = ""
+        for chunk in r.iter_text():
+            buffer += chunk
+            *blocks, buffer = buffer.split("\n\n")
+            seen += parse_sse("\n\n".join(blocks) + "\n\n")
+            if until.is_set():
+                return
+
+
+def test_the_same_text_posted_to_both_hosts_at_once_gets_one_id_and_streams_on_both(hosts):
     a, b = hosts
     text_ = (FIXTURES / "en_scale_ai_confirm.txt").read_text(encoding="utf-8") + f"\n\nRun {uuid.uuid4().hex}."
+    streams: dict[str, list[dict]] = {a.base_url: [], b.base_url: []}
+    stop = threading.Event()
+    listeners = [threading.Thread(target=follow, args=(h.base_url, cursor_of(h.base_url), stop, streams[h.base_url]),
+                                  daemon=True) for h in (a, b)]
+    for t in listeners:
+        t.start()
     start = threading.Barrier(2)
     answers: dict[str, httpx.Response] = {}
 
@@ -140,8 +158,22 @@ def test_the_same_text_posted_to_both_hosts_at_once_gets_one_id(hosts):
     assert sorted(r.status_code for r in answers.values()) == [200, 201]
     ids = {r.json()["id"] for r in answers.values()}
     assert len(ids) == 1
+    doc_id = ids.pop()
     listed = httpx.get(f"{a.base_url}/v1/documents", params={"limit": 200}, timeout=30).json()["items"]
-    assert [d["id"] for d in listed].count(ids.pop()) == 1
+    assert [d["id"] for d in listed].count(doc_id) == 1
+    # Both hosts' live streams carry the new claims' verdicts, whichever host stored them (bounded wait).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(
+            any(e["data"].get("document_id") == doc_id for e in seen) for seen in streams.values()):
+        time.sleep(0.1)
+    stop.set()
+    httpx.post(f"{a.base_url}/v1/claims/{answers[a.base_url].json()['claims'][0]['id']}/reviews", timeout=30,
+               json={"verdict": "corroborated", "reviewer": "desk"})  # one more event ends both streams
+    for t in listeners:
+        t.join(30)
+    for seen in streams.values():
+        assert any(e["event"] == "verdict_changed" and e["data"]["document_id"] == doc_id for e in seen)
+        assert [int(e["id"]) for e in seen] == sorted(int(e["id"]) for e in seen)
 
 
 def test_sigkill_of_one_host_mid_ingest_loses_nothing_acknowledged_and_leaves_nothing_half_written(hosts, stack):
