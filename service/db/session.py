@@ -43,12 +43,20 @@ class Session:
     def __init__(self, engine: Engine, before_write: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self.before_write = before_write
+        # Postgres reads run in autocommit: under READ COMMITTED each statement sees its own snapshot inside a
+        # transaction too, so a BEGIN before and a ROLLBACK after every short read were two wasted round trips
+        # (3 per read, 962 of them in 15 checks at 10k claims). SQLite keeps its explicit BEGIN (engine.py).
+        self._read_options = {"isolation_level": "AUTOCOMMIT"} if engine.dialect.name == "postgresql" else {}
+
+    def _connect(self) -> Connection:
+        connection = self.engine.connect()
+        return connection.execution_options(**self._read_options) if self._read_options else connection
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for several reads that must see one snapshot."""
+        """A connection for several reads (on SQLite one snapshot; on Postgres each statement its own)."""
         try:
-            with self.engine.connect() as connection:
+            with self._connect() as connection:
                 yield connection
         except exc.SQLAlchemyError as error:
             if unavailable(error):
@@ -73,7 +81,7 @@ class Session:
     def _read(self, statement: Executable, take: Callable[[Any], Any], nothing: Any) -> Any:
         for attempt in (1, 2):
             try:
-                with self.engine.connect() as connection:
+                with self._connect() as connection:
                     return take(connection.execute(statement))
             except exc.SQLAlchemyError as error:
                 if attempt == 1 and isinstance(error, exc.DBAPIError) and error.connection_invalidated:

@@ -33,7 +33,7 @@ def copy_store(source: Database, target: Database, batch: int = BATCH, log=print
         for table in metadata.sorted_tables:
             order = list(table.primary_key.columns) or list(table.columns)
             copied[table.name] = 0
-            with source.session.read() as reader:
+            with source.engine.connect() as reader:  # a transaction: Postgres streams rows through a named cursor
                 result = reader.execution_options(stream_results=True).execute(select(table).order_by(*order))
                 while rows := result.fetchmany(batch):
                     tx.execute(insert(table), [dict(r._mapping) for r in rows])
