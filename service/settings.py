@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./data"), description="Folder holding the SQLite record store and Chroma's files.")
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of the embedded one.")
     collection: str = Field("claims", description="Chroma collection name for claim embeddings.")
+    database_url: SecretStr | None = Field(
+        None, description="Record store URL: postgresql://user:password@host:port/db puts it in Postgres, so that"
+                          " several API hosts share one corpus; unset means the SQLite file under data_dir.",
+    )
+    database_pool_size: int = Field(
+        8, ge=1, le=200, description="Postgres connections each process keeps open (as many again may open under"
+                                     " load); budget processes x 2 x this below the server's max_connections.",
+    )
+    database_wait_s: float = Field(
+        30.0, ge=0, description="How long a starting process waits for the record store to accept connections.",
+    )
 
     max_text_bytes: int = Field(2_000_000, ge=1, description="Largest accepted document text, in UTF-8 bytes (413 above).")
     max_claims_per_document: int = Field(5_000, ge=1, description="Claims extracted beyond this are dropped and reported.")
@@ -120,6 +131,22 @@ class Settings(BaseSettings):
     @property
     def body_limit_bytes(self) -> int:
         return self.max_body_bytes or 6 * self.max_text_bytes + 65_536
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        scheme = value.get_secret_value().split("://", 1)[0].lower()
+        if scheme.split("+")[0] not in ("postgresql", "postgres", "sqlite"):
+            raise ValueError(f"FACTCHECK_DATABASE_URL: unsupported scheme {scheme!r}"
+                             " (use postgresql://user@host:port/db or sqlite:///path)")
+        return value
+
+    @property
+    def record_store_url(self) -> str | None:
+        """The record store's URL when one is configured (None: the SQLite file under data_dir)."""
+        return self.database_url.get_secret_value() if self.database_url else None
 
     @property
     def sqlite_path(self) -> Path:

@@ -8,6 +8,9 @@ section's result replaces the same section of that day's file and keeps the othe
     python -m evals.bench growth [--tiers 1000,10000,100000] [--probes 40]
     python -m evals.bench api    [--docs 120] [--clients 4] [--workers 1]
     python -m evals.bench chroma [--sizes 1000,10000,100000]
+    python -m evals.bench scaleout-ingest [--docs 60] [--clients 8] [--processes 1,2,4]   (evals/bench/scaleout.py)
+    python -m evals.bench scaleout-check  [--tiers 10000,100000] [--probes 40]
+    python -m evals.bench scaleout-serial [--docs 40]
 """
 
 from __future__ import annotations
@@ -608,13 +611,31 @@ def main(argv: list[str] | None = None) -> int:
     x = sub.add_parser("infra-sse", help="100 idle event streams: server CPU, StreamingResponse vs sse-starlette")
     x.add_argument("--streams", type=int, default=100)
     x.add_argument("--seconds", type=float, default=30.0)
+    si = sub.add_parser("scaleout-ingest", help="docs/s: 1 embedded process vs 1, 2, 4 on Postgres + Chroma server")
+    si.add_argument("--docs", type=int, default=60)
+    si.add_argument("--clients", type=int, default=8)
+    si.add_argument("--processes", default="1,2,4")
+    sc = sub.add_parser("scaleout-check", help="check p50/p95 against corpora kept in Postgres")
+    sc.add_argument("--tiers", default="10000,100000")
+    sc.add_argument("--probes", type=int, default=40)
+    sc.add_argument("--chunk", type=int, default=256)
+    sc.add_argument("--work", type=Path, default=CACHE / "corpora")
+    sc.add_argument("--bulk-above", type=int, default=None,
+                    help="load tiers larger than this many claims without verifying them (see scaleout.py)")
+    ss = sub.add_parser("scaleout-serial", help="share of ingest time under the corpus write lock (SQLite, Postgres)")
+    ss.add_argument("--docs", type=int, default=40)
+    sp = sub.add_parser("_scaleout-probe", help=argparse.SUPPRESS)
+    sp.add_argument("--configs", required=True, help="JSON list of {name, database_url, chroma_url?}")
+    sp.add_argument("--data-dir", type=Path, required=True)
+    sp.add_argument("--probes", type=int, default=40)
+    sp.add_argument("--start", type=int, required=True)
     p = sub.add_parser("_probe", help=argparse.SUPPRESS)
     p.add_argument("--data-dir", type=Path, required=True)
     p.add_argument("--probes", type=int, default=40)
     p.add_argument("--chroma-url", default=None)
     p.add_argument("--start", type=int, required=True)
     p.add_argument("--vectors", choices=("real", "synthetic"), default="real")
-    for parser in (f, g, p, e, a):
+    for parser in (f, g, p, e, a, si, sc, sp, ss):
         parser.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-write", action="store_true", help="print the result, do not write evals/results")
     args = ap.parse_args(argv)
@@ -627,7 +648,26 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(check_probes(args.data_dir, args.probes, args.seed, args.start, args.chroma_url,
                                       args.vectors)))
         return 0
-    if args.section == "floor":
+    if args.section == "_scaleout-probe":
+        from evals.bench.scaleout import probe
+
+        print(json.dumps(probe(json.loads(args.configs), args.data_dir, args.probes, args.seed, args.start)))
+        return 0
+    if args.section == "scaleout-ingest":
+        from evals.bench.scaleout import bench_scaleout_ingest
+
+        result = bench_scaleout_ingest(args.docs, args.clients, [int(x) for x in args.processes.split(",")],
+                                       args.seed, log)
+    elif args.section == "scaleout-serial":
+        from evals.bench.scaleout import bench_serial_share
+
+        result = bench_serial_share(args.docs, args.seed, log)
+    elif args.section == "scaleout-check":
+        from evals.bench.scaleout import bench_scaleout_check
+
+        result = bench_scaleout_check([int(x) for x in args.tiers.split(",")], args.probes, args.seed, args.chunk,
+                                      args.work, log, args.bulk_above)
+    elif args.section == "floor":
         result = bench_floor(args.claims, args.seed, args.chunk)
     elif args.section == "growth":
         result = bench_growth([int(x) for x in args.tiers.split(",")], args.probes, args.seed, args.chunk,

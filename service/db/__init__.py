@@ -1,7 +1,9 @@
-"""The persistence layer: one database (SQLite by default) holding every table the service keeps.
+"""The persistence layer: one database holding every table the service keeps.
 
-`Database.open(settings)` gives the connection factory, the migrations and one repository per concern.
-Pipeline stages use only these repositories, so another backend (Postgres) plugs in here alone.
+SQLite (a file under the data directory) is the embedded default; Postgres (`FACTCHECK_DATABASE_URL`) lets
+several API hosts share one corpus. `Database.open(settings)` gives the connection factory, the migrations, the
+corpus write lock that fits the backend, and one repository per concern. Pipeline stages use only these
+repositories, so the backend is chosen here alone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from service.db.claims import ClaimRepository
 from service.db.documents import DocumentRepository
 from service.db.events import EventRepository
 from service.db.llm_cache import ReplyCacheRepository
-from service.db.locks import CorpusLock
+from service.db.locks import AdvisoryCorpusLock, CorpusLock
 from service.db.migrate import upgrade
 from service.db.reviews import ReviewRepository
 from service.db.session import Session
@@ -26,22 +28,49 @@ from service.errors import StoreError
 class Database:
     """Repositories over one migrated database, and the lock that serialises writers to the corpus."""
 
-    def __init__(self, url: str, lock_path: Path | None = None) -> None:
-        self.url = url
-        self.engine = engines.create(url)
+    def __init__(self, url: str, lock_path: Path | None = None, *, pool_size: int = 8, wait_s: float = 0.0) -> None:
+        self.url = engines.normalise_url(url)
+        self.engine = engines.create(self.url, pool_size=pool_size)
         try:
+            if wait_s > 0:
+                engines.wait_until_reachable(self.engine, wait_s)
             upgrade(self.engine)
         except Exception as exc:  # a store we cannot open or migrate: say which, in one error type
-            raise StoreError(f"cannot open the record store {engines.describe(url)}: {exc}") from exc
-        self.session = Session(self.engine)
+            self.engine.dispose()
+            raise StoreError(f"cannot open the record store {engines.describe(self.url)}: {exc}") from exc
+        if self.shared:
+            # Writers on every host queue on an advisory lock in the database they share.
+            self.lock: CorpusLock | AdvisoryCorpusLock = AdvisoryCorpusLock(self.engine)
+        else:
+            # Writers on one host (threads and uvicorn workers) queue on a file lock beside the SQLite file.
+            self.lock = CorpusLock(lock_path)
+        self.session = Session(self.engine, before_write=self.lock.check)
         self.documents = DocumentRepository(self.session)
         self.claims = ClaimRepository(self.session)
         self.verdicts = VerdictRepository(self.session)
         self.reviews = ReviewRepository(self.session)
         self.events = EventRepository(self.session)
         self.llm_cache = ReplyCacheRepository(self.session)
-        # Writers on one host (threads and uvicorn workers) queue on a file lock beside the SQLite file.
-        self.lock = CorpusLock(lock_path)
+
+    @property
+    def shared(self) -> bool:
+        """True when the store is a database server that several hosts may share (Postgres)."""
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @classmethod
+    def open(cls, url: str | None, data_dir: Path, *, pool_size: int = 8, wait_s: float = 30.0) -> Database:
+        """The record store at `url`, or the SQLite file under `data_dir` when `url` is None."""
+        if not url:
+            return cls.sqlite(Path(data_dir) / "factcheck.sqlite3")
+        if url.startswith("sqlite"):
+            path = url.split("sqlite:///", 1)[1] if url.startswith("sqlite:///") else ":memory:"
+            return cls.sqlite(path)
+        return cls(url, pool_size=pool_size, wait_s=wait_s)
 
     @classmethod
     def sqlite(cls, path: Path | str) -> Database:
@@ -58,8 +87,7 @@ class Database:
 
     def ping(self) -> None:
         """Raise StoreError when the store cannot answer."""
-        with self.session.read() as connection:
-            connection.execute(text("SELECT 1"))
+        self.session.scalar(text("SELECT 1"))
 
     def close(self) -> None:
         self.engine.dispose()

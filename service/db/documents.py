@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from service.db.records import DocumentListing, StoredDocument, to_datetime
 from service.db.schema import claims, documents, pending_documents
-from service.db.session import Session
+from service.db.session import Session, storable
 
 
 class DocumentRepository:
@@ -21,9 +21,10 @@ class DocumentRepository:
     def insert(self, tx: Connection, doc: dict) -> None:
         """Store a new document (`doc` holds the column values; languages and sections as Python values)."""
         tx.execute(insert(documents).values(
-            id=doc["id"], text=doc["text"], title=doc.get("title"), source=doc.get("source"), url=doc.get("url"),
-            published_at=doc.get("published_at"), language=doc["language"], languages=json.dumps(doc["languages"]),
-            sections=json.dumps(doc["sections"]), source_group=doc["source_group"],
+            id=doc["id"], text=doc["text"], title=storable(doc.get("title")), source=storable(doc.get("source")),
+            url=storable(doc.get("url")), published_at=storable(doc.get("published_at")), language=doc["language"],
+            languages=json.dumps(doc["languages"]), sections=json.dumps(doc["sections"]),
+            source_group=doc["source_group"],
             backend=doc.get("backend", "offline"), created_at=doc.get("created_at", time.time()),
         ))
 

@@ -1,8 +1,14 @@
 """The event log: a monotonically numbered table of verdict changes and reviews, streamed to clients as SSE.
 
 Rows are appended inside the transaction of the change they report (a verdict's history row, a review), so no
-change is recorded without its event. On SQLite there is one writer at a time, so ids become visible in commit
-order and a reader never sees id N+1 before id N; that is what makes an id a safe resume cursor.
+change is recorded without its event. An id is a safe resume cursor only if ids become visible in commit order:
+a reader must never see id N+1 before id N, or a stream that moved past N+1 would never send N.
+
+- SQLite has one writer at a time, so this holds by construction.
+- On Postgres, ids come from a sequence and concurrent transactions commit in any order. Every append first
+  takes a transaction-scoped advisory lock, so the transaction that draws id N commits (or rolls back) before
+  any other can draw id N+1. Verdict changes are written under the corpus write lock anyway; the lock orders
+  reviews against them and against each other, and costs one round trip per appending transaction.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from service.db.engine import lock_key
 from service.db.schema import events
 from service.db.session import Session
 
 EVENT_TYPES = ("verdict_changed", "review_added")
+EVENTS_KEY = lock_key("event-log-append")
 
 
 def iso_millis(ts: float | None = None) -> str:
@@ -58,6 +66,9 @@ class EventRepository:
     @staticmethod
     def append_in(tx: Connection, type_: str, payload: dict[str, Any]) -> int:
         """Append inside the caller's transaction (so an event commits with the row it reports); returns its id."""
+        if tx.dialect.name == "postgresql":
+            # Held until this transaction ends: ids are drawn and committed one transaction at a time.
+            tx.execute(select(func.pg_advisory_xact_lock(EVENTS_KEY)))
         result = tx.execute(insert(events).values(
             type=type_, claim_id=payload.get("claim_id"), document_id=payload.get("document_id"),
             payload=json.dumps(payload, ensure_ascii=False), created_at=iso_millis(),

@@ -1,17 +1,32 @@
-"""The corpus write lock: one writer at a time across threads *and* processes (uvicorn --workers).
+"""The corpus write lock: one writer at a time across threads, processes *and* hosts.
 
 Storing a document and verifying it against the corpus must not interleave with another document's, or two
-documents posted at once to two workers would each be verified without the other. Threads of one process queue
-on a re-entrant lock; processes sharing the data directory queue on an exclusive flock of a file beside the
-record store. (Workers on several hosts need a lock in a shared database instead: see the README.)
+documents posted at once would each be verified without the other. Threads of one process queue on a re-entrant
+lock; then
+
+- on SQLite (one host), processes sharing the data directory queue on an exclusive flock of a file beside the
+  record store (`CorpusLock`);
+- on Postgres (several hosts), they queue on a session-level advisory lock in the shared database
+  (`AdvisoryCorpusLock`). The database releases it when the holder's connection ends, so a host that is
+  SIGKILLed or cut off never leaves the corpus locked.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 from pathlib import Path
+
+from sqlalchemy import Connection, Engine, exc, func, select
+
+from service.db.engine import lock_key, unavailable
+from service.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+CORPUS_KEY = lock_key("corpus-write")
 
 
 class CorpusLock:
@@ -45,3 +60,85 @@ class CorpusLock:
             os.close(self._fd)
             self._fd = None
         self._thread_lock.release()
+
+    def check(self) -> None:
+        """A file lock cannot be lost while its process lives: nothing to check."""
+
+
+class AdvisoryCorpusLock:
+    """Re-entrant within a thread; exclusive across every process of every host using the same Postgres database.
+
+    The holder keeps one pooled connection for as long as it holds the lock (`pg_advisory_lock` belongs to the
+    database session). `check()` tells a holder whether that session is still alive: if the database restarted
+    or the connection broke, the lock is gone and another host may hold it, so the holder must stop writing.
+    """
+
+    def __init__(self, engine: Engine, key: int = CORPUS_KEY) -> None:
+        self._engine = engine
+        self._key = key
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._connection: Connection | None = None
+        self._owner: int | None = None
+
+    def __enter__(self) -> AdvisoryCorpusLock:
+        self._thread_lock.acquire()
+        if self._depth == 0:
+            try:
+                self._connection = self._acquire()
+            except BaseException:
+                self._thread_lock.release()
+                raise
+            self._owner = threading.get_ident()
+        self._depth += 1
+        return self
+
+    def _acquire(self) -> Connection:
+        for attempt in (1, 2):
+            connection = None
+            try:
+                connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(select(func.pg_advisory_lock(self._key)))  # waits for the holder, on any host
+                return connection
+            except BaseException as error:
+                if connection is not None:
+                    connection.invalidate()  # never hand a connection that may hold the lock back to the pool
+                    connection.close()
+                if attempt == 1 and isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+                    continue  # a pooled connection from before a server restart: once more, on a fresh one
+                if isinstance(error, exc.SQLAlchemyError) and unavailable(error):
+                    raise StoreError(f"record store unavailable (corpus write lock): {error.orig}") from error
+                raise
+        raise AssertionError("unreachable")
+
+    def __exit__(self, *exc_info) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                connection, self._connection, self._owner = self._connection, None, None
+                if connection is not None:
+                    self._release(connection)
+        finally:
+            self._thread_lock.release()
+
+    def _release(self, connection: Connection) -> None:
+        try:
+            released = connection.execute(select(func.pg_advisory_unlock(self._key))).scalar()
+            connection.close()
+            if not released:
+                log.error("corpus write lock was not held at release (the database session was replaced)")
+        except exc.SQLAlchemyError as error:
+            # The session is gone (database restart, network): the database dropped the lock with it.
+            log.warning("corpus write lock: connection lost before release (%s)", type(error).__name__)
+            connection.invalidate()
+            connection.close()
+
+    def check(self) -> None:
+        """Raise StoreError if the calling thread holds the lock but its database session has ended."""
+        connection = self._connection
+        if connection is None or self._owner != threading.get_ident():
+            return
+        try:
+            connection.exec_driver_sql("SELECT 1")
+        except exc.SQLAlchemyError as error:
+            raise StoreError("record store unavailable: the corpus write lock was lost with its connection") from error

@@ -8,11 +8,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
-from service.db.engine import WRITE
+from service.db.engine import WRITE, lock_key
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_KEY = lock_key("schema-migration")
 
 
 def _config() -> Config:
@@ -38,6 +39,10 @@ def upgrade(engine: Engine) -> None:
     On SQLite a migration that drops a column rebuilds the table (copy, drop, rename). With foreign keys on,
     dropping the old table would cascade into every table that refers to it (claim keys, evidence), so they are
     off while migrations run, as SQLite's own procedure for table rebuilds prescribes, and checked before commit.
+
+    The write transaction itself makes starters queue. On Postgres (transactional DDL) two hosts
+    starting at once take an advisory lock first: the second reads the version after the first committed,
+    and finds nothing left to do.
     """
     config = _config()
     sqlite = engine.dialect.name == "sqlite"
@@ -47,6 +52,8 @@ def upgrade(engine: Engine) -> None:
         try:
             connection = connection.execution_options(**{WRITE: True})
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_KEY)))
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
                 if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):

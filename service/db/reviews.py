@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 
 from service.db.events import EventRepository, now_iso
 from service.db.schema import reviews
-from service.db.session import Session, chunks
+from service.db.session import Session, chunks, storable
 from service.models import ClaimReport, ReviewIn, ReviewOut
 
 
@@ -36,8 +36,9 @@ class ReviewRepository:
         created = now_iso()
         with self._session.transaction() as tx:
             review_id = tx.execute(insert(reviews).values(
-                claim_id=claim.id, document_id=claim.document_id, verdict=review.verdict, reviewer=review.reviewer,
-                note=review.note, machine_verdict=claim.verdict, machine_confidence=claim.confidence,
+                claim_id=claim.id, document_id=claim.document_id, verdict=review.verdict,
+                reviewer=storable(review.reviewer), note=storable(review.note), machine_verdict=claim.verdict,
+                machine_confidence=claim.confidence,
                 created_at=created,
             )).inserted_primary_key[0]
             out = _review(tx.execute(select(reviews).where(reviews.c.id == review_id)).one())

@@ -97,7 +97,7 @@ claim_keys = Table(
     Column("key", Text, nullable=False),
     Column("claim_id", Text, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
     Column("document_id", Text, nullable=False),
-    Index("claim_keys_key", "key"),
+    Index("claim_keys_key", "key", "id"),  # each key's newest postings, in index order (migration 0008)
     Index("claim_keys_claim", "claim_id"),
 )
 

@@ -18,15 +18,23 @@ def _compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 
 
-def test_api_waits_for_a_healthy_chroma_server_and_keeps_data_in_volumes():
+def test_api_replicas_share_a_healthy_postgres_and_chroma_server_whose_data_is_in_volumes():
     services = _compose()["services"]
-    api, chroma = services["api"], services["chroma"]
+    api, chroma, postgres = services["api"], services["chroma"], services["postgres"]
     assert api["depends_on"]["chroma"]["condition"] == "service_healthy"
+    assert api["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert "FACTCHECK_CHROMA_URL=http://chroma:8000" in api["environment"]
-    assert api["healthcheck"]["test"] and chroma["healthcheck"]["test"]
+    assert any(e.startswith("FACTCHECK_DATABASE_URL=postgresql://") and "@postgres:5432/" in e
+               for e in api["environment"])
+    assert api["deploy"]["replicas"] == "${FACTCHECK_REPLICAS:-2}"  # two hosts of one corpus by default
+    assert api["healthcheck"]["test"] and chroma["healthcheck"]["test"] and postgres["healthcheck"]["test"]
     assert "/api/v2/heartbeat" in " ".join(chroma["healthcheck"]["test"])
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
     assert "/readyz" in " ".join(api["healthcheck"]["test"])
-    assert any(v.endswith(":/data") for v in api["volumes"]) and any(v.endswith(":/chroma") for v in chroma["volumes"])
+    assert "volumes" not in api  # a replica's data folder holds nothing the others need
+    assert any(v.endswith(":/chroma") for v in chroma["volumes"])
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in postgres["volumes"])
+    assert "ports" not in postgres  # only the replicas reach the record store
     assert chroma["command"][:2] == ["chroma", "run"]
     assert api["build"]["dockerfile"] == "Dockerfile"
 

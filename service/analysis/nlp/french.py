@@ -397,7 +397,6 @@ def _trailing_attribution(s: _Sentence) -> tuple[str, str] | None:
 
 
 def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecedent | None]]) -> FrenchClause | None:
-    doc = s.doc
     tokens = s.own_tokens(head)
     tokens = [t for t in tokens if not (t.lower_ in ("ce", "c'") and any(s.heads.get(c.i) == "relcl" for c in t.children)
                                         or t.lower_ == "ce" and t.i + 1 < len(s.doc) and s.doc[t.i + 1].lower_ in _RELATIVE

@@ -45,6 +45,10 @@ def upgrade() -> None:
                f" SELECT key, claim_id, document_id FROM claim_keys ORDER BY {order}")
     op.drop_table("claim_keys")
     op.rename_table("claim_keys_new", "claim_keys")
+    if not sqlite:  # Postgres keeps the old names of the sequence and constraints: give them the table's name
+        op.execute("ALTER SEQUENCE claim_keys_new_id_seq RENAME TO claim_keys_id_seq")
+        op.execute("ALTER TABLE claim_keys RENAME CONSTRAINT claim_keys_new_pkey TO claim_keys_pkey")
+        op.execute("ALTER TABLE claim_keys RENAME CONSTRAINT claim_keys_new_claim_id_fkey TO claim_keys_claim_id_fkey")
     op.create_index("claim_keys_key", "claim_keys", ["key"])
     op.create_index("claim_keys_claim", "claim_keys", ["claim_id"])
 
