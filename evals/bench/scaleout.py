@@ -233,7 +233,7 @@ def summarise_ingest(runs: list[dict]) -> dict:
 
 
 def _build(database_url: str, data_dir: Path, articles, chunk: int, log: Callable[[str], None]) -> dict:
-    from evals.bench.benchmarks import SyntheticVectors, document_in, open_checker
+    from evals.bench.harness import SyntheticVectors, document_in, open_checker
 
     embedder = SyntheticVectors()
     checker = open_checker(data_dir, embedder=embedder, database_url=database_url)
@@ -259,7 +259,7 @@ def _bulk_load(database_url: str, data_dir: Path, articles, chunk: int, log: Cal
     import numpy as np
     from sqlalchemy import insert
 
-    from evals.bench.benchmarks import SyntheticVectors, document_in, open_checker
+    from evals.bench.harness import SyntheticVectors, document_in, open_checker
     from service.db.schema import verdict_history
 
     embedder = SyntheticVectors()
@@ -302,7 +302,7 @@ def probe(configs: list[dict], data_dir: Path, probes: int, seed: int, start: in
     """In this process: check `probes` new articles (stand-in vectors) against one corpus in each configuration
     (`{"name", "database_url", "chroma_url"}`), nothing stored. The configurations take turns article by article
     (the first one rotating), so a machine whose load drifts weighs on each alike."""
-    from evals.bench.benchmarks import SyntheticVectors, check_in, open_checker, peak_rss_mib
+    from evals.bench.harness import SyntheticVectors, check_in, open_checker, peak_rss_mib
 
     world = make_world(WORLD_FACTS, seed)
     articles = list(generate_articles(world, probes + 1, seed, start=start))
@@ -431,7 +431,7 @@ def bench_serial_share(docs: int, seed: int, log: Callable[[str], None]) -> dict
     """In one process, real embeddings: the share of ingest time spent holding the corpus write lock (storing,
     verifying, recomputing), on SQLite and on Postgres. Amdahl: however many hosts ingest, throughput cannot
     exceed 1 / share times that of one host whose lock is never waited for."""
-    from evals.bench.benchmarks import base_embedder, document_in, open_checker
+    from evals.bench.harness import base_embedder, document_in, open_checker
     from tests.support.postgres import new_cluster
 
     _exit_cleanly_on_sigterm()
