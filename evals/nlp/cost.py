@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from evals.bench.benchmarks import base_embedder, document_in, open_checker
+from evals.bench.harness import base_embedder, document_in, open_checker
 from evals.bench.synthetic import corpus_for_claims
 
 
