@@ -279,7 +279,7 @@ def _bulk_load(database_url: str, data_dir: Path, articles, chunk: int, log: Cal
                     "language": p.language, "languages": p.languages, "source_group": p.id,
                     "sections": {"spans": p.sections, "translated": sorted(p.translated_sections)},
                 })
-                db.claims.insert(tx, p.claims, p.claim_sections, p.qvecs, p.pvecs, p.keys)
+                db.claims.insert(tx, p.claims, p.claim_sections, p.vecs, p.keys)
             rows = [{"claim_id": c.id, "verdict": "unverified", "confidence": 0.0, "cause_document_id": None,
                      "reason": "bulk-load", "at": now} for p in prepared for c in p.claims]
             if rows:
@@ -288,7 +288,7 @@ def _bulk_load(database_url: str, data_dir: Path, articles, chunk: int, log: Cal
         if with_claims:
             checker.vectors.upsert([c.id for p in with_claims for c in p.claims],
                                    [p.id for p in with_claims for _ in p.claims],
-                                   np.vstack([p.qvecs for p in with_claims]))
+                                   np.vstack([p.vecs for p in with_claims]))
         if (i // chunk) % 10 == 0:
             log(f"  loaded {i + len(part)}/{len(articles)} articles, {db.claims.count()} claims, "
                 f"{time.perf_counter() - started:.0f}s")

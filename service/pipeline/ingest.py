@@ -208,7 +208,7 @@ class Ingestor:
                 if stored and doc is not None:
                     p = Prepared.from_store(doc, stored)
                     # Its writer may have died before the upsert; on a shared store no restart of it re-adds them.
-                    self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.qvecs)
+                    self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.vecs)
                     if p.source_group == p.id:
                         self._assign_group(p)
                     self._verify_new([p])

@@ -132,8 +132,7 @@ def _one_claim(db: Database) -> None:
     with db.transaction() as tx:
         db.documents.insert(tx, {"id": "d1", "text": "q", "language": "en", "languages": ["en"], "title": "a\x00b",
                                  "sections": {"spans": [[0, 1, "en"]], "translated": []}, "source_group": "d1"})
-        db.claims.insert(tx, [claim], [0], np.arange(4, dtype=np.float32)[None], np.ones((1, 4), np.float32),
-                         [["e:meta"]])
+        db.claims.insert(tx, [claim], [0], np.arange(4, dtype=np.float32)[None], [["e:meta"]])
         db.verdicts.save(tx, "c1", "unverified", 0.2, [EvidenceOut(
             document_id="d2", quote="q", start=0, end=1, stance="neutral", score=0.1, same_source=False,
             rationale="r")], "offline", None, "ingest")
@@ -144,7 +143,7 @@ def test_repositories_round_trip_on_postgres(database_url):  # noqa: F811
     _one_claim(db)
     stored = db.claims.get("c1")
     assert stored.claim.entities == ["Meta"] and stored.verdict == "unverified"
-    assert np.array_equal(stored.qvec, np.arange(4, dtype=np.float32))
+    assert np.array_equal(stored.vec, np.arange(4, dtype=np.float32))
     assert db.claims.ids_for_keys(["e:meta"], None, 5) == [("c1", 1)]
     assert db.claims.ids_for_keys(["e:meta"], "d1", 5) == []
     assert db.documents.get("d1").title == "ab"  # Postgres text cannot hold NUL: metadata loses it
