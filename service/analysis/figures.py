@@ -122,10 +122,11 @@ def measure(q: Quantity, after: str, language: str | None, before: str = "") -> 
     while words and _LINK.match(words[0]):
         rest = rest[rest.find(words[0]) + len(words[0]) :].lstrip()
         words = words[1:]
-    if not words or _not_counted(language).match(words[0]):
+    # A known counted noun is a noun even where it looks like a verb form ("salariés" ends like a participle).
+    counts = next((name for pattern, name in _counted(language) if pattern.match(rest)), "")
+    if not words or (not counts and _not_counted(language).match(words[0])):
         return Measure(q, "count", "", language=language)
     what = " ".join(words[:2]).lower() if language == "vi" else words[0].lower()  # Vietnamese nouns are two syllables
-    counts = next((name for pattern, name in _counted(language) if pattern.match(rest)), "")
     return Measure(q, "count", "", what=what, counts=counts, language=language)
 
 

@@ -259,7 +259,8 @@ class OfflineStanceJudge:
         theirs = [(mo, events(mo.context, other.language), frames(mo.context, other.language))
                   for mo in measures(other)]
         found: list[list[tuple[int, Comparison]]] = []  # per figure of the claim: (their figure, relation)
-        for mc in measures(claim):
+        ours = measures(claim)
+        for mc in ours:
             events_c, frames_c = events(mc.context, claim.language), frames(mc.context, claim.language)
             found.append([])
             for j, (mo, events_o, frames_o) in enumerate(theirs):
@@ -271,12 +272,20 @@ class OfflineStanceJudge:
                 if not money and events_c and events_o and not events_c & events_o:
                     continue
                 shared = bool(events_c & events_o) or bool(frames_c & frames_o)
-                if same_measure(mc, mo, same_event=shared or paraphrase):
+                # Two dates are one only when they date one named event: a paraphrase-close pair ("founded in 1994"
+                # beside "revenue in 2025") is not enough, every story has dates of many things.
+                dated = mc.kind in ("date", "year", "month") or mo.kind in ("date", "year", "month")
+                if same_measure(mc, mo, same_event=shared or (paraphrase and not dated)):
                     found[-1].append((j, compare(mc.quantity, mo.quantity)))
         # Figures pair off one to one: their figure that one of ours repeats is accounted for, and does not also
         # conflict with another of ours ("65% for 1.2 billion, valuing the whole at 1.85 billion" against "1.2
         # billion": the valuation is not the price).
-        agreed = {j for pairs in found for j, c in pairs if c.relation == "agree"}
+        # A figure of theirs that repeats one of ours in kind, unit and value is accounted for even where the words
+        # around the two differ ("s'offre ... pour 1,2 milliard" against "buy a stake for €1.2 billion").
+        agreed = {j for pairs in found for j, c in pairs if c.relation == "agree"} | {
+            j for j, (mo, _, _) in enumerate(theirs)
+            if any(mc.kind == mo.kind and mc.unit == mo.unit and compare(mc.quantity, mo.quantity).relation == "agree"
+                   for mc in ours)}
         per_figure: list[Comparison] = []
         for pairs in found:
             mine_agrees = any(c.relation == "agree" for _, c in pairs)

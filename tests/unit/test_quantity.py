@@ -141,3 +141,12 @@ def test_figures_of_different_kinds_or_counted_things_are_not_one_quantity():
     assert same_measure(trains, rames, same_event=False) and not same_measure(rames, gares, same_event=True)
     (unnamed,) = measures(_claim("At least 10 were hired", "en"))
     assert same_measure(unnamed, count, same_event=True) and not same_measure(unnamed, count, same_event=False)
+
+
+def test_a_counted_noun_that_looks_like_a_participle_is_still_counted():
+    from service.analysis.figures import measures, same_measure
+
+    (staff,) = measures(_claim("Đồng Xanh compte plus de 5 000 salariés", "fr"))
+    (plants,) = measures(_claim("Đồng Xanh exploite six usines dans le sud du Vietnam", "fr"))
+    assert (staff.what, staff.counts) == ("salariés", "employee")
+    assert not same_measure(staff, plants, same_event=True)  # employees and plants are two counts

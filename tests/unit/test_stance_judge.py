@@ -85,6 +85,19 @@ def test_figures_pair_off_one_to_one() -> None:
     (differs,) = judge.judge(claim, [Candidate(claim=other_price, similarity=0.9, given=True)])
     assert repeated.stance == "supports", repeated.rationale
     assert differs.stance == "refutes" and "1.5" in differs.rationale
+    # Repeated in other words (a French headline that says "treats itself to" for "buys"), the price is still theirs.
+    headline = _claim("Le laitier breton Morvan s'offre le vietnamien Dong Xanh pour 1,2 milliard d'euros.", "d")
+    (other_words,) = judge.judge(claim, [Candidate(claim=headline, similarity=0.9, given=True)])
+    assert not (other_words.stance == "refutes" and other_words.basis == "rule"), other_words.rationale
+
+
+def test_dates_of_different_things_do_not_conflict() -> None:
+    """A founding year and a revenue year are two dates, however close the two sentences embed."""
+    judge = OfflineStanceJudge()
+    revenue = _claim("Năm 2025, Đồng Xanh đạt doanh thu 9.800 tỷ đồng.", "a")
+    founded = _claim("Fondé en 1994, Đồng Xanh exploite des usines.", "b")
+    (result,) = judge.judge(revenue, [Candidate(claim=founded, similarity=0.95)])
+    assert not (result.stance == "refutes" and result.basis == "rule"), result.rationale
 
 
 def test_a_denial_refutes_only_what_it_denies() -> None:

@@ -115,7 +115,7 @@ PACK = LanguagePack(
     ),
     frames={
         "investment": r"invest\w*|stake|acqui\w*",
-        "compensation": r"salar\w*|pay\b|paid|package\w*|offer\w*|compensation|bonus\w*",
+        "compensation": r"salar\w*|package\w*|compensation|bonus\w*|pay ?check\w*|payroll",
         "revenue": r"revenue\w*|sales",
         "profit": r"profit\w*|earnings",
         "valuation": r"valuation|valued|worth",

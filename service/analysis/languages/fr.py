@@ -104,7 +104,7 @@ PACK = LanguagePack(
     ),
     frames={
         "investment": r"investi\w*|participation|rachat|acqui\w*",
-        "compensation": r"salaire\w*|rémunération\w*|offre\w*|compensation|bonus\w*",
+        "compensation": r"salaire\w*|rémunération\w*|package\w*|compensation|bonus\w*",
         "revenue": r"chiffre d['’]affaires|ventes",
         "profit": r"bénéfice\w*",
         "valuation": r"valoris\w*|valeur",

@@ -70,7 +70,7 @@ PACK = LanguagePack(
     small_numbers={"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10},
     frames={
         "investment": r"đầu tư|mua lại",
-        "compensation": r"lương|đãi ngộ|đề nghị|thu nhập",
+        "compensation": r"lương|đãi ngộ|thu nhập",
         "revenue": r"doanh thu",
         "profit": r"lợi nhuận",
         "valuation": r"định giá",
