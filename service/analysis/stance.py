@@ -287,7 +287,11 @@ class OfflineStanceJudge:
             if any(mc.kind == mo.kind and mc.unit == mo.unit and compare(mc.quantity, mo.quantity).relation == "agree"
                    for mc in ours)}
         per_figure: list[Comparison] = []
-        for pairs in found:
+        for mc, pairs in zip(ours, found):
+            if not any(c.relation == "agree" for _, c in pairs) and any(
+                    mc.kind == mo.kind and mc.unit == mo.unit and compare(mc.quantity, mo.quantity).relation == "agree"
+                    for mo, _, _ in theirs):
+                continue  # ours is repeated by one of theirs in other words: their other figures measure other things
             mine_agrees = any(c.relation == "agree" for _, c in pairs)
             usable = [c for j, c in pairs if mine_agrees or j not in agreed]
             for relation in ("agree", "conflict", "compatible"):

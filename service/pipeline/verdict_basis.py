@@ -7,15 +7,14 @@ the review queue can be sorted and filtered by it ("model-decided, weakest first
 from __future__ import annotations
 
 from service.models import EvidenceOut, VerdictBasis
-from service.pipeline.verdicts import raw_decision
+from service.pipeline.verdicts import counted, raw_decision
 
 NOTHING = VerdictBasis()  # an unverified claim: no basis, no strength, no source
 
 
 def independent_sources(evidence: list[EvidenceOut]) -> int:
-    """Distinct source groups among the supporting or refuting evidence from other sources."""
-    return len({e.source_group or e.document_id for e in evidence
-                if not e.same_source and e.stance in ("supports", "refutes")})
+    """Distinct source groups among the supporting or refuting evidence from other sources that the rules count."""
+    return len({e.source_group or e.document_id for e in counted(evidence) if e.stance in ("supports", "refutes")})
 
 
 def verdict_basis(verdict: str, evidence: list[EvidenceOut]) -> VerdictBasis:

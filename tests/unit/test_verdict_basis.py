@@ -37,10 +37,12 @@ def test_copies_and_translations_count_once_and_same_source_evidence_not_at_all(
     assert b.strength == pytest.approx(0.7)  # the strongest copy, once
 
 
-def test_one_rule_among_the_counted_evidence_makes_it_rule_decided():
-    b = verdict_basis("disputed", [ev("supports", 0.5, doc="d2"), ev("refutes", 0.9, doc="d3", basis="rule")])
-    assert (b.basis, b.independent_sources) == ("rule", 2)
-    assert b.strength == round(raw_decision([ev("supports", 0.5), ev("refutes", 0.9, doc="d3")]).raw, 3)
+def test_a_rule_outranks_the_model_and_decides_alone():
+    evidence = [ev("refutes", 0.8, doc="d2"), ev("supports", 0.9, doc="d3", basis="rule")]
+    assert raw_decision(evidence).verdict == "corroborated"  # the model's refutation does not count
+    b = verdict_basis("corroborated", evidence)
+    assert (b.basis, b.independent_sources) == ("rule", 1)
+    assert b.strength == round(raw_decision([ev("supports", 0.9, doc="d3", basis="rule")]).raw, 3)
 
 
 def test_a_denial_in_the_claims_own_article_is_rule_decided_with_no_independent_source():
@@ -171,5 +173,5 @@ def test_the_migration_gives_stored_verdicts_their_basis(tmp_path):
     db.close()
     db = Database.sqlite(path)  # upgrades again
     c0, c1 = db.claims.get("c0"), db.claims.get("c1")
-    assert (c0.basis, c0.independent_sources, c0.strength) == ("rule", 2, 0.9)  # d2 and d3 are one group
+    assert (c0.basis, c0.independent_sources, c0.strength) == ("rule", 1, 0.5)  # d4's rule outranks the model
     assert (c1.basis, c1.independent_sources, c1.strength) == (None, 0, 0.0)
