@@ -4,11 +4,10 @@ Each independent piece of evidence that supports (refutes) is treated as an inde
 claim is supported (refuted); S = 1 - prod(1 - p) over supporting evidence, R likewise. The verdict follows
 the rules; its raw score is S(1-R) for corroborated, R(1-S) for contradicted, max(S·R, denial strength) for
 disputed, and (1-S)(1-R) for unverified. Evidence is not independent and the learned stance scores are
-optimistic, so the raw score is mapped through a monotone curve fitted on the dev splits of labelled sets
-by `python -m evals.training.calibrate` (data/verdict_calibration.json): the confidence is how often
-such verdicts were right there. One curve per verdict for those the learned model (or the LLM) decided, and
-one curve for those a deterministic check decided (figures, employers, denials, negation), which are fewer
-and fail differently (two dates about different events read as a conflict).
+optimistic, so the raw score alone says little: the confidence is a logistic model per verdict over what decided
+it (FEATURES: a deterministic check or the model, independent sources on each side, the strongest of each, a
+denial, the raw score), fitted on the dev splits of labelled sets by `python -m evals.training.calibrate`
+(data/verdict_calibration.json), so that it reads as how often such verdicts were right there.
 """
 
 from __future__ import annotations
@@ -105,21 +104,8 @@ def _calibration_file() -> dict:
         return {}
 
 
-def calibration() -> dict[str, tuple[list[float], list[float]]]:
-    """verdict, or "rule" -> (raw knots, calibrated values) of the monotone curves; empty when none ship."""
-    data = _calibration_file()
-    if data.get("model") == "logistic":
-        return {}
-    return {verdict: (curve["raw"], curve["calibrated"]) for verdict, curve in data.get("verdicts", {}).items()}
-
-
-def reload_calibration() -> None:
-    """Read the calibration file again (the training scripts rewrite it)."""
-    _calibration_file.cache_clear()
-
-
 def logistic_confidence(verdict: str, features: list[float]) -> float | None:
-    """P(the verdict is right | its features) under the shipped logistic model; None when no such model ships."""
+    """P(the verdict is right | its features) under the shipped logistic model; None when no model ships."""
     data = _calibration_file()
     if data.get("model") != "logistic" or verdict not in data["weights"]:
         return None
@@ -127,44 +113,8 @@ def logistic_confidence(verdict: str, features: list[float]) -> float | None:
     return round(1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), 3)
 
 
-def calibrated(curve_name: str, raw: float) -> float:
-    """The raw score through the named curve (a verdict, or "rule"); the raw score when there is none."""
-    curve = calibration().get(curve_name)
-    if not curve:
-        return round(raw, 3)
-    return round(float(np.interp(raw, curve[0], curve[1])), 3)
-
-
 def decide(evidence: list[EvidenceOut]) -> tuple[Verdict, float]:
     """Verdict and calibrated confidence of a claim from its evidence."""
     decision = raw_decision(evidence)
     confidence = logistic_confidence(decision.verdict, decision_features(evidence, decision))
-    if confidence is None:
-        confidence = calibrated("rule" if decision.by_rule else decision.verdict, decision.raw)
-    return decision.verdict, confidence
-
-
-def fit_curve(raw: list[float], correct: list[bool], prior_weight: float = 5.0, max_knots: int = 12) -> dict:
-    """Monotone (pool-adjacent-violators) map from raw score to the rate of correct verdicts.
-
-    Each pooled block is shrunk toward the verdict's overall rate with `prior_weight` pseudo-observations, so a
-    block of three lucky verdicts does not become a confidence of 1.0; knots are block means of the raw score.
-    """
-    order = sorted(range(len(raw)), key=lambda i: raw[i])
-    blocks: list[list[float]] = []  # [sum of raw, correct count, n]
-    for i in order:
-        blocks.append([raw[i], float(correct[i]), 1.0])
-        while len(blocks) > 1 and (blocks[-2][1] / blocks[-2][2] > blocks[-1][1] / blocks[-1][2]
-                                   or abs(blocks[-2][0] / blocks[-2][2] - raw[i]) < 1e-9):  # one knot per raw value
-            last = blocks.pop()
-            blocks[-1] = [a + b for a, b in zip(blocks[-1], last)]
-    while len(blocks) > max_knots:  # merge the two adjacent blocks with the fewest observations
-        j = min(range(len(blocks) - 1), key=lambda k: blocks[k][2] + blocks[k + 1][2])
-        blocks[j : j + 2] = [[a + b for a, b in zip(blocks[j], blocks[j + 1])]]
-    overall = sum(correct) / len(correct) if correct else 0.5
-    xs, ys = [], []
-    for total_raw, hits, n in blocks:
-        xs.append(round(total_raw / n, 4))
-        ys.append(round((hits + prior_weight * overall) / (n + prior_weight), 4))
-    ys = list(np.maximum.accumulate(ys))  # shrinkage can break monotonicity between small blocks
-    return {"raw": xs, "calibrated": [round(float(y), 4) for y in ys], "n": len(raw), "rate": round(overall, 4)}
+    return decision.verdict, round(decision.raw, 3) if confidence is None else confidence

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
+from evals.training.calibrate import fit_logistic
 from service.pipeline import verdicts
 from service.models import EvidenceOut
 
@@ -22,35 +27,36 @@ def test_rules_follow_the_design():
     assert verdicts.raw_decision([_evidence("refutes", 0.9, "a", same_source=True, kind="denial")])[0] == "disputed"
 
 
-def test_fitted_curve_is_monotone_and_shrinks_small_lucky_blocks():
-    raw = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99]
-    correct = [False, True, False, False, True, False, True, True, False, True, True, True]
-    curve = verdicts.fit_curve(raw, correct)
-    assert curve["calibrated"] == sorted(curve["calibrated"])
-    assert curve["raw"] == sorted(curve["raw"])
-    assert 0.0 < curve["calibrated"][0] and curve["calibrated"][-1] < 1.0  # three right in a row is not certainty
-    assert curve["n"] == 12 and abs(curve["rate"] - 7 / 12) < 1e-3
-
-
-def test_decide_maps_the_raw_score_through_the_shipped_curve(monkeypatch):
-    monkeypatch.setattr(verdicts, "calibration", lambda: {"corroborated": ([0.0, 1.0], [0.2, 0.6]),
-                                                          "rule": ([0.0, 1.0], [0.1, 0.3])})
-    verdict, confidence = verdicts.decide([_evidence("supports", 0.5, "a")])
-    assert (verdict, confidence) == ("corroborated", 0.4)
-    # a deterministic check decided it: the rule curve
-    assert verdicts.decide([_evidence("supports", 0.5, "a", basis="rule")]) == ("corroborated", 0.2)
-    # a verdict without a curve keeps its raw score
+def test_decide_reads_the_confidence_from_the_shipped_logistic_model(monkeypatch):
+    weights = [0.0] * len(verdicts.FEATURES)
+    weights[verdicts.FEATURES.index("sources_for")] = 1.0
+    monkeypatch.setattr(verdicts, "_calibration_file", lambda: {"model": "logistic", "weights": {"corroborated": weights}})
+    one = verdicts.decide([_evidence("supports", 0.5, "a")])
+    two = verdicts.decide([_evidence("supports", 0.5, "a"), _evidence("supports", 0.5, "b")])
+    assert one == ("corroborated", round(1 / (1 + math.exp(-math.log(2))), 3))
+    assert two == ("corroborated", round(1 / (1 + math.exp(-math.log(3))), 3))
+    # copies of one story are one source
+    same = verdicts.decide([_evidence("supports", 0.5, "a"), _evidence("supports", 0.5, "b", source_group="a")])
+    assert same == one
+    # a verdict the model has no weights for keeps its raw score
     assert verdicts.decide([_evidence("refutes", 0.5, "a")]) == ("contradicted", 0.5)
 
 
-def test_the_shipped_curves_are_monotone_probabilities():
-    curves = verdicts.calibration()
-    assert set(curves) == {"corroborated", "contradicted", "disputed", "unverified", "rule"}
-    for raw, calibrated in curves.values():
-        assert raw == sorted(raw) and calibrated == sorted(calibrated)
-        assert all(0.0 <= c <= 1.0 for c in calibrated)
+def test_the_shipped_model_gives_every_verdict_a_probability():
+    data = verdicts._calibration_file()
+    assert data["model"] == "logistic" and tuple(data["features"]) == verdicts.FEATURES
+    assert set(data["weights"]) == {"corroborated", "contradicted", "disputed", "unverified"}
+    cases = [[], [_evidence("supports", 0.9, "a", basis="rule")], [_evidence("refutes", 0.4, "a")],
+             [_evidence("supports", 0.7, "a"), _evidence("refutes", 0.6, "b")],
+             [_evidence("refutes", 0.9, "a", same_source=True, kind="denial", basis="rule")]]
+    for evidence in cases:
+        _, confidence = verdicts.decide(evidence)
+        assert 0.0 < confidence < 1.0
 
 
-def test_one_knot_per_raw_value():
-    curve = verdicts.fit_curve([1.0, 1.0, 1.0, 1.0, 0.5], [True, False, False, True, False])
-    assert len(curve["raw"]) == len(set(curve["raw"])) == 2
+def test_the_calibration_fit_recovers_a_known_model():
+    rng = np.random.default_rng(0)
+    x = np.column_stack([np.ones(4000), rng.normal(size=4000)])
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(x @ [0.5, 2.0])))).astype(float)
+    beta = fit_logistic(x, y, np.ones(4000), l2=0.0)
+    assert np.allclose(beta, [0.5, 2.0], atol=0.15)
