@@ -71,3 +71,46 @@ def test_serving_never_imports_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+# --- round 2's training-only pair generators (evals/training/cross_encoder/augment.py) ---------------------
+
+def test_unit_conversion_restates_the_quantity_and_a_wrong_one_changes_it() -> None:
+    import random
+
+    from evals.training.cross_encoder import augment
+
+    assert augment.convert_units("Rain of 2 to 4 inches is expected.", "en", random.Random(1)) == \
+        "Rain of 5 to 10 cm is expected."
+    assert augment.convert_units("Cách 300 km về phía bắc.", "vi", random.Random(1)) == "Cách 190 dặm về phía bắc."
+    assert augment.convert_units("The pig weighed 1,500 pounds.", "en", random.Random(1)) == "The pig weighed 680 kg."
+    for seed in range(20):
+        wrong = augment.convert_units("Des pluies de 5 à 10 cm sont attendues.", "fr", random.Random(seed), wrong=True)
+        assert wrong is not None and "pouces" in wrong and "de 2 à 4 pouces" not in wrong
+    # "2 in 10" is no length, and a figure without a unit is left to the figure edits
+    assert augment.convert_units("He won 2 in 10 races.", "en", random.Random(1)) is None
+
+
+def test_contrastive_refutes_negate_or_change_a_shared_figure_but_never_inside_a_bound() -> None:
+    from evals.training.cross_encoder import augment
+    from evals.training.cross_encoder.data import Pair
+
+    supported = Pair("The bridge was opened in 1932.", "The bridge was opened to traffic in 1932.", "supports", "x", "evidence", "g")
+    bounded = Pair("The bridge was opened before 1940.", "The bridge was opened to traffic in 1932.", "supports", "x", "evidence", "g")
+    neutral = Pair("The bridge is red.", "The bridge was opened in 1932.", "neutral", "x", "evidence", "g")
+    out = augment.contrastive_refutes([supported, bounded, neutral], seed=7)
+    assert [p.label for p in out] == ["refutes", "refutes"]
+    assert out[0].claim != supported.claim and out[0].evidence == supported.evidence
+    assert out[1].kind == "contrastive:negation" and "1940" in out[1].claim  # the bound's figure is never changed
+
+
+def test_the_same_date_swapped_on_both_sides_of_a_translation() -> None:
+    import random
+
+    from evals.training.cross_encoder import augment
+
+    row = {"en": "The vote takes place on Sunday.", "fr": "Le vote a lieu dimanche.", "vi": "Cuộc bỏ phiếu diễn ra vào Chủ Nhật."}
+    claim, evidence = augment.both_dated(row, "en", "fr", random.Random(3))
+    day_en = next(d for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday") if d in evidence)
+    fr_days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
+    assert fr_days[["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"].index(day_en)] in claim

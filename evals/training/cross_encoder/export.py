@@ -156,13 +156,22 @@ def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
         "sources": data_info["sources"],
         "excluded": data_info["excluded"],
         "heldout_rule": data_info["heldout_rule"],
+        "mix": data_info.get("mix", "r1"),
+        "mix_spec": data_info.get("mix_spec"),
         "ntrex_per_sentence": data_info["ntrex_per_sentence"],
         "counts": data_info["counts"],
         "training": {
             "command": config.get("command"),
-            "rebuild_command": "python -m evals.training.cross_encoder.train --from-manifest "
-                               "service/analysis/data/cross_encoder/manifest.json --run .train-ckpt/rebuild && "
-                               "python -m evals.training.cross_encoder.export --checkpoint .train-ckpt/rebuild/best.pt",
+            "rebuild_command": (
+                "git show 1ee43b3:service/analysis/data/cross_encoder/manifest.json > /tmp/r1.manifest.json && "
+                "python -m evals.training.cross_encoder.train --from-manifest /tmp/r1.manifest.json --run .train-ckpt/rebuild-r1 && "
+                "python -m evals.training.cross_encoder.train --from-manifest service/analysis/data/cross_encoder/manifest.json "
+                "--init .train-ckpt/rebuild-r1/best.pt --run .train-ckpt/rebuild && "
+                "python -m evals.training.cross_encoder.export --checkpoint .train-ckpt/rebuild/best.pt"
+                if config.get("init") else
+                "python -m evals.training.cross_encoder.train --from-manifest "
+                "service/analysis/data/cross_encoder/manifest.json --run .train-ckpt/rebuild && "
+                "python -m evals.training.cross_encoder.export --checkpoint .train-ckpt/rebuild/best.pt"),
             "config": {k: v for k, v in config.items() if k not in ("command",)},
             "shipped_step": state.get("best_step", state.get("step")),
             "steps_run": state.get("step"),
@@ -171,6 +180,11 @@ def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
             "train_step_seconds": round(state.get("train_seconds", 0.0), 1),
             "torch": torch.__version__,
             "heldout_history": state.get("history", []),
+            "warm_start": ({"checkpoint": config["init"], "parent": "round 1's shipped model (its manifest: "
+                            "`git show 1ee43b3:service/analysis/data/cross_encoder/manifest.json`)"}
+                           if config.get("init") else None),
+            "wall_seconds": round(state.get("wall_seconds", 0.0), 1),
+            "lr_trace": [p for p in state.get("lr_trace", []) if p[0] <= state.get("best_step", state.get("step", 0))],
         },
         "export": report,
         "thresholds": previous.get("thresholds", {"supports": 0.5, "refutes": 0.5}),

@@ -56,15 +56,15 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def load_pairs(path: Path, seed: int) -> list[data_mod.Pair]:
+def load_pairs(path: Path, seed: int, mix: str = data_mod.DEFAULT_MIX) -> list[data_mod.Pair]:
     if not path.exists():
-        pairs = data_mod.build(seed=seed)
+        pairs = data_mod.build(seed=seed, mix=mix)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8") as handle:
             for p in pairs:
                 handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         path.with_suffix(".manifest.json").write_text(
-            json.dumps(data_mod.manifest(pairs, seed, data_mod.DEFAULT_DATA_DIR), indent=1, ensure_ascii=False))
+            json.dumps(data_mod.manifest(pairs, seed, data_mod.DEFAULT_DATA_DIR, mix), indent=1, ensure_ascii=False))
     with path.open(encoding="utf-8") as handle:
         return [data_mod.Pair(**json.loads(line)) for line in handle if line.strip()]
 
@@ -155,7 +155,16 @@ def heldout_metrics(pairs: list[data_mod.Pair], logits: np.ndarray) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", type=Path, default=Path(".train-ckpt/main"), help="folder for checkpoints and logs")
-    parser.add_argument("--pairs", type=Path, default=Path(".train-cache/pairs.jsonl"))
+    parser.add_argument("--pairs", type=Path, default=None, help="default .train-cache/MIX/pairs.jsonl (built if absent)")
+    parser.add_argument("--mix", choices=sorted(data_mod.MIXES), default=data_mod.DEFAULT_MIX)
+    parser.add_argument("--init", type=Path, default=None,
+                        help="warm start: the encoder weights of this checkpoint (optimiser and schedule start fresh)")
+    parser.add_argument("--decay-by-time", action="store_true",
+                        help="decay the learning rate linearly to 0 over --max-minutes of wall time instead of over "
+                             "the planned steps (the multiplier of every step is recorded so a rebuild replays it)")
+    parser.add_argument("--warmup-steps", type=int, default=0, help="warm-up length in steps (overrides --warmup)")
+    parser.add_argument("--lr-trace", type=Path, default=None,
+                        help="replay a recorded learning-rate multiplier trace (JSON [[step, multiplier], ...])")
     parser.add_argument("--seed", type=int, default=data_mod.SEED)
     parser.add_argument("--epochs", type=float, default=2.0)
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: epochs decide)")
@@ -183,13 +192,27 @@ def main(argv: list[str] | None = None) -> None:
     expected_counts = None
     if args.from_manifest:
         shipped = json.loads(args.from_manifest.read_text(encoding="utf-8"))
+        given_init = args.init
+        args.mix = "r1"  # round 1's manifest predates --mix
         for key, value in shipped["training"]["config"].items():
-            if key in ("run", "pairs", "from_manifest", "no_resume", "threads") or not hasattr(args, key):
+            if key in ("run", "pairs", "from_manifest", "no_resume", "threads", "lr_trace") or not hasattr(args, key):
                 continue
             setattr(args, key, value)
         expected_counts = shipped["counts"]
+        if given_init is not None:  # a warm-started model: point at the rebuilt parent checkpoint
+            args.init = given_init
         args.max_minutes = 0.0  # a rebuild runs the schedule to the shipped step, whatever the machine's speed
         args.stop_at_step = int(shipped["training"]["shipped_step"])
+        if shipped["training"].get("lr_trace"):
+            args.decay_by_time = False
+            trace_path = args.run / "lr_trace.json"
+            args.run.mkdir(parents=True, exist_ok=True)
+            trace_path.write_text(json.dumps(shipped["training"]["lr_trace"]))
+            args.lr_trace = trace_path
+    if args.pairs is None:
+        args.pairs = Path(".train-cache") / args.mix / "pairs.jsonl"
+    if args.init is not None and not args.init.exists():
+        raise SystemExit(f"--init checkpoint {args.init} not found (rebuild it first from its own manifest)")
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     torch.set_num_threads(args.threads)
@@ -200,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
 
     weights = E5WeightFile()
     tokenizer = PairTokenizer(weights)
-    pairs = load_pairs(args.pairs, args.seed)
+    pairs = load_pairs(args.pairs, args.seed, args.mix)
     if expected_counts is not None:
         rebuilt = data_mod.summary(pairs)
         if rebuilt != expected_counts:
@@ -226,6 +249,11 @@ def main(argv: list[str] | None = None) -> None:
 
     model = CrossEncoderModel(torch.from_numpy(word_table(weights)), args.pooling)
     load_pretrained(model.encoder, load_tensors(weights))
+    if args.init is not None:
+        init = torch.load(args.init, map_location="cpu", weights_only=False)
+        model.encoder.load_state_dict(init["encoder"])
+        log(f"warm start from {args.init} (step {init.get('state', {}).get('step')}, "
+            f"held-out {init.get('state', {}).get('best', float('nan')):.4f})")
     model.to(device)
     head = [p for n, p in model.encoder.named_parameters() if n.startswith("head.")]
     decay = [p for n, p in model.encoder.named_parameters() if not n.startswith("head.") and p.ndim >= 2 and n != "pos"]
@@ -237,12 +265,24 @@ def main(argv: list[str] | None = None) -> None:
     ])
     steps_per_epoch = math.ceil(len(train_pairs) / args.batch_size)
     total_steps = args.max_steps or int(steps_per_epoch * args.epochs)
-    warmup = max(1, int(total_steps * args.warmup))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup))
-        if s >= warmup else (s + 1) / warmup)
+    warmup = args.warmup_steps or max(1, int(total_steps * args.warmup))
+    trace = None
+    if args.lr_trace is not None:
+        points = json.loads(args.lr_trace.read_text())
+        trace = (np.array([p[0] for p in points], dtype=float), np.array([p[1] for p in points], dtype=float))
 
-    state = {"step": 0, "best": -1.0, "history": [], "tokens": 0, "train_seconds": 0.0}
+    def by_steps(s: int) -> float:
+        if trace is not None:
+            return float(np.interp(s, trace[0], trace[1]))
+        return (min(1.0, (s + 1) / warmup) * max(0.0, (total_steps - s) / max(1, total_steps - warmup))
+                if s >= warmup else (s + 1) / warmup)
+
+    # by-time decay: the multiplier is set before each step from the wall time used so far (see time_multiplier)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, (lambda s: 1.0) if args.decay_by_time else by_steps)
+    base_lrs = [g["lr"] for g in optimiser.param_groups]
+
+    state = {"step": 0, "best": -1.0, "history": [], "tokens": 0, "train_seconds": 0.0, "wall_seconds": 0.0,
+             "lr_trace": []}
     last = args.run / "last.pt"
     if last.exists() and not args.no_resume:
         ckpt = torch.load(last, map_location=device, weights_only=False)
@@ -250,7 +290,16 @@ def main(argv: list[str] | None = None) -> None:
         optimiser.load_state_dict(ckpt["optimiser"])
         scheduler.load_state_dict(ckpt["scheduler"])
         state = ckpt["state"]
+        state.setdefault("wall_seconds", 0.0)
+        state.setdefault("lr_trace", [])
         log(f"resumed at step {state['step']} (best {state['best']:.4f})")
+    wall_before = state["wall_seconds"]
+
+    def time_multiplier() -> float:
+        """Warm-up over the first steps, then linear decay to 0 at --max-minutes of wall time (all resumes)."""
+        used = wall_before + time.time() - started
+        ramp = min(1.0, (state["step"] + 1) / warmup)
+        return ramp * max(0.0, 1.0 - used / (args.max_minutes * 60))
     config = {**{k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
               "total_steps": total_steps, "steps_per_epoch": steps_per_epoch, "device": str(device), "bf16": bf16,
               "class_weight": class_weight.tolist(), "command": " ".join(sys.argv)}
@@ -288,6 +337,14 @@ def main(argv: list[str] | None = None) -> None:
             t_step = time.time()
             rows = batches[b]
             x, m = collate(train_ids, rows, weights.pad, device)
+            if args.decay_by_time:
+                mult = time_multiplier()
+                for group, base in zip(optimiser.param_groups, base_lrs):
+                    group["lr"] = base * mult
+            else:
+                mult = optimiser.param_groups[0]["lr"] / base_lrs[0]
+            if state["step"] % 10 == 0:
+                state["lr_trace"].append([state["step"], round(mult, 5)])
             with autocast(device, bf16):
                 logits = model(x, m)
             loss = F.cross_entropy(logits.float(), labels[rows].to(device), weight=weight)
@@ -295,7 +352,8 @@ def main(argv: list[str] | None = None) -> None:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.encoder.parameters(), 1.0)
             optimiser.step()
-            scheduler.step()
+            if not args.decay_by_time:
+                scheduler.step()
             state["step"] += 1
             n_tok = int(m.sum())
             state["tokens"] += n_tok
@@ -304,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
             if state["step"] % 25 == 0:
                 elapsed = time.time() - window_time
                 log(f"step {state['step']}/{total_steps} epoch {state['step'] / steps_per_epoch:.2f} loss {loss.item():.4f} "
-                    f"lr {scheduler.get_last_lr()[0]:.2e} {window_tokens / elapsed:.0f} tok/s")
+                    f"lr {optimiser.param_groups[0]['lr']:.2e} {window_tokens / elapsed:.0f} tok/s")
                 window_tokens, window_time = 0, time.time()
             if state["step"] % args.eval_every == 0 or state["step"] == total_steps:
                 evaluate()
@@ -315,7 +373,8 @@ def main(argv: list[str] | None = None) -> None:
                 log(f"stopping at step {state['step']} as asked")
                 stop = True
                 break
-            if args.max_minutes and time.time() - started > args.max_minutes * 60:
+            state["wall_seconds"] = wall_before + time.time() - started
+            if args.max_minutes and state["wall_seconds"] > args.max_minutes * 60:
                 log(f"time budget of {args.max_minutes} min reached at step {state['step']}")
                 stop = True
                 break
