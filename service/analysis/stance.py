@@ -272,11 +272,13 @@ class OfflineStanceJudge:
                 if not money and events_c and events_o and not events_c & events_o:
                     continue
                 shared = bool(events_c & events_o) or bool(frames_c & frames_o)
-                # Two dates are one only when they date one named event: a paraphrase-close pair ("founded in 1994"
-                # beside "revenue in 2025") is not enough, every story has dates of many things.
-                dated = mc.kind in ("date", "year", "month") or mo.kind in ("date", "year", "month")
-                if same_measure(mc, mo, same_event=shared or (paraphrase and not dated)):
-                    found[-1].append((j, compare(mc.quantity, mo.quantity)))
+                if same_measure(mc, mo, same_event=shared or paraphrase):
+                    relation = compare(mc.quantity, mo.quantity)
+                    # Two dates conflict only when they date one named event: in a paraphrase-close pair ("founded
+                    # in 1994" beside "revenue in 2025") they may date two things, while the same date still agrees.
+                    dated = mc.kind in ("date", "year", "month") or mo.kind in ("date", "year", "month")
+                    if not (dated and relation.relation == "conflict" and not shared):
+                        found[-1].append((j, relation))
         # Figures pair off one to one: their figure that one of ours repeats is accounted for, and does not also
         # conflict with another of ours ("65% for 1.2 billion, valuing the whole at 1.85 billion" against "1.2
         # billion": the valuation is not the price).
