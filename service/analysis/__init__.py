@@ -34,7 +34,7 @@ class StanceResult:
     backend: str = "offline"
     decisive: bool = field(default=False)  # set by deterministic checks (figures, denials) that an LLM may not overrule
     kind: str = "evidence"  # "denial" / "assertion" when one party denies what another asserts
-    basis: str = "model"  # "rule" for the deterministic checks: their verdicts get their own confidence curve
+    basis: str = "model"  # "rule" for the deterministic checks, which outrank the model in the verdict
 
 
 class ClaimExtractor(Protocol):
