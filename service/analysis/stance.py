@@ -281,20 +281,17 @@ class OfflineStanceJudge:
                         found[-1].append((j, relation))
         # Figures pair off one to one: their figure that one of ours repeats is accounted for, and does not also
         # conflict with another of ours ("65% for 1.2 billion, valuing the whole at 1.85 billion" against "1.2
-        # billion": the valuation is not the price).
-        # A figure of theirs that repeats one of ours in kind, unit and value is accounted for even where the words
+        # billion": the valuation is not the price). A repeat in kind, unit and value counts even where the words
         # around the two differ ("s'offre ... pour 1,2 milliard" against "buy a stake for €1.2 billion").
+        repeats = [[mc.kind == mo.kind and mc.unit == mo.unit and compare(mc.quantity, mo.quantity).relation == "agree"
+                    for mo, _, _ in theirs] for mc in ours]
         agreed = {j for pairs in found for j, c in pairs if c.relation == "agree"} | {
-            j for j, (mo, _, _) in enumerate(theirs)
-            if any(mc.kind == mo.kind and mc.unit == mo.unit and compare(mc.quantity, mo.quantity).relation == "agree"
-                   for mc in ours)}
+            j for row in repeats for j, repeated in enumerate(row) if repeated}
         per_figure: list[Comparison] = []
-        for mc, pairs in zip(ours, found):
-            if not any(c.relation == "agree" for _, c in pairs) and any(
-                    mc.kind == mo.kind and mc.unit == mo.unit and compare(mc.quantity, mo.quantity).relation == "agree"
-                    for mo, _, _ in theirs):
-                continue  # ours is repeated by one of theirs in other words: their other figures measure other things
+        for row, pairs in zip(repeats, found):
             mine_agrees = any(c.relation == "agree" for _, c in pairs)
+            if not mine_agrees and any(row):
+                continue  # ours is repeated by one of theirs in other words: their other figures measure other things
             usable = [c for j, c in pairs if mine_agrees or j not in agreed]
             for relation in ("agree", "conflict", "compatible"):
                 best = next((c for c in usable if c.relation == relation), None)

@@ -7,7 +7,7 @@ the review queue can be sorted and filtered by it ("model-decided, weakest first
 from __future__ import annotations
 
 from service.models import EvidenceOut, VerdictBasis
-from service.pipeline.verdicts import counted, raw_decision
+from service.pipeline.verdicts import counted, denials, raw_decision
 
 NOTHING = VerdictBasis()  # an unverified claim: no basis, no strength, no source
 
@@ -21,9 +21,7 @@ def verdict_basis(verdict: str, evidence: list[EvidenceOut]) -> VerdictBasis:
     """How `verdict` was reached on `evidence` (items carry their source group where known)."""
     if verdict == "unverified":
         return NOTHING  # nothing decides an unverified verdict, whatever weak evidence is listed
-    counted = [e for e in evidence if (not e.same_source and e.stance != "neutral")
-               or (e.kind in ("denial", "assertion") and e.stance == "refutes")]
-    if not counted:
+    if not (denials(evidence) or any(e.stance != "neutral" for e in counted(evidence))):
         return NOTHING
     decision = raw_decision(evidence)
     return VerdictBasis(basis="rule" if decision.by_rule else "model",

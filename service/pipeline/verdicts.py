@@ -58,16 +58,21 @@ def counted(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
     return independent
 
 
+def denials(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
+    """Denials of the claim and assertions against a denying claim: they count even inside the claim's own document
+    (README, "Verdicts")."""
+    return [e for e in evidence if e.kind in ("denial", "assertion") and e.stance == "refutes"]
+
+
 def raw_decision(evidence: list[EvidenceOut]) -> Decision:
     """Verdict by the rules, with the uncalibrated score."""
     independent = counted(evidence)
     support = _combine(_per_source(independent, "supports"))
     refute = _combine(_per_source(independent, "refutes"))
-    # A denial counts even inside the claim's own document (README, "Verdicts").
-    denials = [e for e in evidence if e.kind in ("denial", "assertion") and e.stance == "refutes"]
-    by_rule = any(e.basis == "rule" for e in denials + [e for e in independent if e.stance != "neutral"])
-    if denials:
-        denial = _combine([e.score for e in denials])
+    denied = denials(evidence)
+    by_rule = any(e.basis == "rule" for e in denied + [e for e in independent if e.stance != "neutral"])
+    if denied:
+        denial = _combine([e.score for e in denied])
         return Decision("disputed", max(denial, support * refute), by_rule)
     has_support = any(e.stance == "supports" for e in independent)
     has_refute = any(e.stance == "refutes" for e in independent)
@@ -91,9 +96,8 @@ def decision_features(evidence: list[EvidenceOut], decision: Decision | None = N
     d = decision or raw_decision(evidence)
     independent = counted(evidence)
     support, refute = _per_source(independent, "supports"), _per_source(independent, "refutes")
-    denial = any(e.kind in ("denial", "assertion") and e.stance == "refutes" for e in evidence)
     return [1.0, float(d.by_rule), math.log1p(len(support)), math.log1p(len(refute)), max(support, default=0.0),
-            max(refute, default=0.0), float(denial), d.raw]
+            max(refute, default=0.0), float(bool(denials(evidence))), d.raw]
 
 
 @lru_cache(maxsize=1)
