@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from evals.training.cross_encoder import data as data_mod
+from evals.training.cross_encoder import mix as mix_mod
 from evals.training.cross_encoder.model import HIDDEN, Encoder
 from service.analysis.cross_encoder import LABELS, MAX_TOKENS, CrossEncoder, E5WeightFile, PairTokenizer
 
@@ -101,7 +102,7 @@ def weight_only_int8(src: Path, dst: Path, min_size: int = 4096) -> None:
 
 def sample_pairs(n: int, seed: int) -> tuple[list[str], list[str]]:
     """Held-out dev pairs (never test): a mix of CLIMATE-FEVER, VitaminC, FEVER and NTREX cross-lingual."""
-    pairs = [p for p in data_mod.build(seed=seed) if p.heldout]
+    pairs = [p for p in mix_mod.build(seed=seed) if p.heldout]
     rng = np.random.default_rng(seed)
     chosen = [pairs[i] for i in rng.choice(len(pairs), size=min(n, len(pairs)), replace=False)]
     return [p.claim for p in chosen], [p.evidence for p in chosen]

@@ -30,6 +30,7 @@ import torch
 from torch.nn import functional as F
 
 from evals.training.cross_encoder import data as data_mod
+from evals.training.cross_encoder import mix as mix_mod
 from evals.training.cross_encoder.dequantise import load_tensors, word_table
 from evals.training.cross_encoder.model import CrossEncoderModel, load_pretrained
 from service.analysis.cross_encoder import LABELS, MAX_TOKENS, E5WeightFile, PairTokenizer
@@ -56,15 +57,15 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def load_pairs(path: Path, seed: int, mix: str = data_mod.DEFAULT_MIX) -> list[data_mod.Pair]:
+def load_pairs(path: Path, seed: int, mix: str = mix_mod.DEFAULT_MIX) -> list[data_mod.Pair]:
     if not path.exists():
-        pairs = data_mod.build(seed=seed, mix=mix)
+        pairs = mix_mod.build(seed=seed, mix=mix)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8") as handle:
             for p in pairs:
                 handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         path.with_suffix(".manifest.json").write_text(
-            json.dumps(data_mod.manifest(pairs, seed, data_mod.DEFAULT_DATA_DIR, mix), indent=1, ensure_ascii=False))
+            json.dumps(mix_mod.manifest(pairs, seed, data_mod.DEFAULT_DATA_DIR, mix), indent=1, ensure_ascii=False))
     with path.open(encoding="utf-8") as handle:
         return [data_mod.Pair(**json.loads(line)) for line in handle if line.strip()]
 
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", type=Path, default=Path(".train-ckpt/main"), help="folder for checkpoints and logs")
     parser.add_argument("--pairs", type=Path, default=None, help="default .train-cache/MIX/pairs.jsonl (built if absent)")
-    parser.add_argument("--mix", choices=sorted(data_mod.MIXES), default=data_mod.DEFAULT_MIX)
+    parser.add_argument("--mix", choices=sorted(mix_mod.MIXES), default=mix_mod.DEFAULT_MIX)
     parser.add_argument("--init", type=Path, default=None,
                         help="warm start: the encoder weights of this checkpoint (optimiser and schedule start fresh)")
     parser.add_argument("--decay-by-time", action="store_true",
