@@ -32,7 +32,8 @@ import numpy as np
 
 from evals.embedding_cache import CACHE_PATH, CachedEmbedder
 from evals.bench.harness import (
-    machine, peak_rss_mib, percentile, RecordingEmbedder, SyntheticVectors, open_checker, document_in, check_in, base_embedder,
+    RecordingEmbedder, SyntheticVectors, base_embedder, check_in, document_in, machine, open_checker, peak_rss_mib,
+    percentile, wait_ready,
 )
 from evals.bench.synthetic import WORLD_FACTS, SyntheticArticle, corpus_for_claims, generate_articles, make_world
 
@@ -239,22 +240,6 @@ def _start_api(data_dir: Path, workers: int, chroma_url: str | None, port: int) 
     )
 
 
-def _wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 300) -> float:
-    import httpx
-
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError("the API process exited")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("the API did not become ready")
-
-
 def _post_all(url: str, articles: list[SyntheticArticle], clients: int) -> tuple[float, list[float], int]:
     """Post every article with `clients` concurrent clients (a bounded pool); wall time and latencies."""
     import httpx
@@ -315,7 +300,7 @@ def bench_api(docs: int, clients: int, worker_counts: list[int], seed: int, log:
             proc = _start_api(root / f"api-{workers}", workers, chroma_url, port)
             try:
                 url = f"http://127.0.0.1:{port}"
-                ready = _wait_ready(url, proc)
+                ready = wait_ready(url, proc)
                 log(f"api: {workers} worker(s) ready in {ready:.1f}s; posting {docs} documents, {clients} clients")
                 wall, latencies, errors = _post_all(url, articles, clients)
                 runs.append({"mode": "api: POST /v1/documents", "workers": workers, "clients": clients,

@@ -181,3 +181,21 @@ def base_embedder(batch_size: int | None = None):
 
 
 # --------------------------------------------------------------------------------------------- floor ratio
+
+
+def wait_ready(url: str, proc: subprocess.Popen, log_path: Path | None = None, timeout_s: float = 300) -> float:
+    """Seconds until a started API process answers /readyz; its log's tail in the error if it exits first."""
+    import httpx
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout_s:
+        if proc.poll() is not None:
+            tail = f":\n{log_path.read_text(errors='replace')[-2000:]}" if log_path else ""
+            raise RuntimeError(f"the API process exited{tail}")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the API did not become ready")

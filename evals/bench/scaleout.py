@@ -32,6 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from evals.bench.harness import wait_ready
 from evals.bench.synthetic import WORLD_FACTS, corpus_for_claims, generate_articles, make_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,22 +60,6 @@ def _serve(data_dir: Path, port: int, env_extra: dict[str, str], log_path: Path)
             [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
-
-
-def _wait_ready(url: str, proc: subprocess.Popen, log_path: Path, timeout_s: float = 300) -> float:
-    import httpx
-
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout_s:
-        if proc.poll() is not None:
-            raise RuntimeError(f"API process exited:\n{log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("the API did not become ready")
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -166,7 +151,7 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
                     procs.append(_serve(root / f"{tag}-host{i}", port, env, root / f"{tag}-host{i}.log"))
                     urls.append(f"http://127.0.0.1:{port}")
                 # One at a time: several hosts migrating and repairing at once is a start-up cost, not ingest.
-                ready = [_wait_ready(u, p, root / f"{tag}-host{i}.log") for i, (u, p) in enumerate(zip(urls, procs))]
+                ready = [wait_ready(u, p, root / f"{tag}-host{i}.log") for i, (u, p) in enumerate(zip(urls, procs))]
                 log(f"scaleout-ingest: {label}, {processes} process(es) ready ({max(ready):.1f}s); "
                     f"posting {docs} documents with {clients} clients")
                 load_before = os.getloadavg()[0]
