@@ -289,14 +289,17 @@ def compare(claim: Quantity, evidence: Quantity) -> Comparison:
     p0, p1 = _interval(point)
     b0, b1 = _interval(bound)
     if _direction(bound) == "upper":
-        if p0 > b1 + tol or (bound.qualifier == "less_than" and point.value >= bound.value):
+        # Against a strict bound a figure at the bound conflicts, unless it is "about" that figure (X ± 10%).
+        at_bound = p0 if point.qualifier == "about" else point.value
+        if p0 > b1 + tol or (bound.qualifier == "less_than" and at_bound >= bound.value):
             return Comparison("conflict", f"{describe(point)} exceeds {describe(bound)}")
         if point.value >= bound.value * 0.8:  # the figure itself, not its rounding: "30 million" is not "up to 40"
             return Comparison("agree", f"figures agree: {said}")
         if bound.qualifier == "up_to":  # a reported maximum and a smaller figure: two reports of one quantity
             return Comparison("conflict", f"figures differ: {describe(point)} against a reported {describe(bound)}")
         return Comparison("compatible", f"{describe(point)} is within {describe(bound)}")
-    if p1 < b0 - tol or (bound.qualifier == "more_than" and point.value <= bound.value):
+    at_bound = p1 if point.qualifier == "about" else point.value
+    if p1 < b0 - tol or (bound.qualifier == "more_than" and at_bound <= bound.value):
         return Comparison("conflict", f"{describe(point)} is below {describe(bound)}")
     if p0 <= bound.value * 1.25:
         return Comparison("agree", f"figures agree: {said}")

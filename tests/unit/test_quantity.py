@@ -150,3 +150,12 @@ def test_a_counted_noun_that_looks_like_a_participle_is_still_counted():
     (plants,) = measures(_claim("Đồng Xanh exploite six usines dans le sud du Vietnam", "fr"))
     assert (staff.what, staff.counts) == ("salariés", "employee")
     assert not same_measure(staff, plants, same_event=True)  # employees and plants are two counts
+
+
+def test_about_a_figure_may_meet_a_strict_bound():
+    """"about X" reads X ± 10% (the table in figures.py): it may be "more than X"; a figure at the bound may not."""
+    assert compare(one("about 12,000 homes", "en"), one("more than 12,000 homes", "en")).relation != "conflict"
+    assert compare(one("khoảng 12.000 ngôi nhà", "vi"), one("plus de 12 000 maisons", "fr")).relation != "conflict"
+    assert compare(one("about 30%", "en"), one("less than 30%", "en")).relation != "conflict"
+    assert compare(one("about 10,000 homes", "en"), one("more than 12,000 homes", "en")).relation == "conflict"
+    assert compare(one("12,000 homes", "en"), one("more than 12,000 homes", "en")).relation == "conflict"
