@@ -157,7 +157,8 @@ class SQLiteStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWind
         path = uri.split("://", 1)[1]
         self.path = path
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        # The same busy timeout as the record store: workers starting together queue on the switch to WAL.
+        self._connection = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute("PRAGMA synchronous=OFF")
         self._connection.execute("CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL,"
