@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from service.db.sqlite_wal import use_wal
+
 CACHE_PATH = Path(os.environ.get("FACTCHECK_EVAL_CACHE", Path(__file__).resolve().parent / ".cache" / "embeddings.sqlite3"))
 
 
@@ -29,7 +31,7 @@ class CachedEmbedder:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._db, wait_s=60)  # eval workers open the cache together
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         self._lock = threading.Lock()
         self.bypass = False  # benchmarks time real embedding around their probes

@@ -21,6 +21,7 @@ from limits.storage import Storage, storage_from_string
 from limits.storage.base import SlidingWindowCounterSupport, TimestampedSlidingWindow
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from service.db.sqlite_wal import use_wal
 from service.http.auth import presented_key
 from service.http.errors import send_error
 
@@ -157,9 +158,8 @@ class SQLiteStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWind
         path = uri.split("://", 1)[1]
         self.path = path
         self._lock = threading.Lock()
-        # The same busy timeout as the record store: workers starting together queue on the switch to WAL.
         self._connection = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._connection.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._connection)  # workers starting together may race on creating the file
         self._connection.execute("PRAGMA synchronous=OFF")
         self._connection.execute("CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL,"
                                  " expires REAL NOT NULL)")

@@ -114,8 +114,14 @@ def test_probes_and_reads_answer_while_the_heaviest_accepted_request_runs(tmp_pa
     heavy = "".join(f"Firm {i % 97} hired {i} workers in Lyon. " for i in range(20_000))
     with ServerProcess(tmp_path / "data", env=env) as s:
         result: dict = {}
-        thread = threading.Thread(target=lambda: result.update(r=httpx.post(
-            f"{s.base_url}/v1/documents", json={"text": heavy}, timeout=900)), daemon=True)
+
+        def post_heavy() -> None:
+            try:
+                result["r"] = httpx.post(f"{s.base_url}/v1/documents", json={"text": heavy}, timeout=900)
+            except httpx.TransportError as error:  # the server may close the cut connection without an answer
+                result["error"] = error
+
+        thread = threading.Thread(target=post_heavy, daemon=True)
         thread.start()
         time.sleep(2)  # the heavy request is being analysed (it takes far longer than this)
         answered: dict[str, list[float]] = {"healthz": [], "list": [], "small check": []}
@@ -133,7 +139,7 @@ def test_probes_and_reads_answer_while_the_heaviest_accepted_request_runs(tmp_pa
         s.proc.send_signal(signal.SIGTERM)  # in the middle of the heavy request
         s.proc.wait(60)  # bounded: without the shutdown bound this waited for the whole analysis
         thread.join(60)
-        assert "r" not in result or result["r"].status_code in (503,)
+        assert "r" not in result or result["r"].status_code == 503  # cut: 503 shutting_down, or the connection closed
         # The next start repairs whatever the interruption left: nothing stays pending, every claim has a verdict.
         with ServerProcess(tmp_path / "data", env=env) as again:
             assert httpx.get(f"{again.base_url}/readyz", timeout=30).status_code == 200
