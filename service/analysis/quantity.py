@@ -178,6 +178,16 @@ def _cap_precision(value: float, precision: float) -> float:
     return min(precision, abs(value) * 0.1) if value else precision
 
 
+_NAME_BEFORE = re.compile(r"(?<![.!?:;]\s)(?<!^)\b[A-Z][\w&-]*\s$")
+_NAME_AFTER = re.compile(r"\s[A-Z0-9]|[,.;:)]|\s*$")
+
+
+def _designation(text: str, start: int, end: int) -> bool:
+    """A number that names a model or an edition after a capitalised name, "Boeing 737 MAX", "iPhone 15, ...",
+    "Route 66.": the name before it (not the sentence's first word) and no counted word after it."""
+    return bool(_NAME_BEFORE.search(text[max(0, start - 40) : start])) and bool(_NAME_AFTER.match(text, end))
+
+
 def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list[Quantity]:
     """All figures of `text` (a sentence or clause); offsets are shifted by `offset` into the document."""
     found: list[Quantity] = []
@@ -253,6 +263,12 @@ def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list
         if (before.isalpha() or before in "-_/") and not m["sym"]:
             continue
         if after.isalpha() and not (m["scale"] or m["cur"] or m["pct"]):
+            continue
+        bare = not (m["sym"] or m["scale"] or m["cur"] or m["pct"] or m["qual"])
+        # Numbers joined by a slash are a date, a fraction or a ratio ("ngày 12/3", "1/3", "24/7"), never a count.
+        if bare and after == "/" and text[m.end("num") + 1 : m.end("num") + 2].isdigit():
+            continue
+        if bare and _designation(text, m.start("num"), m.end("num")):
             continue
         value, precision = _parse_number(m["num"], language)
         scale = _scale_value(m["scale"], language)

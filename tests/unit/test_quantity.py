@@ -84,6 +84,19 @@ def test_digits_inside_names_are_not_figures():
     assert extract_quantities("GPT-4 and the A380 flew", 0, "en") == []
 
 
+@pytest.mark.parametrize("text, language, values", [
+    ("Ngày 12/3, hãng đã ký thỏa thuận mua 50 máy bay", "vi", [50]),  # a day/month date, not 12 of something
+    ("Le 12/3, la compagnie a commandé 40 avions", "fr", [40]),
+    ("It runs 24/7 for 3 clients", "en", [3]),
+    ("The carrier will buy 50 Boeing 737 MAX jets", "en", [50]),  # a model number after a name
+    ("Sales of the Renault 5, launched last year, doubled", "en", []),
+    ("Toyota 50 plants closed", "en", [50]),  # a name, then a counted noun: a figure
+    ("Since 2019, the firm has hired 300 engineers", "en", [2019, 300]),  # the first word is no name
+])
+def test_dates_ratios_and_model_numbers_are_not_counts(text, language, values):
+    assert [q.value for q in extract_quantities(text, 0, language)] == values
+
+
 def _claim(text: str, language: str):
     from service.analysis.quantity import extract_quantities
     from service.models import Claim
