@@ -98,6 +98,14 @@ def test_vietnamese_pronoun_and_apposition():
     assert not claims[0].self_contained  # nobody named: the pronoun stays and the claim says so
 
 
+def test_a_vietnamese_time_at_the_start_is_neither_a_name_nor_a_speaker():
+    claims = extract_claims("Năm ngoái, hãng đã vận chuyển 24 triệu lượt hành khách.")
+    assert [c.text for c in claims] == ["Năm ngoái, hãng đã vận chuyển 24 triệu lượt hành khách"]
+    claims = extract_claims("Sáng nay, Vietnam Airlines cho biết hãng đã ký thỏa thuận mua 50 máy bay.")
+    assert [c.attribution.speaker for c in claims] == ["Vietnam Airlines"]
+    assert not any(" là " in c.text for c in claims)
+
+
 def test_language_identification_with_lingua():
     assert detect_language("Meta a investi 14 milliards de dollars dans Scale AI.") == "fr"
     assert detect_language("Meta đã đầu tư 14,3 tỷ USD vào Scale AI.") == "vi"

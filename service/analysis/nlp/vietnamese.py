@@ -26,7 +26,9 @@ _PERSON_PRONOUNS = {"ông", "ông ấy", "bà", "bà ấy", "cô", "cô ấy", "
                     "hắn ta", "cậu", "cậu ấy", "em"}
 _GROUP_PRONOUNS = {"họ", "chúng", "bọn họ"}
 _COMPLEMENTISERS = ("rằng", "là", ":")
-_NOT_NAME_START = {"thứ", "chủ", "tháng", "ngày", "năm", "hai", "ba", "tư", "năm", "sáu", "bảy", "quý"}
+# Words that open a date or a time ("Năm ngoái", "Hôm qua", "Sáng nay", "Thứ Hai"), capitalised at a sentence start.
+_NOT_NAME_START = {"thứ", "chủ", "tháng", "ngày", "năm", "hai", "ba", "tư", "sáu", "bảy", "quý", "hôm", "tuần", "sáng",
+                   "chiều", "tối", "trưa", "đêm", "đầu", "cuối", "giữa", "dịp", "lúc", "sau", "trước"}
 _ORG_WORDS = {"bộ", "sở", "hội", "viện", "công", "tập", "ngân", "báo", "đài", "news", "times", "post", "inc", "group"}
 _TITLES = {"ông", "bà", "anh", "chị", "cô", "giáo sư", "tiến sĩ", "bác sĩ"}
 _NEEDS_COMPLEMENTISER = re.compile(r"^(?:công bố|thông báo|tiết lộ|xác nhận|thừa nhận|đưa tin|giải thích|bày tỏ)",
@@ -274,6 +276,9 @@ def _speaker(s: _Sentence, a: int, b: int) -> tuple[str | None, list[VietnameseC
     """The speaker of 'X, <apposition>, cho biết': the name, and the apposition as a claim of its own."""
     text = s.text[a:b].strip(" ,")
     parts = [p.strip() for p in text.split(",") if p.strip()]
+    while len(parts) >= 2 and parts[0].split()[0].lower() in _NOT_NAME_START:
+        parts = parts[1:]  # "Sáng nay, Vietnam Airlines cho biết": a time before the speaker
+        text = ", ".join(parts)
     if len(parts) >= 2:
         name = parts[0]
         appos = ", ".join(parts[1:])
@@ -509,7 +514,9 @@ def _subject(s: _Sentence, body: str, words: list[Word], carried: str | None,
 
 def _is_name(s: _Sentence, a: int, b: int) -> bool:
     words = s.words_in(a, b)
-    return bool(words) and all(w.tag in ("Np", "F", "Ny") or w.text[:1].isupper() for w in words)
+    if not words or words[0].tag != "Np" and words[0].text.split()[0].lower() in _NOT_NAME_START:
+        return False  # "Năm ngoái, hãng đã ...": a time, not a name with an apposition
+    return all(w.tag in ("Np", "F", "Ny") or w.text[:1].isupper() for w in words)
 
 
 def _common_noun_start(s: _Sentence, at: int) -> bool:
