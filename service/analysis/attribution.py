@@ -129,6 +129,11 @@ def is_negated(text: str, language: str | None = None) -> bool:
     return bool(_speech(language).negation.search(text))
 
 
+def without_negation(text: str, language: str | None = None) -> str:
+    """The clause with its negation cues taken out ("Meta did not offer $1B" -> "Meta did offer $1B")."""
+    return _speech(language).negation.sub(" ", text)
+
+
 def is_hedged(text: str, language: str | None = None) -> bool:
     """True for opinions, predictions and modal statements, which are not checkworthy facts."""
     return bool(_speech(language).hedge.search(text))

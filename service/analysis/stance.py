@@ -16,10 +16,11 @@ from collections.abc import Callable
 import numpy as np
 
 from service.analysis import Candidate, StanceResult
-from service.analysis.attribution import is_hedged
+from service.analysis.attribution import is_hedged, without_negation
 from service.analysis.entities import entity_key, extract_entities, is_person
 from service.analysis.languages import pack
 from service.analysis.figures import Comparison, compare, measures, same_measure
+from service.analysis.text import tokens
 from service.models import Claim
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ def _frame_patterns(language: str | None) -> dict[str, re.Pattern]:
 
 @cache
 def _event_patterns(language: str | None) -> dict[str, re.Pattern]:
-    return {name: re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE) for name, pattern in pack(language).events.items()}
+    # Whole words: a Vietnamese syllable ("chi", spend) is not the start of another ("Chiếc"), nor "dead" of "deadline".
+    return {name: re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE) for name, pattern in pack(language).events.items()}
 
 
 @lru_cache(maxsize=65536)
@@ -69,12 +71,18 @@ class StancePolicy:
     paraphrase_cross_lingual: float = 0.87
     # Figures of one measure and one event are compared between claims sharing a name down to this similarity.
     figure_topical: float = 0.80
+    # Share of the shorter claim's words (negation cues aside) the other must repeat for "one says it, the other says
+    # it is not so"; below it the learned model judges the pair.
+    negation_overlap: float = 0.8
     restatement: float = 0.93  # without the learned model, only near-identical statements count as support
     # The learned model is weak (macro-F1 about 0.5 on dev): it may only judge pairs that are about the same
     # thing, i.e. that are this similar, and share a specific name when both sides name something.
     learned_min_similarity: float = 0.85  # pairs without a specific name in common
     learned_min_similarity_named: float = 0.85  # pairs sharing names of at least learned_min_name_weight
     learned_min_name_weight: float = 1.0
+    # A pair where only one side names someone or something (claims are made self-contained, so the other side is
+    # about something else, or about nobody in particular) is judged only when it is a near-paraphrase.
+    learned_min_similarity_one_named: float = 0.905
     # Opinions and predictions ("will", "may", "ils pensent"): "neutral" keeps the model off them, "supports"
     # lets it find backing but not contradict them, "judged" treats them like any statement.
     hedged: str = "supports"
@@ -105,6 +113,20 @@ def _specific_shared(claim: Claim, other: Claim, rarity: Callable[[str], float])
             shared.append(name)
             weight += rarity(key)
     return weight, shared
+
+
+def _negation_flipped(claim: Claim, other: Claim, overlap: float) -> bool:
+    """One claim negates what the other says in nearly the same words: one is negated, the other not, and the words
+    of the shorter (negation cues aside) are at least `overlap` in the other. Similarity alone is not enough: two
+    claims of one story, one of them negated, embed close together whatever they say ("the plant will not close" /
+    "the union did not sign"). Across languages there are no shared words to count; the learned model judges."""
+    if claim.negated == other.negated or claim.language != other.language:
+        return False
+    mine = set(tokens(without_negation(claim.text, claim.language)))
+    theirs = set(tokens(without_negation(other.text, other.language)))
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) / min(len(mine), len(theirs)) >= overlap
 
 
 def _joined_org(claim: Claim) -> tuple[str, str] | None:
@@ -144,7 +166,7 @@ class OfflineStanceJudge:
         if pending:
             learned = self._learned(claim, [candidates[i] for i in pending])
             for i, r in zip(pending, learned):
-                results[i] = r
+                results[i] = _as_attributed(claim, candidates[i].claim, r)
         return [self._weaken_if_denied(c, r) for c, r in zip(candidates, results)]  # type: ignore[arg-type]
 
     def _rules(self, claim: Claim, cand: Candidate) -> StanceResult | None:
@@ -179,7 +201,7 @@ class OfflineStanceJudge:
                 return self._with_denial(other, "refutes", 0.85, f"joined a different organisation: {mine[1]} vs {theirs[1]}", flip)
             return self._with_denial(other, "supports", 0.85, f"both say {mine[0]} joined {mine[1]}", flip)
         # 4. The same statement with the negation flipped.
-        if cand.similarity >= policy.paraphrase and claim.negated != other.negated and not comparison:
+        if cand.similarity >= policy.paraphrase and not comparison and _negation_flipped(claim, other, policy.negation_overlap):
             return self._with_denial(other, "refutes", 0.7, "one says it, the other says it is not so", flip, decisive=False)
         return self._learned_or_neutral(claim, cand, weight)
 
@@ -211,7 +233,8 @@ class OfflineStanceJudge:
             return None
         who = speaker or "another source"
         if denies or negated_by_party:
-            if flip:
+            # A claim that denies it, or says it is not so in its own words, agrees with the denial.
+            if flip or (denies and claim.negated and not other.negated):
                 return StanceResult("supports", 0.9, f"also denied by {who}", decisive=True, basis="rule")
             return StanceResult("refutes", 0.9, f"denied by {who}", decisive=True, kind="denial", basis="rule")
         if claim.negated == other.negated:  # the claim is a denial; the other asserts what it denies
@@ -237,6 +260,8 @@ class OfflineStanceJudge:
             if weight >= policy.learned_min_name_weight and cand.similarity >= policy.learned_min_similarity_named:
                 return None
             return StanceResult("neutral", 0.0, "no specific name in common")
+        if (claim.entities or cand.claim.entities) and cand.similarity < policy.learned_min_similarity_one_named:
+            return StanceResult("neutral", 0.0, "only one of them names who or what it is about")
         if cand.similarity >= policy.learned_min_similarity:
             return None
         return StanceResult("neutral", 0.0, "related, but not about the same thing")
@@ -377,6 +402,26 @@ class OfflineStanceJudge:
                                 f"{result.rationale}; but that statement is itself denied by {cand.denied_by}",
                                 backend=result.backend)
         return result
+
+
+def _is_denial(claim: Claim) -> bool:
+    return claim.attribution is not None and claim.attribution.stance == "denies"
+
+
+def _as_attributed(claim: Claim, other: Claim, result: StanceResult) -> StanceResult:
+    """The model reads what a denial denies ("the deal included a maintenance contract", denied by Boeing), not
+    that it is denied: when one side is a denial and the other is not, its support is the denial's refutation and
+    the other way round (as the rules read denials in `_with_denial`)."""
+    if result.stance == "neutral" or _is_denial(claim) == _is_denial(other):
+        return result
+    denial = claim if _is_denial(claim) else other
+    stance = "refutes" if result.stance == "supports" else "supports"
+    kind = ("denial" if denial is other else "assertion") if stance == "refutes" else result.kind
+    reading = "says the same as" if result.stance == "supports" else "says otherwise than"
+    who = denial.attribution.speaker or "another source"
+    rationale = (f"{'agrees with' if stance == 'supports' else 'goes against'} the denial by {who}"
+                 f" (the model: it {reading} what is denied, {result.score:.2f})")
+    return StanceResult(stance, result.score, rationale, backend=result.backend, kind=kind)
 
 
 def _names_party(claim: Claim, party: str | None) -> bool:

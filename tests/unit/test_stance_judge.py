@@ -112,3 +112,47 @@ def test_a_denial_refutes_only_what_it_denies() -> None:
     (on_closures,) = judge.judge(closures, [Candidate(claim=denial, similarity=0.93)])
     assert on_deal.stance == "neutral" or on_deal.basis != "rule", on_deal.rationale
     assert on_closures.stance == "refutes" and "denied by" in on_closures.rationale
+
+
+def test_a_flipped_negation_needs_the_same_words() -> None:
+    """"One says it, the other says it is not so" is read only from nearly the same words; two claims of one story,
+    one of them negated, are left to the model however close they embed."""
+    judge = OfflineStanceJudge()
+    claim = _claim("The agreement includes an engine maintenance contract.", "a")
+    negated = _claim("The agreement does not include an engine maintenance contract.", "b")
+    unrelated = _claim("The pilots' unions were not consulted about the agreement.", "c")
+    (flipped,) = judge.judge(claim, [Candidate(claim=negated, similarity=0.95)])
+    (other,) = judge.judge(claim, [Candidate(claim=unrelated, similarity=0.95)])
+    assert flipped.stance == "refutes" and flipped.basis == "rule" and "not so" in flipped.rationale
+    assert not (other.stance == "refutes" and other.basis == "rule"), other.rationale
+
+
+def test_a_negated_claim_agrees_with_a_denial_of_the_same_thing() -> None:
+    judge = OfflineStanceJudge()
+    claim = _claim("The Vinacargo agreement does not include an engine maintenance contract, a Boeing spokesperson "
+                   "said.", "a")
+    denial = _claim("Boeing denied that the Vinacargo agreement included an engine maintenance contract.", "b")
+    assert denial.attribution is not None and denial.attribution.stance == "denies"
+    (result,) = judge.judge(claim, [Candidate(claim=denial, similarity=0.95)])
+    assert result.stance == "supports" and "also denied by Boeing" in result.rationale
+
+
+def test_the_model_reads_what_a_denial_denies() -> None:
+    """The model compares contents: a denial whose content it finds restated refutes the claim, and a denial whose
+    content it finds contradicted backs it."""
+    denial = _claim("Boeing denied that the Vinacargo agreement included an engine maintenance contract.", "b")
+    claim = _claim("The Vinacargo agreement covers the maintenance of the engines for ten years.", "a")
+    (restated,) = OfflineStanceJudge(model=_Model([0.9, 0.05, 0.05])).judge(claim, [Candidate(denial, 0.88)])
+    (contradicted,) = OfflineStanceJudge(model=_Model([0.05, 0.9, 0.05])).judge(claim, [Candidate(denial, 0.88)])
+    assert restated.stance == "refutes" and restated.kind == "denial" and "Boeing" in restated.rationale
+    assert contradicted.stance == "supports" and "agrees with the denial" in contradicted.rationale
+
+
+def test_the_model_does_not_judge_a_pair_where_only_one_side_names_its_subject() -> None:
+    model = _Model([0.05, 0.9, 0.05])
+    judge = OfflineStanceJudge(model=model)
+    claim = _claim("Lumen Airways has not ordered new narrow-body jets since 2019.", "a")
+    assert claim.entities
+    anonymous = _claim("The pilots' unions were not consulted.", "b")
+    (result,) = judge.judge(claim, [Candidate(claim=anonymous, similarity=0.88)])
+    assert result.stance == "neutral" and model.read == 0

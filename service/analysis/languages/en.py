@@ -174,6 +174,7 @@ PACK = LanguagePack(
         "build": r"buil[dt]\w*|construct\w*|open(?:s|ed|ing)?\b|launch\w*|inaugurat\w*",
         "close": r"clos(?:e|ed|es|ing|ure)\w*|shut\w*",
         "sell": r"s(?:old|ell\w*)|sales|export\w*",
+        "deliver": r"deliver\w*|hand(?:s|ed|ing)? over|handover",
         "buy": r"bought|buy\w*|purchas\w*|import\w*|acqui\w*",
         "invest": r"invest\w*|fund\w*|financ\w*|raised|grant\w*|subsid\w*",
         "pay": r"pa(?:y|id|ys|ying)\b|salar\w*|wage\w*|offer\w*|bonus\w*|compensat\w*|fine[ds]?\b",

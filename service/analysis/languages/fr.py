@@ -163,6 +163,7 @@ PACK = LanguagePack(
         "build": r"constru\w*|bâti\w*|inaugur\w*|ouvert\w*|ouvrir|lanc\w*",
         "close": r"ferm\w*",
         "sell": r"vend\w*|vent(?:e|es)\b|export\w*",
+        "deliver": r"livr\w*|remis\w*|remet\w*",
         "buy": r"achet\w*|achat\w*|acqu\w*|rachat\w*|rachet\w*|import\w*|s['’]offr\w*|prise de contrôle",
         "invest": r"investi\w*|financ\w*|lev(?:ée|é|er)\b|subvention\w*",
         "bribe": r"pots?-de-vin|corrompu\w*|corruption|soudoy\w*",

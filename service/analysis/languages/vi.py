@@ -129,6 +129,7 @@ PACK = LanguagePack(
         "build": r"xây dựng|xây|khánh thành|khai trương|ra mắt|mở",
         "close": r"đóng cửa|đóng",
         "sell": r"bán|xuất khẩu|doanh số",
+        "deliver": r"bàn giao|giao hàng|chuyển giao",
         "buy": r"mua|nhập khẩu|thâu tóm",
         "invest": r"đầu tư|rót vốn|tài trợ|gọi vốn|huy động",
         "bribe": r"hối lộ|đút lót|tham nhũng",
