@@ -28,6 +28,15 @@ ARTIFACTS = Path(os.environ.get("FACTCHECK_ARTIFACTS_DIR", REPO / "test-artifact
 WAIT_S = 30  # upper bound for the page to react; a healthy run takes well under a second per step
 
 
+def click(find, what: str) -> None:
+    """Find an element and click it, again if a live update re-rendered it between the two (a stale element)."""
+    def found_and_clicked() -> bool:
+        find().click()
+        return True
+
+    wait_for(found_and_clicked, what)
+
+
 def wait_for(predicate, what: str, timeout: float = WAIT_S):
     """Poll `predicate` until it returns something truthy; fail with `what` if it never does."""
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -104,7 +113,8 @@ def test_review_page_on_the_seed_corpus(browser, site):
     keep_screenshot(browser, "review-list.png")
 
     # Document view: the text is intact and every highlight has its claim's verdict colour and basis.
-    next(a for a in links if a.text == (doc["title"] or doc["source"])).click()
+    click(lambda: next(a for a in browser.find_elements(By.CSS_SELECTOR, "a.doc-link")
+                       if a.text == (doc["title"] or doc["source"])), "the document's link")
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#doc-text mark.claim"), "highlights")
     shown = browser.execute_script("return document.getElementById('doc-text').textContent")
     assert shown == doc["text"]
@@ -130,7 +140,8 @@ def test_review_page_on_the_seed_corpus(browser, site):
     assert len(highlighted) >= len(spans)
 
     # Evidence panel of the chosen claim.
-    browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim[data-claim-id='{claim['id']}']").click()
+    click(lambda: browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim[data-claim-id='{claim['id']}']"),
+          "the chosen claim's highlight")
     wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == claim["id"],
              "the evidence panel")
     assert browser.find_element(By.ID, "p-verdict").text == claim["verdict"]
@@ -184,13 +195,13 @@ def test_review_page_on_the_seed_corpus(browser, site):
                   and ev["claim_id"]), None)
     if cross is not None:
         c, ev = cross
-        browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim[data-claim-id='{c['id']}']").click()
+        click(lambda: browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim[data-claim-id='{c['id']}']"),
+              "the highlight of a claim with cross-document evidence")
         wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == c["id"],
                  "the evidence panel of a claim with cross-document evidence")
         keep_screenshot(browser, "review-evidence.png")
-        link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "#p-evidence a.ev-link")
-                    if f"#/documents/{ev['document_id']}/" in a.get_attribute("href"))
-        link.click()
+        click(lambda: next(a for a in browser.find_elements(By.CSS_SELECTOR, "#p-evidence a.ev-link")
+                           if f"#/documents/{ev['document_id']}/" in a.get_attribute("href")), "the evidence link")
         wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == ev["claim_id"],
                  "the cited claim in the other document")
         mark = browser.find_element(By.CSS_SELECTOR, f"#doc-text mark.claim.selected[data-claim-id='{ev['claim_id']}']")
@@ -234,8 +245,7 @@ def test_queue_lists_unreviewed_claims_and_opens_them(browser, site):
              "the unreviewed claims")
     reviewed = {c["id"] for c in http.get("/v1/claims?reviewed=true&limit=200").json()["items"]}
     assert not reviewed & set(expected)
-    first = browser.find_element(By.CSS_SELECTOR, "#queue-list li a")
-    first.click()
+    click(lambda: browser.find_element(By.CSS_SELECTOR, "#queue-list li a"), "the first claim of the queue")
     wait_for(lambda: browser.find_element(By.ID, "panel-body").get_attribute("data-claim-id") == expected[0],
              "the queued claim opened in its document")
 
