@@ -23,7 +23,7 @@ class Piece:
     text: str
 
 
-_WORD = re.compile(r"[^\s,;:]+")
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\s,;:]+")  # "20,000" is one word, not "20" and "000"
 # The word classes of each language pack (languages/): determiners, words a list item never crosses going left
 # (prepositions, verbs that introduce objects, list introducers), words that mark a clause, list conjunctions.
 _DETERMINERS = {code: p.determiners for code, p in packs().items()}
@@ -194,6 +194,11 @@ def _determiner_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | 
     return None
 
 
+# Words that open the object of a present-tense verb ("makes about half", "sells the", "owns 40%").
+_VP_OBJECT_START = frozenset({"a", "an", "the", "its", "their", "his", "her", "about", "around", "nearly", "almost",
+                              "more", "less", "up", "over", "some", "most", "half", "all", "roughly", "several"})
+
+
 def _noun_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | None:
     """'forms copper sulfate (CuSO4) and elemental iron': two bare noun phrases, each of two to five words, the
     first bounded on its left by a verb or preposition; the first item's span, or None."""
@@ -203,6 +208,8 @@ def _noun_pair(text: str, conj: re.Match, lang: str) -> tuple[int, int] | None:
     right = re.split(r"\s(?:which|who|that|because|when|while|is|are|was|were|has|have|had|can|will)\s", right)[0].split()
     if not 2 <= len(right) <= 8 or right[0].lower() in _DETERMINERS["en"] | _FINITE["en"] | _LIST_LEFT_STOP["en"]:
         return None
+    if re.fullmatch(r"[a-z]{3,}s", right[0]) and (right[1].lower() in _VP_OBJECT_START or right[1][:1].isdigit()):
+        return None  # "employs 20,000 people and makes about half of ...": a verb phrase, not a second noun
     taken: list[tuple[int, int]] = []
     for a, b in reversed(_words(text, 0, conj.start())):
         word = text[a:b]

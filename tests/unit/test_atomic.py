@@ -62,6 +62,9 @@ def test_english_sentences_split_into_atomic_claims(sentence, expected):
     "The position of Minister for Food, Agriculture and Fisheries was created in 1899.",  # a title, not a list
     "Meta invested $14.3 billion in Scale AI.",
     "The king and princess of a corrupt kingdom ruled for a decade.",
+    # A number with a thousands separator is one word, and "and makes about half" opens a verb phrase: never the
+    # garbled "The plant employs around 20,makes about half ..."
+    "The plant employs around 20,000 people and makes about half of the company's phones.",
 ])
 def test_sentences_stating_one_fact_stay_whole(sentence):
     assert texts(sentence) == [sentence.rstrip(".")]
