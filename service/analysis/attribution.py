@@ -27,6 +27,7 @@ class _Speech:
     trailing: re.Pattern
     complementiser: re.Pattern
     negation: re.Pattern
+    hearsay: re.Pattern
     hedge: re.Pattern
     opinion: re.Pattern
 
@@ -49,6 +50,7 @@ class _Speech:
             ),
             complementiser=re.compile(rf"^\s*(?:{_alt([lp.complementisers])}|:)\s*", re.IGNORECASE),
             negation=re.compile(_alt([lp.negation]), re.IGNORECASE),
+            hearsay=re.compile(rf"^\s*(?:{_alt([lp.hearsay])})\s+", re.IGNORECASE),
             hedge=re.compile(rf"\b(?:{_alt([lp.hedges])})\b", re.IGNORECASE),
             opinion=re.compile(_alt([lp.opinion]), re.IGNORECASE),
         )
@@ -103,8 +105,9 @@ def find_reported_speech(clause: str, language: str | None = None) -> Reported |
         if not subject or len(subject.split()) > 12:
             continue
         rest = clause[m.end() :]
-        comp = rx.complementiser.match(rest)
         stance = "denies" if rx.deny_only.match(m["verb"]) else "asserts"
+        # "denied reports that X" denies X
+        comp = rx.complementiser.match(rest) or (rx.hearsay.match(rest) if stance == "denies" else None)
         content_start = m.end() + (comp.end() if comp else 0)
         content = clause[content_start:].strip()
         if stance == "asserts" and not comp:

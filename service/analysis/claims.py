@@ -565,6 +565,8 @@ def _speaker_as_subject(content: str, speaker: str | None, rules: _Rules) -> str
     if not speaker or not speaker[:1].isupper():
         return content
     m = rules.person_pronoun.match(content) or re.match(r"(?i:it|they|il|elle|ils|elles|nó|họ)\b(?!['’])", content)
+    if not m and not is_person(speaker):  # "Samsung denied reports that the company plans ..."
+        m = rules.org_anaphor.match(content)
     return speaker + content[m.end() :] if m else content
 
 

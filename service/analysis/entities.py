@@ -13,7 +13,10 @@ from service.analysis.languages import any_language
 _NOT_NAMES = any_language().not_names
 _PERSON_TITLES = re.compile(r"^(?:mr|mrs|ms|dr|prof|m|mme|ông|bà|anh|chị)\.?\s+", re.IGNORECASE)
 _ORG_MARKERS = re.compile(
-    r"\b(?:ai|inc|corp|group|bank|labs?|university|université|institute|ltd|llc|sa|gmbh|co)\b", re.IGNORECASE
+    r"\b(?:ai|inc|corp|group|bank|labs?|university|université|institute|ltd|llc|sa|gmbh|co|airlines|airways|"
+    r"motors|electronics|holdings?|technologies|systems|industries|pharma|energy|telecom|media|news|press|"
+    r"ministry|ministère|bộ|agency|agence|police|council|committee|court|tribunal|union|syndicat|công ty|"
+    r"tập đoàn|ngân hàng)\b", re.IGNORECASE
 )
 _TOKEN = re.compile(r"[^\W_][\w’'&.-]*", re.UNICODE)
 _ELISION = re.compile(r"^(?:d|l|qu|s|n|j|c)['’]", re.IGNORECASE)

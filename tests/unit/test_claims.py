@@ -41,6 +41,16 @@ def test_attribution_and_denial():
     assert claims[denial.denies_claim_index] == altman
 
 
+def test_a_denial_of_reports_denies_what_they_report():
+    """"denied reports that X" denies X, and "the company" in it is the company that denies."""
+    extractor = OfflineClaimExtractor()
+    (en,) = extractor.extract("A Lumora spokeswoman denied reports that the company plans to move production to India.")
+    assert en.text == "Lumora plans to move production to India"
+    assert (en.attribution.speaker, en.attribution.stance) == ("Lumora", "denies")
+    (vi,) = extractor.extract("Lumora đã bác bỏ thông tin cho rằng công ty có kế hoạch chuyển sản xuất sang Ấn Độ.")
+    assert vi.text.startswith("Công ty có kế hoạch") and vi.attribution.stance == "denies"
+
+
 def test_speaker_is_the_person_not_the_company():
     _, claims = extract(SEEDS[0])
     benioff = by_quote(claims, "Marc Benioff de Salesforce affirme")

@@ -24,6 +24,8 @@ PACK = LanguagePack(
                       r"a confirmé|a fait savoir|affirme|déclare|indique|précise|ajoute|explique|a assuré|selon",
     trailing_time=r"lors|dans|sur",
     complementisers=r"que|qu['’]",
+    hearsay=r"(?:les\s+|des\s+|ces\s+)?(?:informations?|rumeurs?|allégations?|affirmations?|accusations?|"
+            r"articles?)(?:\s+de\s+presse|\s+parues?\s+dans\s+la\s+presse)?\s+selon\s+(?:lesquelles|lesquels|laquelle|lequel)",
     speaker_adverbs=r"également|aussi|déjà|ensuite|par ailleurs|toutefois|notamment|pourtant|enfin",
     claim_anaphora=r"(?:cette|cet|ces|la)\s+(?:affirmation|déclaration|information|allégation|rumeur|accusation|"
                    r"assertion)s?|(?:ce|le)\s+(?:chiffre|propos)",

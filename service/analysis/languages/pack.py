@@ -19,6 +19,7 @@ class LanguagePack:
     verb_then_speaker: str = ""  # "..., a déclaré X." after the content
     trailing_time: str = ""  # "... said on Monday": words that may follow a trailing attribution
     complementisers: str = ""  # "said that"
+    hearsay: str = ""  # "denied reports that": what a denial names before the content it denies
     claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
     speaker_adverbs: str = ""  # adverbs between a speaker and the reporting verb ("The company also confirmed")
     reporting_lemmas: frozenset[str] = frozenset()  # lemmas of verbs that report speech (read on a parse)
