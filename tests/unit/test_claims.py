@@ -49,6 +49,10 @@ def test_a_denial_of_reports_denies_what_they_report():
     assert (en.attribution.speaker, en.attribution.stance) == ("Lumora", "denies")
     (vi,) = extractor.extract("Lumora đã bác bỏ thông tin cho rằng công ty có kế hoạch chuyển sản xuất sang Ấn Độ.")
     assert vi.text.startswith("Công ty có kế hoạch") and vi.attribution.stance == "denies"
+    (fr,) = extractor.extract("Lumora a démenti les informations selon lesquelles le groupe envisage de transférer sa "
+                              "production en Inde.")
+    assert fr.text == "Le groupe envisage de transférer sa production en Inde"
+    assert (fr.attribution.speaker, fr.attribution.stance) == ("Lumora", "denies")
 
 
 def test_speaker_is_the_person_not_the_company():

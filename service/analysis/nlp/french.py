@@ -125,6 +125,8 @@ class _Sentence:
             dep = token.dep_
             if dep == "ROOT":
                 self.heads[token.i] = "root"
+            elif self._hearsay_content(token):
+                self.heads[token.i] = "content"
             elif self._relative_head(token):
                 self.heads[token.i] = "relcl"
             elif dep in ("ccomp", "parataxis") and self.reporting_verb(token.head) and self.predicate(token):
@@ -187,6 +189,14 @@ class _Sentence:
         # the sentence end a participle is about the whole clause ("..., accompagné d'un investissement de X")
         return closed and first.i >= 2 and self.doc[first.i - 2].pos_ in ("NOUN", "PROPN", "X") and not any(
             c.dep_.startswith("aux") or c.dep_ in _SUBJECT for c in token.children)
+
+    def _hearsay_content(self, token) -> bool:
+        """"a démenti les informations selon lesquelles X": X is what is denied (or reported)."""
+        noun = token.head
+        first = min(token.subtree, key=lambda t: t.i)
+        return token.dep_ == "acl:relcl" and self.predicate(token) and noun.lemma_.lower() in _HEARSAY_NOUNS \
+            and noun.dep_ == "obj" and self.reporting_verb(noun.head) and first.lower_ in self.according \
+            and first.i + 1 < len(self.doc) and self.doc[first.i + 1].lower_ in _LEQUEL
 
     def _relative_head(self, token) -> bool:
         """A verb whose clause opens with a relative pronoun ("qui", "que", "dont", "où")."""
@@ -332,7 +342,8 @@ def french_clauses(doc, offset: int, source: str, context: list[Antecedent]) -> 
     for index in sorted(s.heads):
         head = doc[index]
         kind = s.heads[index]
-        contents = [c for c in head.children if s.heads.get(c.i) == "content"]
+        contents = [c for c in head.children if s.heads.get(c.i) == "content"] + [
+            g for c in head.children if c.dep_ == "obj" for g in c.children if s.heads.get(g.i) == "content"]
         if contents and kind in ("root", "conj", "relcl"):
             # reported speech: the reporting clause names the speaker of its content and is no claim itself
             subject = s.subject_of(head)
@@ -402,8 +413,10 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
                                         or t.lower_ == "ce" and t.i + 1 < len(s.doc) and s.doc[t.i + 1].lower_ in _RELATIVE
                                         and t.i != tokens[0].i)]
     speaker = None
-    for case in [t for t in tokens if t.dep_ == "case" and t.lower_ in s.according]:
-        governor = case.head  # "Selon les autorités, ..." is attribution, not content
+    if kind == "content":  # "selon lesquelles" opens what the reported information says
+        tokens = [t for t in tokens if t.lower_ not in _LEQUEL and not (t.dep_ == "case" and t.head.lower_ in _LEQUEL)]
+    for case in [t for t in tokens if t.dep_ == "case" and t.lower_ in s.according and t.head.lower_ not in _LEQUEL]:
+        governor = case.head  # "Selon les autorités, ..." is attribution, not content ("selon lesquelles" is not)
         speaker = s.phrase(governor)
         drop = {t.i for t in governor.subtree}
         tokens = [t for t in tokens if t.i not in drop]
@@ -628,6 +641,9 @@ def _runs(s: _Sentence, tokens: list) -> list[tuple[int, int]]:
     return runs
 
 
+# What a denial or a report names before its content: "les informations selon lesquelles ...".
+_HEARSAY_NOUNS = {"information", "rumeur", "allégation", "affirmation", "accusation", "article", "bruit", "spéculation"}
+_LEQUEL = {"lequel", "laquelle", "lesquels", "lesquelles"}
 _NOT_ENTITIES = {"vendredi", "samedi", "dimanche", "lundi", "mardi", "mercredi", "jeudi", "selon"}
 
 
