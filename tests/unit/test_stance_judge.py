@@ -148,11 +148,15 @@ def test_the_model_reads_what_a_denial_denies() -> None:
     assert contradicted.stance == "supports" and "agrees with the denial" in contradicted.rationale
 
 
-def test_the_model_does_not_judge_a_pair_where_only_one_side_names_its_subject() -> None:
-    model = _Model([0.05, 0.9, 0.05])
-    judge = OfflineStanceJudge(model=model)
-    claim = _claim("Lumen Airways has not ordered new narrow-body jets since 2019.", "a")
-    assert claim.entities
-    anonymous = _claim("The pilots' unions were not consulted.", "b")
-    (result,) = judge.judge(claim, [Candidate(claim=anonymous, similarity=0.88)])
-    assert result.stance == "neutral" and model.read == 0
+def test_across_languages_a_denial_needs_the_same_event() -> None:
+    """A French headline on the strike is no assertion of the plan to move production that the company denies,
+    however close one story's claims embed across languages: the denial rule does not decide it."""
+    judge = OfflineStanceJudge(model=_Model([0.05, 0.9, 0.05]))
+    denial = _claim("A Lumora spokeswoman denied reports that the company plans to move production to India.", "b")
+    headline = _claim("Vietnam : grève dans l'usine Lumora de Bac Ninh", "a")
+    plan = _claim("Lumora envisage de transférer sa production en Inde.", "c")
+    assert headline.language == plan.language == "fr"
+    (on_headline,) = judge.judge(headline, [Candidate(claim=denial, similarity=0.88)])
+    (on_plan,) = judge.judge(plan, [Candidate(claim=denial, similarity=0.88)])
+    assert on_headline.stance == "neutral" or on_headline.basis == "model", on_headline.rationale  # no denial rule
+    assert on_plan.stance == "refutes" and on_plan.kind == "denial" and on_plan.basis == "rule"

@@ -176,6 +176,7 @@ PACK = LanguagePack(
         "build": r"buil[dt]\w*|construct\w*|open(?:s|ed|ing)?\b|launch\w*|inaugurat\w*",
         "close": r"clos(?:e|ed|es|ing|ure)\w*|shut\w*",
         "sell": r"s(?:old|ell\w*)|sales|export\w*",
+        "strike": r"strik(?:e|es|ing)|walk(?:ed|s)? (?:off|out)|walkouts?|stoppages?",
         "deliver": r"deliver\w*|hand(?:s|ed|ing)? over|handover",
         "buy": r"bought|buy\w*|purchas\w*|import\w*|acqui\w*",
         "invest": r"invest\w*|fund\w*|financ\w*|raised|grant\w*|subsid\w*",

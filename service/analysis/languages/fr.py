@@ -165,6 +165,7 @@ PACK = LanguagePack(
         "build": r"constru\w*|bâti\w*|inaugur\w*|ouvert\w*|ouvrir|lanc\w*",
         "close": r"ferm\w*",
         "sell": r"vend\w*|vent(?:e|es)\b|export\w*",
+        "strike": r"grève\w*|grévistes?|débray\w*|cess\w* le travail|arrêts? de travail",
         "deliver": r"livr\w*|remis\w*|remet\w*",
         "buy": r"achet\w*|achat\w*|acqu\w*|rachat\w*|rachet\w*|import\w*|s['’]offr\w*|prise de contrôle",
         "invest": r"investi\w*|financ\w*|lev(?:ée|é|er)\b|subvention\w*",

@@ -130,6 +130,7 @@ PACK = LanguagePack(
         "build": r"xây dựng|xây|khánh thành|khai trương|ra mắt|mở",
         "close": r"đóng cửa|đóng",
         "sell": r"bán|xuất khẩu|doanh số",
+        "strike": r"đình công|ngừng việc|bãi công|lãn công",
         "deliver": r"bàn giao|giao hàng|chuyển giao",
         "buy": r"mua|nhập khẩu|thâu tóm",
         "invest": r"đầu tư|rót vốn|tài trợ|gọi vốn|huy động",
