@@ -173,7 +173,7 @@ class OfflineStanceJudge:
         # The similarity bars sort search results; a pair the caller gave is about the same thing by assumption.
         topical = cand.given or (
             cand.similarity >= self._topical(claim, other) and (weight >= 1.0 or cand.similarity >= policy.paraphrase))
-        flip = (claim.attribution is not None and claim.attribution.stance == "denies")
+        flip = _is_denial(claim)
         # 1. Figures for the same quantity. A figure is as specific as a name: two claims about one named subject
         # (any shared name), or stating one specific figure (68,500 dong a share), with figures of one measure for
         # one event are compared, even below the topical bar.
@@ -215,7 +215,7 @@ class OfflineStanceJudge:
         """
         attribution = other.attribution
         speaker = attribution.speaker if attribution else None
-        denies = attribution is not None and attribution.stance == "denies"
+        denies = _is_denial(other)
         negated_by_party = (attribution is not None and attribution.stance == "asserts" and other.negated
                             and not claim.negated and _names_party(claim, speaker))
         if not (denies or negated_by_party or flip):
@@ -272,7 +272,7 @@ class OfflineStanceJudge:
         figure that one counterpart confirms is not contradicted by another figure of the same sentence); the claim
         conflicts if any of its figures conflicts, and agrees if any agrees.
         """
-        if not within_denials and other.attribution is not None and other.attribution.stance == "denies":
+        if not within_denials and _is_denial(other):
             return None  # a denial's figures are what it denies, or background: the denial rule decides
         paraphrase = cand.given or cand.similarity >= (
             self.policy.paraphrase if claim.language == other.language else self.policy.paraphrase_cross_lingual)
@@ -340,7 +340,7 @@ class OfflineStanceJudge:
     def _with_denial(self, other: Claim, stance: str, score: float, rationale: str, flip: bool,
                      decisive: bool = True) -> StanceResult:
         """Evidence that itself denies its content works the other way round; so does a claim that denies."""
-        denied = other.attribution is not None and other.attribution.stance == "denies"
+        denied = _is_denial(other)
         kind = "evidence"
         if denied:
             stance = {"supports": "refutes", "refutes": "supports"}.get(stance, stance)
@@ -395,9 +395,7 @@ class OfflineStanceJudge:
 
     def _weaken_if_denied(self, cand: Candidate, result: StanceResult) -> StanceResult:
         # Evidence that its own article reports as denied cannot settle another claim.
-        if cand.denied_by and result.stance != "neutral" and not (
-            cand.claim.attribution and cand.claim.attribution.stance == "denies"
-        ):
+        if cand.denied_by and result.stance != "neutral" and not _is_denial(cand.claim):
             return StanceResult("neutral", result.score * 0.5,
                                 f"{result.rationale}; but that statement is itself denied by {cand.denied_by}",
                                 backend=result.backend)
