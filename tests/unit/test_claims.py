@@ -55,6 +55,24 @@ def test_a_denial_of_reports_denies_what_they_report():
     assert (fr.attribution.speaker, fr.attribution.stance) == ("Lumora", "denies")
 
 
+def test_english_reported_speech_without_that():
+    """"Police said 12 people were killed": the police assert that 12 people were killed; "said nothing" and
+    "announced a model" report no statement."""
+    extractor = OfflineClaimExtractor()
+    cases = {
+        "Police said 12 people were killed.": ("12 people were killed", "Police"),
+        "The chief executive told reporters the first aircraft would arrive in 2027.":
+            ("The first aircraft would arrive in 2027", "The chief executive"),
+        "Lumora said it would close the plant in March.": ("Lumora would close the plant in March", "Lumora"),
+    }
+    for sentence, (text, speaker) in cases.items():
+        (claim,) = extractor.extract(sentence)
+        assert (claim.text, claim.attribution.speaker, claim.attribution.stance) == (text, speaker, "asserts")
+    for sentence in ("He said nothing about the deal.", "Lumora announced a new model."):
+        (claim,) = extractor.extract(sentence)
+        assert claim.attribution is None and claim.text == sentence.rstrip(".")
+
+
 def test_speaker_is_the_person_not_the_company():
     _, claims = extract(SEEDS[0])
     benioff = by_quote(claims, "Marc Benioff de Salesforce affirme")

@@ -21,6 +21,8 @@ PACK = LanguagePack(
     verb_then_speaker=r"according to",
     trailing_time=r"on|in|at|to|last|this",
     complementisers=r"that",
+    bare_speech=r"said|says|say|stated|claimed|claims|added|adds|insisted|insists|argued|argues|admitted|admits|"
+                r"told|tells",
     hearsay=r"(?:the\s+|these\s+|those\s+)?(?:media\s+|press\s+|news\s+)?(?:reports?|claims?|allegations?|rumou?rs?|"
             r"suggestions?|speculation|accusations?)\s+that",
     speaker_adverbs=r"also|further|later|still|again|then|previously|recently|already|reportedly|publicly|officially|"

@@ -19,6 +19,7 @@ class LanguagePack:
     verb_then_speaker: str = ""  # "..., a déclaré X." after the content
     trailing_time: str = ""  # "... said on Monday": words that may follow a trailing attribution
     complementisers: str = ""  # "said that"
+    bare_speech: str = ""  # reporting verbs whose content may follow without a complementiser ("Police said 12 ...")
     hearsay: str = ""  # "denied reports that": what a denial names before the content it denies
     claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
     speaker_adverbs: str = ""  # adverbs between a speaker and the reporting verb ("The company also confirmed")
