@@ -4,7 +4,6 @@ restart and a lost Chroma server."""
 
 from __future__ import annotations
 
-import queue
 import re
 import shutil
 import threading
@@ -24,7 +23,7 @@ from tests.support import FIXTURES, SEEDS, parse_sse
 from tests.support.chroma_server import ChromaServer, chroma_binary, chroma_server  # noqa: F401  (fixture)
 from tests.support.corpus import articles
 from tests.support.postgres import PostgresCluster, postgres_cluster  # noqa: F401  (fixture)
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, post_until_killed
 
 pytestmark = pytest.mark.integration
 
@@ -180,36 +179,7 @@ def test_sigkill_of_one_host_mid_ingest_loses_nothing_acknowledged_and_leaves_no
     _, b = hosts
     docs = [{**a_, "text": ". ".join(a_["text"].split(". ")[:2]) + "."} for a_ in articles(24)]
     victim = stack.host("host-killed").start()
-    todo: queue.Queue[int] = queue.Queue()
-    for i in range(len(docs)):
-        todo.put(i)
-    acked: dict[int, dict] = {}
-    lock = threading.Lock()
-
-    def client() -> None:
-        with httpx.Client(base_url=victim.base_url, timeout=120) as http:
-            while True:
-                try:
-                    i = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    r = http.post("/v1/documents", json=docs[i])
-                except httpx.HTTPError:
-                    continue
-                if r.status_code in (200, 201):
-                    with lock:
-                        acked[i] = r.json()
-
-    threads = [threading.Thread(target=client) for _ in range(3)]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + 600
-    while len(acked) < 6 and time.monotonic() < deadline and any(t.is_alive() for t in threads):
-        time.sleep(0.02)
-    victim.kill()  # SIGKILL with posts in flight
-    for t in threads:
-        t.join(180)
+    acked, _ = post_until_killed(victim, docs, clients=3, kill_after=6)  # SIGKILL with posts in flight
     assert 6 <= len(acked) < len(docs), f"{len(acked)} acknowledged: the kill did not land mid-ingest"
 
     # The other host serves every acknowledged document whole ...

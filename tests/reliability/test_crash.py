@@ -7,17 +7,14 @@ works and ends with exactly 100 documents.
 
 from __future__ import annotations
 
-import queue
 import sqlite3
-import threading
-import time
 
 import httpx
 import pytest
 
 from service.pipeline.prepare import document_id_for
 from tests.support.corpus import articles
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, post_until_killed
 
 N_DOCUMENTS = 100
 KILL_AFTER = 30  # 2xx answers before the kill, with more requests in flight
@@ -72,41 +69,7 @@ def test_sigkill_mid_ingest_loses_nothing(tmp_path):
     env = {"FACTCHECK_RATE_LIMIT_PER_MINUTE": "0"}
     server = ServerProcess(data_dir, env=env, log_path=tmp_path / "server.log").start()
 
-    todo: queue.Queue[int] = queue.Queue()
-    for i in range(N_DOCUMENTS):
-        todo.put(i)
-    acked: dict[int, dict] = {}
-    failed: list[int] = []
-    lock = threading.Lock()
-
-    def client_loop():
-        with httpx.Client(base_url=server.base_url, timeout=120) as client:
-            while True:
-                try:
-                    i = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    r = client.post("/v1/documents", json=docs[i])
-                except httpx.HTTPError:
-                    with lock:
-                        failed.append(i)
-                    continue
-                with lock:
-                    if r.status_code in (200, 201):
-                        acked[i] = r.json()
-                    else:
-                        failed.append(i)
-
-    threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    deadline = time.monotonic() + 600
-    while len(acked) < KILL_AFTER and time.monotonic() < deadline and any(t.is_alive() for t in threads):
-        time.sleep(0.02)
-    server.kill()  # SIGKILL, requests in flight
-    for t in threads:
-        t.join(180)
+    acked, failed = post_until_killed(server, docs, CLIENTS, KILL_AFTER)  # SIGKILL, requests in flight
     assert KILL_AFTER <= len(acked) < N_DOCUMENTS, f"{len(acked)} acknowledged: the kill did not land mid-ingest"
     in_flight_or_refused = len(failed)
 

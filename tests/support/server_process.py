@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -85,3 +87,46 @@ class ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def post_until_killed(server: ServerProcess, docs: list[dict], clients: int,
+                      kill_after: int) -> tuple[dict[int, dict], list[int]]:
+    """Post `docs` to `server` from `clients` threads and SIGKILL it, requests in flight, once `kill_after` of them
+    are acknowledged (or the clients ran out): the acknowledged reports by document index, and the indexes whose
+    post failed or was refused (those never sent are in neither)."""
+    todo: queue.Queue[int] = queue.Queue()
+    for i in range(len(docs)):
+        todo.put(i)
+    acked: dict[int, dict] = {}
+    failed: list[int] = []
+    lock = threading.Lock()
+
+    def client_loop() -> None:
+        with httpx.Client(base_url=server.base_url, timeout=120) as client:
+            while True:
+                try:
+                    i = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    r = client.post("/v1/documents", json=docs[i])
+                except httpx.HTTPError:
+                    with lock:
+                        failed.append(i)
+                    continue
+                with lock:
+                    if r.status_code in (200, 201):
+                        acked[i] = r.json()
+                    else:
+                        failed.append(i)
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 600
+    while len(acked) < kill_after and time.monotonic() < deadline and any(t.is_alive() for t in threads):
+        time.sleep(0.02)
+    server.kill()
+    for t in threads:
+        t.join(180)
+    return acked, failed
