@@ -21,6 +21,7 @@ from service.db.migrate import current, head
 from service.db.schema import metadata
 from service.errors import StoreError
 from service.models import Claim, EvidenceOut, ReviewIn
+from tests.support import assert_writers_never_interleave
 from tests.support.postgres import database_url, postgres_cluster  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.integration
@@ -68,18 +69,7 @@ def _writer(url: str, log_path: str, name: str) -> None:
 
 
 def test_writers_in_two_processes_never_interleave(database_url, tmp_path):  # noqa: F811
-    log = tmp_path / "log"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(database_url, str(log), n)) for n in "ab"]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
-    lines = log.read_text().split()
-    assert len(lines) == 12
-    for enter, leave in zip(lines[::2], lines[1::2]):
-        assert enter.endswith("+") and leave == enter[:-1] + "-"
+    assert_writers_never_interleave(_writer, database_url, tmp_path / "log", timeout_s=120)
 
 
 def _hold_forever(url: str, ready) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -62,3 +64,20 @@ def parse_sse(body: str) -> list[dict]:
         if "event" in ev:
             out.append(ev)
     return out
+
+
+def assert_writers_never_interleave(writer: Callable[[str, str, str], None], target: str, log: Path,
+                                    timeout_s: float) -> None:
+    """Run `writer(target, log, name)` in two spawned processes ('a' and 'b'), each logging "name+" on entering its
+    locked section and "name-" on leaving it three times; every entry must be followed by its own exit."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=writer, args=(target, str(log), n)) for n in "ab"]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout_s)
+        assert p.exitcode == 0
+    lines = log.read_text().split()
+    assert len(lines) == 12
+    for enter, leave in zip(lines[::2], lines[1::2]):
+        assert enter.endswith("+") and leave == enter[:-1] + "-"

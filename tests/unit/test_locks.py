@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from pathlib import Path
 
 from service.db.locks import CorpusLock
+from tests.support import assert_writers_never_interleave
 
 
 def _writer(lock_path: str, log_path: str, name: str) -> None:
@@ -22,15 +22,4 @@ def _writer(lock_path: str, log_path: str, name: str) -> None:
 
 
 def test_writers_in_two_processes_never_interleave(tmp_path: Path):
-    lock, log = tmp_path / "write.lock", tmp_path / "log"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(lock), str(log), n)) for n in "ab"]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    lines = log.read_text().split()
-    assert len(lines) == 12
-    for enter, leave in zip(lines[::2], lines[1::2]):
-        assert enter.endswith("+") and leave == enter[:-1] + "-"
+    assert_writers_never_interleave(_writer, str(tmp_path / "write.lock"), tmp_path / "log", timeout_s=60)
