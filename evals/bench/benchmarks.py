@@ -32,8 +32,8 @@ import numpy as np
 
 from evals.embedding_cache import CACHE_PATH, CachedEmbedder
 from evals.bench.harness import (
-    RecordingEmbedder, SyntheticVectors, base_embedder, check_in, document_in, machine, open_checker, peak_rss_mib,
-    percentile, wait_ready,
+    RecordingEmbedder, SyntheticVectors, base_embedder, build_corpus, check_in, document_in, machine, open_checker,
+    peak_rss_mib, percentile, wait_ready,
 )
 from evals.bench.synthetic import WORLD_FACTS, SyntheticArticle, corpus_for_claims, generate_articles, make_world
 
@@ -92,30 +92,6 @@ def bench_floor(claims: int, seed: int, chunk: int) -> dict:
 
 
 # --------------------------------------------------------------------------------------------- growth
-
-
-def build_corpus(data_dir: Path, embedder, articles: list[SyntheticArticle], chunk: int,
-                 log: Callable[[str], None]) -> dict:
-    """Ingest `articles` into `data_dir` (continuing what is there), embedding through the disk cache."""
-    from service.analysis.claims import extract_claims
-
-    checker = open_checker(data_dir, embedder=embedder)
-    have = checker.db.documents.count()
-    started = time.perf_counter()
-    for i in range(have, len(articles), chunk):
-        part = articles[i : i + chunk]
-        if isinstance(embedder, CachedEmbedder):
-            # Embed the chunk's claims in large batches before the pipeline asks for them.
-            embedder.warm([c.text for a in part for c in extract_claims(a.text)])
-        else:
-            embedder.learn(part)
-        checker.ingest_many([document_in(a) for a in part])
-        if (i // chunk) % 20 == 0:
-            log(f"  built {i + len(part)}/{len(articles)} articles, {checker.db.claims.count()} claims, "
-                f"{time.perf_counter() - started:.0f}s")
-    claims = checker.db.claims.count()
-    checker.close()
-    return {"articles": len(articles), "claims": claims, "build_s": round(time.perf_counter() - started, 1)}
 
 
 def check_probes(data_dir: Path, probes: int, seed: int, start: int, chroma_url: str | None = None,

@@ -10,6 +10,7 @@ import resource
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -159,6 +160,32 @@ def open_checker(data_dir: Path, embedder=None, chroma_url: str | None = None, *
 
     settings = Settings(data_dir=data_dir, chroma_url=chroma_url, **overrides)
     return open_factchecker(settings, embedder=embedder)
+
+
+def build_corpus(data_dir: Path, embedder, articles: list[SyntheticArticle], chunk: int, log: Callable[[str], None],
+                 log_every: int = 20, **overrides) -> dict:
+    """Ingest `articles` into `data_dir` (continuing what is there) in chunks, logging every `log_every` chunks.
+
+    An embedder with a disk cache (`warm`) embeds each chunk's claims in large batches before the pipeline asks for
+    them; synthetic vectors `learn` the chunk's articles. `overrides` go to Settings (e.g. a database URL)."""
+    from service.analysis.claims import extract_claims
+
+    checker = open_checker(data_dir, embedder=embedder, **overrides)
+    have = checker.db.documents.count()
+    started = time.perf_counter()
+    for i in range(have, len(articles), chunk):
+        part = articles[i : i + chunk]
+        if hasattr(embedder, "warm"):
+            embedder.warm([c.text for a in part for c in extract_claims(a.text)])
+        else:
+            embedder.learn(part)
+        checker.ingest_many([document_in(a) for a in part])
+        if (i // chunk) % log_every == 0:
+            log(f"  built {i + len(part)}/{len(articles)} articles, {checker.db.claims.count()} claims, "
+                f"{time.perf_counter() - started:.0f}s")
+    claims = checker.db.claims.count()
+    checker.close()
+    return {"articles": len(articles), "claims": claims, "build_s": round(time.perf_counter() - started, 1)}
 
 
 def document_in(article: SyntheticArticle):

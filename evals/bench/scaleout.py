@@ -218,22 +218,10 @@ def summarise_ingest(runs: list[dict]) -> dict:
 
 
 def _build(database_url: str, data_dir: Path, articles, chunk: int, log: Callable[[str], None]) -> dict:
-    from evals.bench.harness import SyntheticVectors, document_in, open_checker
+    from evals.bench.harness import SyntheticVectors, build_corpus
 
-    embedder = SyntheticVectors()
-    checker = open_checker(data_dir, embedder=embedder, database_url=database_url)
-    have = checker.db.documents.count()
-    started = time.perf_counter()
-    for i in range(have, len(articles), chunk):
-        part = articles[i : i + chunk]
-        embedder.learn(part)
-        checker.ingest_many([document_in(a) for a in part])
-        if (i // chunk) % 10 == 0:
-            log(f"  built {i + len(part)}/{len(articles)} articles, {checker.db.claims.count()} claims, "
-                f"{time.perf_counter() - started:.0f}s")
-    claims = checker.db.claims.count()
-    checker.close()
-    return {"articles": len(articles), "claims_built": claims, "build_s": round(time.perf_counter() - started, 1),
+    built = build_corpus(data_dir, SyntheticVectors(), articles, chunk, log, log_every=10, database_url=database_url)
+    return {"articles": built["articles"], "claims_built": built["claims"], "build_s": built["build_s"],
             "built_by": "ingest_many (verified, touched claims recomputed)"}
 
 
