@@ -23,6 +23,9 @@ PACK = LanguagePack(
     complementisers=r"that",
     bare_speech=r"said|says|say|stated|claimed|claims|added|adds|insisted|insists|argued|argues|admitted|admits|"
                 r"told|tells",
+    speech_addressees=r"reporters|journalists|AFP|Reuters|the press|lawmakers|parliament|investors|analysts|him|her|"
+                      r"them|us",
+    not_speech_content=r"nothing|so|yes|no|little|goodbye|hello|otherwise|more|this|that",
     hearsay=r"(?:the\s+|these\s+|those\s+)?(?:media\s+|press\s+|news\s+)?(?:reports?|claims?|allegations?|rumou?rs?|"
             r"suggestions?|speculation|accusations?)\s+that",
     speaker_adverbs=r"also|further|later|still|again|then|previously|recently|already|reportedly|publicly|officially|"

@@ -20,6 +20,8 @@ class LanguagePack:
     trailing_time: str = ""  # "... said on Monday": words that may follow a trailing attribution
     complementisers: str = ""  # "said that"
     bare_speech: str = ""  # reporting verbs whose content may follow without a complementiser ("Police said 12 ...")
+    speech_addressees: str = ""  # who such a verb may name before its content ("told reporters ...")
+    not_speech_content: str = ""  # words after such a verb that open an object, not a clause ("said nothing")
     hearsay: str = ""  # "denied reports that": what a denial names before the content it denies
     claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
     speaker_adverbs: str = ""  # adverbs between a speaker and the reporting verb ("The company also confirmed")
