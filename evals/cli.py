@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evals import datasets as ds
 from evals.report import write_run
+from evals.scoreboard import BASELINE_DIR, write_scoreboard
 from evals.sets import BACKEND_INDEPENDENT, SETS, EvalContext, SetOutcome, open_eval_checker
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                         help="sets run in this many processes at once (default: 2, or 1 on a 1-core machine)")
+    parser.add_argument("--baseline", type=Path, default=BASELINE_DIR,
+                        help="the run the scoreboard compares with (default: the committed evals/results/baseline)")
     parser.add_argument("--threads", type=int, default=1,
                         help="OpenMP threads for the embedder unless OMP_NUM_THREADS is set (default 1)")
     return parser
@@ -153,5 +156,6 @@ def main(argv: list[str] | None = None) -> int:
               "settings": {b: _settings_snapshot(b) for b in backends}}
     out_dir = args.out / run_name
     write_run(out_dir, config, outcomes, summary)
+    print(write_scoreboard(out_dir, args.baseline))
     print(f"wrote {out_dir} in {wall:.0f}s", file=sys.stderr)
     return 0

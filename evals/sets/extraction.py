@@ -34,8 +34,13 @@ def _assign_sentence(quote: str, sentences: Sequence[ds.GoldSentence]) -> int | 
     return best if best_share >= SENTENCE_ASSIGN_MIN else None
 
 
-def _extraction_scores(docs: Sequence[ds.ExtractionDoc], system: dict[str, list], count_unassigned: bool) -> dict:
-    """Recall/precision of one-to-one token-F1 matches between gold and system claims of the same sentence."""
+def _extraction_scores(docs: Sequence[ds.ExtractionDoc], system: dict[str, list], count_unassigned: bool,
+                       matched_out: dict[str, list] | None = None) -> dict:
+    """Recall/precision of one-to-one token-F1 matches between gold and system claims of the same sentence.
+
+    With `matched_out`, each document's matched gold claims are recorded there as [sentence index, claim index]
+    (the scoreboard compares them item by item with the baseline).
+    """
     gold_total = matched_gold = system_total = matched_system = 0
     cw_gold: list[str] = []
     cw_pred: list[str] = []
@@ -56,6 +61,8 @@ def _extraction_scores(docs: Sequence[ds.ExtractionDoc], system: dict[str, list]
             system_total += len(drafts)
             matched_gold += len(pairs)
             matched_system += len(pairs)
+            if matched_out is not None:
+                matched_out.setdefault(doc.id, []).extend([index, gi] for gi, _, _ in pairs)
             for gi, si, _ in pairs:
                 if sentence.claim_checkworthiness:
                     cw_gold.append("checkworthy" if sentence.claim_checkworthiness[gi] == "factual" else "not")
@@ -101,12 +108,20 @@ def _extract_all(fc, docs: Sequence[ds.ExtractionDoc], ctx: EvalContext, desc: s
     return system, rows
 
 
+def _matched_on(rows: list[dict]) -> dict[str, list]:
+    """A matched_out for _extraction_scores that writes each document's matches onto its row (`gold_matched`)."""
+    out: dict[str, list] = {}
+    for row in rows:
+        row["gold_matched"] = out.setdefault(row["id"], [])
+    return out
+
+
 def run_factcheck_bench(ctx: EvalContext) -> SetOutcome:
     """Claim extraction on ChatGPT answers against Factcheck-Bench's human claims, plus check-worthiness."""
     docs = subsample(ds.load_factcheck_bench(ctx.split, ctx.data_dir), lambda d: d.id, ctx.limit)
     with ctx.open_checker() as fc:
         system, rows = _extract_all(fc, docs, ctx, "factcheck_bench")
-    summary = _extraction_scores(docs, system, count_unassigned=True)
+    summary = _extraction_scores(docs, system, count_unassigned=True, matched_out=_matched_on(rows))
     sentence_as_claim = {d.id: [_SentenceClaim(s.text, s.text) for s in d.sentences] for d in docs}
     summary["reference_sentence_as_claim"] = {
         k: v for k, v in _extraction_scores(docs, sentence_as_claim, True).items() if k in ("recall", "precision", "f1")}
@@ -124,7 +139,7 @@ def run_propsegment_props(ctx: EvalContext) -> SetOutcome:
     with ctx.open_checker() as fc:
         system, rows = _extract_all(fc, docs, ctx, "propsegment_props")
     # only annotated sentences have gold, so claims from other sentences are left out of precision
-    summary = _extraction_scores(docs, system, count_unassigned=False)
+    summary = _extraction_scores(docs, system, count_unassigned=False, matched_out=_matched_on(rows))
     raters = {d.id: [_SentenceClaim(p, s.text) for s in d.sentences for alt in s.alternatives[:1] for p in alt]
               for d in docs}
     summary["reference_other_rater"] = {
@@ -163,7 +178,7 @@ def _run_team_gold(ctx: EvalContext, language: str) -> SetOutcome:
     docs = subsample(ds.load_extraction_gold(language, ctx.split), lambda d: d.id, ctx.limit)
     with ctx.open_checker() as fc:
         system, rows = _extract_all(fc, docs, ctx, name)
-    summary = _extraction_scores(docs, system, count_unassigned=True)
+    summary = _extraction_scores(docs, system, count_unassigned=True, matched_out=_matched_on(rows))
     sentence_as_claim = {d.id: [_SentenceClaim(s.text, s.text) for s in d.sentences] for d in docs}
     summary["reference_sentence_as_claim"] = {
         k: v for k, v in _extraction_scores(docs, sentence_as_claim, True).items() if k in ("recall", "precision", "f1")}
