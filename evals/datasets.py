@@ -426,6 +426,9 @@ class NewsGold:
     checkworthy: bool
     rule: str
     note: str
+    phenomena: tuple[str, ...] = ()  # what the claim exercises (the stories written after the first four carry them)
+    speaker: str | None = None
+    polarity: str | None = None
 
 
 @dataclass
@@ -445,7 +448,8 @@ def load_news(split: str, gold_dir: Path = GOLD_DIR / "news") -> list[NewsStory]
     for row in _jsonl(gold_dir / "gold.jsonl"):
         golds[row["story"]].append(NewsGold(id=row["id"], document=row["document"], quote=row["quote"],
                                             gold=row["verdict"], checkworthy=row["checkworthy"], rule=row["rule"],
-                                            note=row.get("note", "")))
+                                            note=row.get("note", ""), phenomena=tuple(row.get("phenomena", ())),
+                                            speaker=row.get("speaker"), polarity=row.get("polarity")))
     stories = []
     for name, story in sorted(meta.items()):
         if story["split"] != split:

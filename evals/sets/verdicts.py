@@ -192,8 +192,8 @@ def run_news(ctx: EvalContext) -> SetOutcome:
     for story in ds.load_news(ctx.split):
         with ctx.open_checker() as fc:
             articles = sorted(story.articles, key=lambda a: (a.date, a.file))
-            stored = ingested_reports(fc.ingest_many([DocumentIn(text=a.text, title=a.file, source=a.outlet)
-                                                      for a in articles]))
+            stored = ingested_reports(fc.ingest_many([DocumentIn(text=a.text, title=a.file, source=a.outlet,
+                                                                 published_at=a.date) for a in articles]))
             by_file = {a.file: fc.document_report(r.id) for a, r in zip(articles, stored, strict=True)}
             root = {a.file: a.file for a in articles}  # gold source groups: translations and copies, transitively
 
@@ -213,7 +213,8 @@ def run_news(ctx: EvalContext) -> SetOutcome:
                                       "same_source": by_file[a.file].source_group == by_file[b.file].source_group})
             for gold in bar(story.golds, ctx, f"news: {story.name}"):
                 row = {"id": gold.id, "story": story.name, "document": gold.document, "quote": gold.quote,
-                       "gold": gold.gold, "gold_checkworthy": gold.checkworthy, "rule": gold.rule, "note": gold.note}
+                       "gold": gold.gold, "gold_checkworthy": gold.checkworthy, "rule": gold.rule, "note": gold.note,
+                       "phenomena": list(gold.phenomena)}
                 report = by_file[gold.document]
                 claim = claim_at_quote(report, report.text or "", gold.quote)
                 if claim is None:
