@@ -4,7 +4,8 @@
     python evals/gold/news/check_gold.py gold_pass2.jsonl
 
 Fails (exit 1) when a quote is not an exact substring of its article, a document or story is unknown,
-a verdict is not one of the four, an id repeats, or a non-check-worthy claim is not unverified.
+a verdict is not one of the four, an id repeats, a non-check-worthy claim is not unverified, or a claim's
+`polarity` or `phenomena` (carried by the stories written after the first four) is outside the vocabulary below.
 """
 import collections
 import json
@@ -14,6 +15,10 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 VERDICTS = ("corroborated", "contradicted", "disputed", "unverified")
+POLARITIES = ("asserted", "negated", "denied", "reported", "predicted", "opinion")
+PHENOMENA = ("units", "rounding", "qualifier", "figure-conflict", "lookalike", "role", "denial", "cross-language",
+             "relative-date", "speech-that", "speech-no-that", "headline", "prediction", "opinion", "source-group",
+             "short-report", "single-source")
 # "ferry_05_fr 'quoted words'" inside the evidence field; " ... " separates fragments of one quote
 EVIDENCE_QUOTE = re.compile(r"([a-z]+_\d\d_(?:en|fr|vi))(?:\.txt)? '(.+?)'"
                             r"(?=;|,|\.|\)|\s\(|\s+(?:refutes|supports|denial|assertion)|\s*$)")
@@ -60,6 +65,11 @@ def check(rows, docs, full=True):
             errors.append(f"{rid}: checkworthy must be true or false")
         elif not r["checkworthy"] and r.get("verdict") != "unverified":
             errors.append(f"{rid}: not check-worthy but {r.get('verdict')} (RULES.md R8.3)")
+        if "polarity" in r and r["polarity"] not in POLARITIES:
+            errors.append(f"{rid}: polarity {r['polarity']!r} not one of {POLARITIES}")
+        for tag in r.get("phenomena", ()):
+            if tag not in PHENOMENA:
+                errors.append(f"{rid}: phenomenon {tag!r} not one of {PHENOMENA}")
         if full:
             for key in ("rule", "evidence", "note"):
                 if key not in r:
@@ -97,6 +107,10 @@ def counts(rows, docs, corpora):
     out = []
     for name, keys in (("story", sorted(corpora)), ("language", ["en", "fr", "vi"]), ("split", ["dev", "test"])):
         out.append(f"Per {name}:\n\n" + table(by[name], keys) + "\n")
+    tags = collections.Counter((tag, r["verdict"]) for r in rows for tag in r.get("phenomena", ()))
+    if tags:
+        out.append("Per phenomenon (a claim may carry several; the first four stories carry none):\n\n"
+                   + table(tags, [t for t in PHENOMENA if any(tags[(t, v)] for v in VERDICTS)]) + "\n")
     arts = collections.Counter(d["language"] for d in docs.values())
     covered = {r["document"] for r in rows}
     out.append(f"Articles: {len(docs)} ({', '.join(f'{k} {v}' for k, v in sorted(arts.items()))}); "
