@@ -131,6 +131,16 @@ def verdict_summary(rows: list[dict], dev_gold: list[str]) -> tuple[dict, dict, 
     return summary, {"claim verdicts": summary["confusion"]}, rel
 
 
+EVIDENCE_FIELDS = ("document_id", "source_group", "stance", "score", "basis", "kind", "same_source", "quote",
+                   "rationale")
+
+
+def evidence_rows(evidence: Iterable) -> list[dict]:
+    """A claim's evidence as stored on a result row: enough to recompute any decision feature offline (the
+    claim-level aggregator is trained on these rows of the dev splits)."""
+    return [{name: getattr(e, name) for name in EVIDENCE_FIELDS} for e in evidence]
+
+
 def check_claim_row(fc, case_id: str, claim: str) -> tuple[ClaimReport | None, dict]:
     started = time.perf_counter()
     try:
@@ -139,7 +149,8 @@ def check_claim_row(fc, case_id: str, claim: str) -> tuple[ClaimReport | None, d
         return None, {"pred": ERROR, "confidence": None, "error": error_text(exc),
                       "seconds": time.perf_counter() - started}
     return report, {"pred": report.verdict, "confidence": report.confidence,
-                    "features": decision_features(report.evidence), "seconds": round(time.perf_counter() - started, 4)}
+                    "features": decision_features(report.evidence), "evidence": evidence_rows(report.evidence),
+                    "seconds": round(time.perf_counter() - started, 4)}
 
 
 def embed_all(fn: Callable, texts: list[str], ctx: EvalContext, desc: str, batch: int = 64):

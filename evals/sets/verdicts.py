@@ -13,6 +13,7 @@ from evals.sets.common import (
     bar,
     check_claim_row,
     error_text,
+    evidence_rows,
     ingest,
     ingested_reports,
     strongest,
@@ -175,8 +176,7 @@ def run_seeds(ctx: EvalContext) -> SetOutcome:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:
                     row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
-                               evidence=[{"stance": e.stance, "quote": e.quote, "same_source": e.same_source,
-                                          "rationale": e.rationale} for e in claim.evidence])
+                               evidence=evidence_rows(claim.evidence))
                 rows.append(row)
     summary, confusions, rel = verdict_summary(rows, [])
     summary.pop("majority_baseline_from_dev", None)  # hand-written gold: no dev split to take a majority from
@@ -222,8 +222,7 @@ def run_news(ctx: EvalContext) -> SetOutcome:
                 else:
                     row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
                                checkworthy=claim.checkworthy, features=decision_features(claim.evidence),
-                               evidence=[{"stance": e.stance, "quote": e.quote, "same_source": e.same_source,
-                                          "basis": e.basis, "rationale": e.rationale} for e in claim.evidence])
+                               evidence=evidence_rows(claim.evidence))
                 rows.append(row)
     summary, confusions, rel = verdict_summary(rows, [])
     summary.pop("majority_baseline_from_dev", None)
