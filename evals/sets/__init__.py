@@ -24,6 +24,7 @@ from evals.sets.verdicts import (
     run_propsegment_xdoc,
     run_seeds,
 )
+from evals.sets.xdoc import run_xdoc
 
 SETS = {
     "climate_fever": run_climate_fever,
@@ -39,6 +40,7 @@ SETS = {
     "propsegment_xdoc": run_propsegment_xdoc,
     "seeds": run_seeds,
     "news": run_news,
+    "xdoc": run_xdoc,
 }
 BACKEND_INDEPENDENT = {"xnli_retrieval"}  # runs once, whatever the backends
 
