@@ -4,9 +4,11 @@
 
 `python -m evals` prints it at the end of every run (and writes `scoreboard.md` and `regressions.jsonl` into the
 run folder). Per set: the headline metrics with the baseline's figure beside each, the confusion matrix, accuracy
-per phenomenon where the set's items carry phenomena (the news gold set's `phenomena`, the cross-document
-benchmark's `phenomenon`, the stance sets' `tags`), and the **regressions**: items right at the baseline and wrong
-now (for the extraction sets, gold claims found at the baseline and missed now), with the fixes counted beside them.
+per language direction and per phenomenon where the set's items carry them (the news gold set's `phenomena`, the
+cross-document benchmark's `direction` and `phenomenon`, the stance sets' `tags`), each with the labels predicted
+(a confusion row per group: a phenomenon of the cross-document benchmark has one gold label), and the
+**regressions**: items right at the baseline and wrong now (for the extraction sets, gold claims found at the
+baseline and missed now), with the fixes counted beside them.
 
 An item is right when its prediction equals its gold label; the extraction sets record per gold claim whether a
 system claim matched it. Items are compared by their id within a set and backend, so only items present in both
@@ -84,15 +86,26 @@ def phenomena_of(row: dict) -> list[str]:
 
 
 def by_phenomenon(rows: Iterable[dict]) -> dict[str, dict]:
-    """Accuracy and count per phenomenon over the rows that have a gold label and a prediction."""
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    """Accuracy, count and predicted labels per phenomenon over the rows that have a gold label and a prediction."""
+    return _grouped(rows, phenomena_of)
+
+
+def by_direction(rows: Iterable[dict]) -> dict[str, dict]:
+    """The same per language direction, for the sets whose items carry one (the cross-document benchmark)."""
+    return _grouped(rows, lambda row: [row["direction"]] if row.get("direction") else [])
+
+
+def _grouped(rows: Iterable[dict], keys) -> dict[str, dict]:
+    tally: dict[str, dict] = defaultdict(lambda: {"right": 0, "n": 0, "predicted": defaultdict(int)})
     for row in rows:
         if "gold" not in row or "pred" not in row:
             continue
-        for name in phenomena_of(row):
-            tally[name][0] += row["pred"] == row["gold"]
-            tally[name][1] += 1
-    return {name: {"accuracy": right / n, "n": n} for name, (right, n) in sorted(tally.items())}
+        for name in keys(row):
+            tally[name]["right"] += row["pred"] == row["gold"]
+            tally[name]["n"] += 1
+            tally[name]["predicted"][row["pred"]] += 1
+    return {name: {"accuracy": t["right"] / t["n"], "n": t["n"], "predicted": dict(t["predicted"])}
+            for name, t in sorted(tally.items())}
 
 
 def _describe(item_id: str, row: dict) -> str:
@@ -177,13 +190,15 @@ def scoreboard(run: Run, baseline: Run | None, show: int = SHOW) -> tuple[str, l
             if confusion:
                 lines.append("  confusion (rows gold, columns predicted):")
                 lines += _confusion_lines(confusion)
-            phen, base_phen = by_phenomenon(rows), by_phenomenon(base_rows)
-            if phen:
-                lines.append("  by phenomenon:")
-                for name, part in phen.items():
-                    before = base_phen.get(name)
-                    figure = _beside(part["accuracy"], before["accuracy"]) if before else _num(part["accuracy"])
-                    lines.append(f"    {name} (n={part['n']}): {figure}")
+            for title, group in (("by direction", by_direction), ("by phenomenon", by_phenomenon)):
+                parts, base_parts = group(rows), group(base_rows)
+                if parts:
+                    lines.append(f"  {title}:")
+                    for name, part in parts.items():
+                        before = base_parts.get(name)
+                        figure = _beside(part["accuracy"], before["accuracy"]) if before else _num(part["accuracy"])
+                        predicted = ", ".join(f"{label} {n}" for label, n in sorted(part["predicted"].items()))
+                        lines.append(f"    {name} (n={part['n']}): {figure}; predicted: {predicted}")
             if not base_summary:
                 lines.append("  regressions: no baseline for this set")
                 continue

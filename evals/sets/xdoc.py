@@ -118,12 +118,14 @@ def run_xdoc(ctx: EvalContext) -> SetOutcome:
         if subset:
             scores = classification_summary([r["gold"] for r in subset], [r["pred"] for r in subset], VERDICTS)
             summary["by_direction"][direction] = {"accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"],
-                                                  "n": len(subset)}
+                                                  "n": len(subset), "confusion": scores["confusion"]}
     summary["by_phenomenon"] = {}
     for phenomenon in sorted({r["phenomenon"] for r in rows}):
         subset = [r for r in rows if r["phenomenon"] == phenomenon]
         summary["by_phenomenon"][phenomenon] = {
-            "accuracy": round(sum(r["pred"] == r["gold"] for r in subset) / len(subset), 3), "n": len(subset)}
+            "accuracy": round(sum(r["pred"] == r["gold"] for r in subset) / len(subset), 3), "n": len(subset),
+            "confusion": classification_summary([r["gold"] for r in subset], [r["pred"] for r in subset],
+                                                VERDICTS)["confusion"]}
     summary["grouping_pairs"] = len(pairs)
     summary["grouping_accuracy"] = round(sum(p["independent"] for p in pairs) / max(len(pairs), 1), 3)
     summary["grouping_errors"] = [p for p in pairs if not p["independent"]]

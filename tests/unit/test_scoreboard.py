@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evals.scoreboard import by_phenomenon, load_run, regressions, scoreboard, write_scoreboard
+from evals.scoreboard import by_direction, by_phenomenon, load_run, regressions, scoreboard, write_scoreboard
 
 
 def _write_run(folder: Path, split: str, rows: list[dict], headline: dict) -> Path:
@@ -63,4 +63,12 @@ def test_extraction_items_are_gold_claims():
 def test_phenomena_come_from_any_of_the_three_fields():
     rows = [{"gold": "a", "pred": "a", "phenomenon": "denial"}, {"gold": "a", "pred": "b", "tags": ["cross"]},
             {"gold": "a", "pred": "a", "phenomena": ["denial"]}]
-    assert by_phenomenon(rows) == {"cross": {"accuracy": 0.0, "n": 1}, "denial": {"accuracy": 1.0, "n": 2}}
+    assert by_phenomenon(rows) == {"cross": {"accuracy": 0.0, "n": 1, "predicted": {"b": 1}},
+                                   "denial": {"accuracy": 1.0, "n": 2, "predicted": {"a": 2}}}
+
+
+def test_directions_are_scored_apart():
+    rows = [{"gold": "a", "pred": "a", "direction": "fr-vi"}, {"gold": "a", "pred": "b", "direction": "fr-vi"},
+            {"gold": "a", "pred": "a", "direction": "en-en"}, {"gold": "a", "pred": "a"}]
+    assert by_direction(rows) == {"en-en": {"accuracy": 1.0, "n": 1, "predicted": {"a": 1}},
+                                  "fr-vi": {"accuracy": 0.5, "n": 2, "predicted": {"a": 1, "b": 1}}}
