@@ -154,6 +154,16 @@ def cmd_serve(args, settings: Settings) -> int:
     return 0
 
 
+def _log_level(args, settings: Settings) -> str:
+    """--quiet: errors only (no library INFO such as Alembic's on a fresh data folder); --verbose: INFO at least."""
+    level = settings.log_level.upper()
+    if getattr(args, "quiet", False):
+        return "ERROR"
+    if getattr(args, "verbose", False) and logging.getLevelName(level) > logging.INFO:
+        return "INFO"
+    return level
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="factcheck", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -166,13 +176,17 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="ingest files and print their report")
     check.add_argument("paths", nargs="+")
     for command in (ingest, check):
-        command.add_argument("-q", "--quiet", action="store_true",
-                             help="no progress bar and no summary (the bar shows only on a terminal anyway)")
+        loudness = command.add_mutually_exclusive_group()
+        loudness.add_argument("-q", "--quiet", action="store_true",
+                              help="no progress bar, no summary and no log lines below ERROR (the bar shows only on a "
+                                   "terminal anyway)")
+        loudness.add_argument("-v", "--verbose", action="store_true",
+                              help="log lines from INFO up, whatever FACTCHECK_LOG_LEVEL says")
     check.add_argument("--json", action="store_true", help="the report contract as JSON")
     check.add_argument("--all", action="store_true", help="also list claims that are not checkworthy")
     args = parser.parse_args(argv)
     settings = Settings()
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+    logging.basicConfig(level=_log_level(args, settings), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     handler = {"serve": cmd_serve, "ingest": cmd_ingest, "check": cmd_check}[args.command]

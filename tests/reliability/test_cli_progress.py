@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -73,3 +76,22 @@ def test_summary_counts_existing_documents_and_fallbacks():
     line = cli.summary([(report, True), (report, False)], 4.0)
     assert line.startswith("2 documents (1 stored, 1 already there); 6 claims; 4 unverified, 2 corroborated")
     assert "2 claims from the offline fallback" in line and "0.50 documents/s" in line
+
+
+def _run_cli(*args: str, data_dir) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    env["FACTCHECK_DATA_DIR"] = str(data_dir)
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=300, check=False)
+
+
+def test_quiet_keeps_library_logs_off_stderr_and_verbose_brings_them_back(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    quiet = _run_cli("check", "--quiet", str(doc), data_dir=tmp_path / "quiet")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == ""
+    assert "source group" in quiet.stdout  # the report itself still prints
+    verbose = _run_cli("ingest", "--verbose", str(doc), data_dir=tmp_path / "verbose")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "INFO alembic" in verbose.stderr  # the fresh data folder's migrations are logged
