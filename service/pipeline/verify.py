@@ -48,7 +48,11 @@ class Verifier:
         return p.dense_hits(self.search.nearest)
 
     def verify(self, p: Prepared) -> list[Verified]:
-        """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict."""
+        """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict.
+
+        A claim that is not check-worthy (an opinion, a forecast, a speech tag, a fragment) gets no verdict of its
+        own: it stays unverified whatever its neighbours say, and it is never evidence for another claim.
+        """
         claims, vecs = p.claims, p.vecs
         if not claims:
             return []
@@ -58,13 +62,17 @@ class Verifier:
         out: list[Verified] = []
         denial_links = _denial_links(p.claims)
         for i, claim in enumerate(claims):
+            if not claim.checkworthy:
+                verdict, confidence = decide([])
+                out.append(Verified(claim, verdict, confidence, [], self.judge.name))
+                continue
             ids = self.search.candidate_ids(dense[i] if i < len(dense) else [], p.keys[i], p.id)
             stored = self.db.claims.by_id(ids)
             groups = self.db.documents.source_groups(list({s.document_id for s in stored.values()}))
             denied = self._denied_in_documents(list(groups))
             candidates: list[Candidate] = []
             for cid, row in stored.items():
-                if row.document_id == p.id:
+                if row.document_id == p.id or not row.claim.checkworthy:
                     continue
                 group = groups[row.document_id]
                 candidates.append(Candidate(
@@ -101,7 +109,7 @@ class Verifier:
         partners = {b for a, b in p.translated_sections if a == mine} | {a for a, b in p.translated_sections if b == mine}
         out = []
         for j, other in enumerate(p.claims):
-            if p.claim_sections[j] in partners:
+            if p.claim_sections[j] in partners and other.checkworthy:
                 out.append(Candidate(claim=other, similarity=float(vec @ p.vecs[j]), same_source=True))
         out.sort(key=lambda c: -c.similarity)
         return out[:3]
