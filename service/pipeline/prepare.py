@@ -18,6 +18,7 @@ from retrieval.embeddings import Embedder
 from retrieval.vector_store import VectorHit
 from service.analysis import ClaimExtractor
 from service.analysis.claims import single_claim
+from service.analysis.dates import reference_date, relative_dates
 from service.analysis.entities import entity_key
 from service.analysis.text import dominant_language, normalise, paragraphs
 from service.db.records import StoredClaim, StoredDocument
@@ -177,6 +178,9 @@ class Preparer:
             for i, d in enumerate(drafts)
             if text[d.start : d.end] == d.quote  # the contract: quote == text[start:end], always
         ]
+        reference = reference_date(meta.get("published_at"), text, language if language != "und" else None)
+        for c in claims:  # relative and slash-written dates, against the document's date (analysis/dates.py)
+            c.quantities += relative_dates(c.quote, c.start, reference, c.language, c.quantities)
         # One embedding per claim: claim against claim is symmetric, for which E5 prescribes its "query:" prefix on
         # both sides (and the index, the stance bars and source groups all compare query vectors).
         vecs = self.embed([c.text for c in claims])

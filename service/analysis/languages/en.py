@@ -91,6 +91,11 @@ PACK = LanguagePack(
     fractions=((r"three[- ]quarters", 75.0), (r"two[- ]thirds", 200 / 3), (r"half", 50.0),
                (r"one[- ]third|a third", 100 / 3), (r"one[- ]quarter|a quarter", 25.0)),
     vague_amounts=((r"tens of|dozens of", 10, 100), (r"hundreds of", 100, 1000)),
+    weekdays={d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())},
+    relative_days=((r"the day before yesterday", -2), (r"the day after tomorrow", 2), (r"yesterday", -1),
+                   (r"today", 0), (r"tomorrow", 1)),
+    weekday_past=r"last",
+    weekday_next=r"next|this coming",
     months={**{m: i + 1 for i, m in enumerate(
         "january february march april may june july august september october november december".split())},
         "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,

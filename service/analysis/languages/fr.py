@@ -79,6 +79,11 @@ PACK = LanguagePack(
     fractions=((r"trois[- ]quarts", 75.0), (r"deux[- ]tiers", 200 / 3), (r"la moitié|moitié", 50.0),
                (r"un tiers", 100 / 3), (r"un quart", 25.0)),
     vague_amounts=((r"des dizaines de|dizaines de", 10, 100), (r"des centaines de|centaines de", 100, 1000)),
+    weekdays={d: i for i, d in enumerate("lundi mardi mercredi jeudi vendredi samedi dimanche".split())},
+    relative_days=((r"avant-hier", -2), (r"après-demain", 2), (r"hier", -1), (r"aujourd'hui|aujourd’hui", 0),
+                   (r"demain", 1)),
+    weekday_past=r"dernier",
+    weekday_next=r"prochain",
     months={**{m: i + 1 for i, m in enumerate(
         "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())},
         "fevrier": 2, "aout": 8, "decembre": 12},

@@ -71,6 +71,14 @@ class LanguagePack:
     clock_marks: tuple[tuple[str, float], ...] = ()
     clock_prepositions: str = ""
     clock_hours: str = ""
+    # Relative dates, resolved against the document's date (dates.py): weekday names (Monday = 0), words that name a
+    # day by its distance ("hier": -1), and the words that put a weekday in the past or next week.
+    weekdays: dict[str, int] = field(default_factory=dict)
+    relative_days: tuple[tuple[str, int], ...] = ()
+    weekday_past: str = ""  # "last Tuesday", "mardi dernier": the most recent one before the document's date
+    weekday_next: str = ""  # "next Tuesday", "mardi prochain": the first one after it
+    weekday_last_week: str = ""  # "thứ Ba tuần trước": that day of the calendar week before
+    weekday_next_week: str = ""  # "thứ Ba tuần tới": that day of the calendar week after
     # Units written after a number: (pattern, kind, base unit, factor to the base unit).
     units: tuple[tuple[str, str, str, float], ...] = ()
     # What figures measure ----------------------------------------------------------------------------------

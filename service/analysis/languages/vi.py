@@ -68,6 +68,10 @@ PACK = LanguagePack(
         (r"tháng", "duration", "s", 2629800.0), (r"năm", "duration", "s", 31557600.0),
         (r"thập kỷ|thập niên", "duration", "s", 315576000.0), (r"tuổi", "age", "year", 1.0),
     ),
+    weekdays={"thứ hai": 0, "thứ ba": 1, "thứ tư": 2, "thứ năm": 3, "thứ sáu": 4, "thứ bảy": 5, "chủ nhật": 6},
+    relative_days=((r"hôm kia", -2), (r"ngày kia", 2), (r"hôm qua", -1), (r"hôm nay", 0), (r"ngày mai", 1)),
+    weekday_last_week=r"tuần trước|tuần qua",
+    weekday_next_week=r"tuần tới|tuần sau",
     small_numbers={"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10},
     frames={
         "investment": r"đầu tư|mua lại",
