@@ -15,7 +15,7 @@ from tqdm import tqdm
 from evals import datasets as ds
 from evals.metrics import classification_summary, majority_baseline, reliability
 from service.models import VERDICTS, ClaimReport, DocumentIn
-from service.pipeline.verdicts import decision_features
+from service.pipeline.verdicts import aggregate_features
 
 T = TypeVar("T")
 
@@ -149,7 +149,7 @@ def check_claim_row(fc, case_id: str, claim: str) -> tuple[ClaimReport | None, d
         return None, {"pred": ERROR, "confidence": None, "error": error_text(exc),
                       "seconds": time.perf_counter() - started}
     return report, {"pred": report.verdict, "confidence": report.confidence,
-                    "features": decision_features(report.evidence), "evidence": evidence_rows(report.evidence),
+                    "features": aggregate_features(report.evidence), "evidence": evidence_rows(report.evidence),
                     "seconds": round(time.perf_counter() - started, 4)}
 
 

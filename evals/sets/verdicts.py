@@ -21,7 +21,7 @@ from evals.sets.common import (
     verdict_summary,
 )
 from service.models import STANCES, ClaimReport, DocumentIn
-from service.pipeline.verdicts import decision_features
+from service.pipeline.verdicts import aggregate_features
 
 
 def run_climate_fever(ctx: EvalContext) -> SetOutcome:
@@ -221,7 +221,7 @@ def run_news(ctx: EvalContext) -> SetOutcome:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:
                     row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
-                               checkworthy=claim.checkworthy, features=decision_features(claim.evidence),
+                               checkworthy=claim.checkworthy, features=aggregate_features(claim.evidence),
                                evidence=evidence_rows(claim.evidence))
                 rows.append(row)
     summary, confusions, rel = verdict_summary(rows, [])

@@ -20,7 +20,7 @@ from evals.sets.common import (
 )
 from evals.sets.verdicts import claim_at_quote
 from service.models import VERDICTS, DocumentIn
-from service.pipeline.verdicts import decision_features
+from service.pipeline.verdicts import aggregate_features
 
 XDOC_DIR = ds.GOLD_DIR / "xdoc"
 
@@ -106,7 +106,7 @@ def run_xdoc(ctx: EvalContext) -> SetOutcome:
                     row.update(pred="missing", confidence=None, claim=None)
                 else:
                     row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
-                               checkworthy=claim.checkworthy, features=decision_features(claim.evidence),
+                               checkworthy=claim.checkworthy, features=aggregate_features(claim.evidence),
                                evidence=evidence_rows(claim.evidence))
                 rows.append(row)
     summary, confusions, rel = verdict_summary(rows, [])

@@ -1,13 +1,15 @@
-"""The verdict rules (README, "Verdicts"), and a confidence that reads as the probability that the verdict is right.
+"""The claim-level decision: from a claim's evidence to its verdict and a confidence that reads as a probability.
 
-Each independent piece of evidence that supports (refutes) is treated as an independent chance p that the
-claim is supported (refuted); S = 1 - prod(1 - p) over supporting evidence, R likewise. The verdict follows
-the rules; its raw score is S(1-R) for corroborated, R(1-S) for contradicted, max(S·R, denial strength) for
-disputed, and (1-S)(1-R) for unverified. Evidence is not independent and the learned stance scores are
-optimistic, so the raw score alone says little: the confidence is a logistic model per verdict over what decided
-it (FEATURES: a deterministic check or the model, independent sources on each side, the strongest of each, a
-denial, the raw score), fitted on the dev splits of labelled sets by `python -m evals.training.calibrate`
-(data/verdict_calibration.json), so that it reads as how often such verdicts were right there.
+Two layers. The verdict rules (README, "Verdicts") give a verdict from the evidence of other source groups: a
+denial → disputed; support and refutation → disputed; support → corroborated; refutation → contradicted; nothing →
+unverified (`raw_decision`). They no longer decide alone: a multinomial logistic model over per-source features of
+the evidence (AGGREGATE_FEATURES: the rules' verdict, how many independent source groups stand on each side, the
+strongest support and refutation by a deterministic check and by the stance model, the runner-up on each side, a
+denial) gives P(verdict | evidence) for the four verdicts, and the most probable is the verdict; its probability is
+the confidence. The rules' verdict is one of its features, so it learns how far to trust them (on CLIMATE-FEVER
+one weak refutation among many sentences should not make a claim contradicted; in a newsroom corpus it should).
+The model is fitted on dev splits only by `python -m evals.training.aggregator` (service/analysis/data/
+verdict_model.json); without that file the rules decide and the raw score is the confidence.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from service.models import EvidenceOut, Verdict
+from service.models import VERDICTS, EvidenceOut, Verdict
 
-CALIBRATION_PATH = Path(__file__).parent.parent / "analysis" / "data" / "verdict_calibration.json"
+MODEL_PATH = Path(__file__).parent.parent / "analysis" / "data" / "verdict_model.json"
 
 
 def _combine(scores: list[float]) -> float:
@@ -85,40 +87,66 @@ def raw_decision(evidence: list[EvidenceOut]) -> Decision:
     return Decision("unverified", (1 - support) * (1 - refute), by_rule)
 
 
-# What the confidence reads of a decision: whether a deterministic check decided it, how many independent sources
-# stand on each side (copies of one story count once), how strong the strongest of each side is, whether a party
-# denies it, and the raw score.
-FEATURES = ("bias", "rule", "sources_for", "sources_against", "best_for", "best_against", "denial", "raw")
+# What the claim-level model reads of a claim's evidence (independent = from another source group).
+AGGREGATE_FEATURES = (
+    "bias",
+    "rules_corroborated", "rules_contradicted", "rules_disputed",  # the rules' verdict (unverified: all three 0)
+    "by_rule",  # a deterministic check (figures, dates, employers, denials, negation) decided counted evidence
+    "groups_for", "groups_against",  # log(1 + independent source groups) on each side, any basis
+    "best_for_rule", "best_against_rule",  # strongest independent score from a deterministic check, per side
+    "best_for_model", "best_against_model",  # strongest independent score from the stance model, per side
+    "second_for", "second_against",  # the runner-up source group's score per side (0 when one group or none)
+    "denial",  # strongest denial or assertion-against-denial, own document included
+    "for_and_against",  # best_for x best_against: both sides strong
+)
 
 
-def decision_features(evidence: list[EvidenceOut], decision: Decision | None = None) -> list[float]:
-    """The FEATURES of a claim's decision, from its evidence."""
+def _best(evidence: list[EvidenceOut], stance: str, basis: str | None = None) -> float:
+    return max((e.score for e in evidence if e.stance == stance and (basis is None or e.basis == basis)), default=0.0)
+
+
+def aggregate_features(evidence: list[EvidenceOut], decision: Decision | None = None) -> list[float]:
+    """The AGGREGATE_FEATURES of a claim's evidence."""
     d = decision or raw_decision(evidence)
-    independent = counted(evidence)
-    support, refute = _per_source(independent, "supports"), _per_source(independent, "refutes")
-    return [1.0, float(d.by_rule), math.log1p(len(support)), math.log1p(len(refute)), max(support, default=0.0),
-            max(refute, default=0.0), float(bool(denials(evidence))), d.raw]
+    independent = [e for e in evidence if not e.same_source]
+    support = sorted(_per_source(independent, "supports"), reverse=True)
+    refute = sorted(_per_source(independent, "refutes"), reverse=True)
+    denied = denials(evidence)
+    best_for, best_against = (support or [0.0])[0], (refute or [0.0])[0]
+    return [1.0, float(d.verdict == "corroborated"), float(d.verdict == "contradicted"), float(d.verdict == "disputed"),
+            float(d.by_rule), math.log1p(len(support)), math.log1p(len(refute)),
+            _best(independent, "supports", "rule"), _best(independent, "refutes", "rule"),
+            _best(independent, "supports", "model"), _best(independent, "refutes", "model"),
+            support[1] if len(support) > 1 else 0.0, refute[1] if len(refute) > 1 else 0.0,
+            max((e.score for e in denied), default=0.0), best_for * best_against]
 
 
 @lru_cache(maxsize=1)
-def _calibration_file() -> dict:
+def _model_file() -> dict:
     try:
-        return json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+    if tuple(data.get("features", ())) != AGGREGATE_FEATURES or tuple(data.get("classes", ())) != VERDICTS:
+        raise ValueError(f"{MODEL_PATH.name} was fitted on other features or classes: refit it "
+                         "(python -m evals.training.aggregator)")
+    return data
 
 
-def logistic_confidence(verdict: str, features: list[float]) -> float | None:
-    """P(the verdict is right | its features) under the shipped logistic model; None when no model ships."""
-    data = _calibration_file()
-    if data.get("model") != "logistic" or verdict not in data["weights"]:
-        return None
-    z = float(np.dot(data["weights"][verdict], features))
-    return round(1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0))), 3)
+def verdict_probabilities(features: list[float], weights: list[list[float]]) -> np.ndarray:
+    """Softmax of the multinomial logistic model: P(verdict) in VERDICTS order."""
+    z = np.asarray(weights, dtype=float) @ np.asarray(features, dtype=float)
+    z = np.exp(z - z.max())
+    return z / z.sum()
 
 
 def decide(evidence: list[EvidenceOut]) -> tuple[Verdict, float]:
-    """Verdict and calibrated confidence of a claim from its evidence."""
+    """Verdict and confidence of a claim from its evidence: the shipped model's most probable verdict, or the
+    rules' verdict with its raw score when no model ships."""
     decision = raw_decision(evidence)
-    confidence = logistic_confidence(decision.verdict, decision_features(evidence, decision))
-    return decision.verdict, round(decision.raw, 3) if confidence is None else confidence
+    data = _model_file()
+    if not data:
+        return decision.verdict, round(decision.raw, 3)
+    proba = verdict_probabilities(aggregate_features(evidence, decision), data["weights"])
+    best = int(np.argmax(proba))
+    return VERDICTS[best], round(float(proba[best]), 3)
