@@ -214,13 +214,17 @@ def scoreboard(run: Run, baseline: Run | None, show: int = SHOW) -> tuple[str, l
     return "\n".join(lines), records
 
 
-def write_scoreboard(run_dir: Path, baseline_dir: Path | None = BASELINE_DIR, show: int = SHOW) -> str:
-    """Write scoreboard.md and regressions.jsonl into the run folder; returns the text."""
+def _compare(run_dir: Path, baseline_dir: Path | None, show: int) -> tuple[str, list[dict]]:
     run = load_run(run_dir)
     baseline = None
     if baseline_dir is not None and (baseline_dir / "summary.json").exists() and baseline_dir.resolve() != run_dir.resolve():
         baseline = load_run(baseline_dir)
-    text, records = scoreboard(run, baseline, show)
+    return scoreboard(run, baseline, show)
+
+
+def write_scoreboard(run_dir: Path, baseline_dir: Path | None = BASELINE_DIR, show: int = SHOW) -> str:
+    """Write scoreboard.md and regressions.jsonl into the run folder; returns the text."""
+    text, records = _compare(run_dir, baseline_dir, show)
     (run_dir / "scoreboard.md").write_text("```\n" + text + "\n```\n", encoding="utf-8")
     with (run_dir / "regressions.jsonl").open("w", encoding="utf-8") as handle:
         for record in records:
@@ -238,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.run / "summary.json").exists():
         print(f"no summary.json in {args.run}", file=sys.stderr)
         return 2
-    print(write_scoreboard(args.run, args.baseline, args.show))
+    print(_compare(args.run, args.baseline, args.show)[0])  # reading only: the run folder keeps what its run wrote
     return 0
 
 
