@@ -94,6 +94,7 @@ class FactChecker:
             return Report(documents=[self.reports.document(doc_id)], backend=self.backend_name)
         with track_usage() as usage:
             p = self.preparer.prepare(request.text, request.model_dump(exclude={"text"}))
+            p.on_request = True
             found = find_group(p.vecs, [c.quote for c in p.claims], lambda: self.verifier.dense_hits(p), self.ingestor.corpus)
             if found:
                 p.source_group = found.group

@@ -78,6 +78,9 @@ class Prepared:
     grouping: dict | None = None  # why it joined its source group (see source_groups.Grouping)
     translated_sections: set[tuple[int, int]] = field(default_factory=set)
     dense: tuple | None = None  # (query key, hits): the nearest stored claims, asked once per document
+    # Claims a user asked to check (POST /v1/check, check_claim): nothing is stored, and each gets a verdict whatever
+    # its check-worthiness, which decides only whether a claim of an ingested article gets one and may be evidence.
+    on_request: bool = False
 
     @classmethod
     def from_store(cls, doc: StoredDocument, stored: list[StoredClaim]) -> Prepared:
@@ -205,7 +208,7 @@ class Preparer:
         claim = as_claim(text)
         return Prepared(claim.document_id, text, {}, claim.language, [claim.language],
                         [(0, len(text), claim.language)], [claim], [0], self.embed([claim.text]),
-                        [claim_keys(claim)], claim.document_id)
+                        [claim_keys(claim)], claim.document_id, on_request=True)
 
 
 HEADLINE_MAX_CHARS = 200

@@ -50,8 +50,9 @@ class Verifier:
     def verify(self, p: Prepared) -> list[Verified]:
         """Candidates for each claim (dense + shared names/figures, other documents), stance, verdict.
 
-        A claim that is not check-worthy (an opinion, a forecast, a speech tag, a fragment) gets no verdict of its
-        own: it stays unverified whatever its neighbours say, and it is never evidence for another claim.
+        A claim of an article that is not check-worthy (an opinion, a forecast, a speech tag, a fragment) gets no
+        verdict of its own: it stays unverified whatever its neighbours say, and it is never evidence for another
+        claim. What a user asks to check (`p.on_request`) is judged whatever the extractor thinks of it.
         """
         claims, vecs = p.claims, p.vecs
         if not claims:
@@ -62,7 +63,7 @@ class Verifier:
         out: list[Verified] = []
         denial_links = _denial_links(p.claims)
         for i, claim in enumerate(claims):
-            if not claim.checkworthy:
+            if not claim.checkworthy and not p.on_request:
                 verdict, confidence = decide([])
                 out.append(Verified(claim, verdict, confidence, [], self.judge.name))
                 continue

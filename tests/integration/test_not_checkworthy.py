@@ -1,4 +1,5 @@
-"""A claim that is not check-worthy gets no verdict of its own and is never evidence for another claim."""
+"""A claim of an article that is not check-worthy gets no verdict of its own and is never evidence for another claim;
+a claim a user asks to check is judged as given."""
 
 from service.models import DocumentIn
 from tests.support import find_claim, open_checker
@@ -23,5 +24,8 @@ def test_a_forecast_stays_unverified_and_is_no_evidence(tmp_path, embedder):
         # the factual sentence the two share still corroborates (the other document is not ignored)
         joined = find_claim(fc.document_report(forecast.id), "Wang joined Meta")
         assert joined.checkworthy and any(e.document_id == fact.id for e in joined.evidence)
+        # what a user asks to check is judged as given, whatever the extractor thinks of its check-worthiness
+        asked = fc.check_claim("Meta will probably invest 14.3 billion dollars in Scale AI")
+        assert not asked.checkworthy and any(e.document_id == fact.id for e in asked.evidence)
     finally:
         fc.close()
