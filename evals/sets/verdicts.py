@@ -159,6 +159,17 @@ def claim_at_quote(report, document_text: str, quote: str):
     return best
 
 
+def verdict_at_quote(report, quote: str) -> dict:
+    """The row fields of the system claim at a gold quote of a stored document: its verdict, confidence,
+    check-worthiness and evidence (pred "missing" when no claim overlaps the quote)."""
+    claim = claim_at_quote(report, report.text or "", quote)
+    if claim is None:
+        return {"pred": "missing", "confidence": None, "claim": None}
+    return {"pred": claim.verdict, "confidence": claim.confidence, "claim": claim.text,
+            "checkworthy": claim.checkworthy, "features": aggregate_features(claim.evidence),
+            "evidence": evidence_rows(claim.evidence)}
+
+
 def run_seeds(ctx: EvalContext) -> SetOutcome:
     """Ingest each scenario's articles into a fresh corpus and compare claim verdicts with evals/gold/seeds.jsonl."""
     rows = []
@@ -215,14 +226,7 @@ def run_news(ctx: EvalContext) -> SetOutcome:
                 row = {"id": gold.id, "story": story.name, "document": gold.document, "quote": gold.quote,
                        "gold": gold.gold, "gold_checkworthy": gold.checkworthy, "rule": gold.rule, "note": gold.note,
                        "phenomena": list(gold.phenomena)}
-                report = by_file[gold.document]
-                claim = claim_at_quote(report, report.text or "", gold.quote)
-                if claim is None:
-                    row.update(pred="missing", confidence=None, claim=None)
-                else:
-                    row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
-                               checkworthy=claim.checkworthy, features=aggregate_features(claim.evidence),
-                               evidence=evidence_rows(claim.evidence))
+                row.update(verdict_at_quote(by_file[gold.document], gold.quote))
                 rows.append(row)
     summary, confusions, rel = verdict_summary(rows, [])
     summary.pop("majority_baseline_from_dev", None)

@@ -13,14 +13,12 @@ from evals.sets.common import (
     EvalContext,
     SetOutcome,
     bar,
-    evidence_rows,
     ingested_reports,
     subsample,
     verdict_summary,
 )
-from evals.sets.verdicts import claim_at_quote
+from evals.sets.verdicts import verdict_at_quote
 from service.models import VERDICTS, DocumentIn
-from service.pipeline.verdicts import aggregate_features
 
 XDOC_DIR = ds.GOLD_DIR / "xdoc"
 
@@ -100,14 +98,7 @@ def run_xdoc(ctx: EvalContext) -> SetOutcome:
                        "document": gold["document"], "quote": gold["quote"], "gold": gold["gold"],
                        "phenomenon": gold["phenomenon"], "phenomena": [gold["phenomenon"]], "side": gold["side"],
                        "source_sentence": gold["source_sentence"]}
-                report = reports[gold["document"]]
-                claim = claim_at_quote(report, report.text or "", gold["quote"])
-                if claim is None:
-                    row.update(pred="missing", confidence=None, claim=None)
-                else:
-                    row.update(pred=claim.verdict, confidence=claim.confidence, claim=claim.text,
-                               checkworthy=claim.checkworthy, features=aggregate_features(claim.evidence),
-                               evidence=evidence_rows(claim.evidence))
+                row.update(verdict_at_quote(reports[gold["document"]], gold["quote"]))
                 rows.append(row)
     summary, confusions, rel = verdict_summary(rows, [])
     summary.pop("majority_baseline_from_dev", None)  # labels by construction: no dev majority to compare with
