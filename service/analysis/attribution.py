@@ -32,6 +32,9 @@ class _Speech:
     bare_content: re.Pattern
     hedge: re.Pattern
     opinion: re.Pattern
+    continuation: re.Pattern
+    in_relative: re.Pattern
+    subject_extras: re.Pattern
 
     @classmethod
     def of(cls, lp: LanguagePack) -> _Speech:
@@ -50,7 +53,10 @@ class _Speech:
                 rf"|(?P<verb2>{_alt([lp.verb_then_speaker])})\s+(?P<who2>[^,]{{2,60}}?))"
                 rf"(?:\s+(?:{_alt([lp.trailing_time])})\b[^,]{{0,40}})?\s*[.!]?$"
             ),
-            complementiser=re.compile(rf"^\s*(?:{_alt([lp.complementisers])}|:)\s*", re.IGNORECASE),
+            # "denied on Tuesday that", "said in a statement that": a short adverbial may come before the complementiser
+            complementiser=re.compile(
+                rf"^(?:\s+(?:{_alt([lp.trailing_time])})(?:\s+[^\s,;:.!?\"“”«»]+){{1,4}}?)?\s*(?:{_alt([lp.complementisers])}|:)\s*",
+                re.IGNORECASE),
             negation=re.compile(_alt([lp.negation]), re.IGNORECASE),
             hearsay=re.compile(rf"^\s*(?:{_alt([lp.hearsay])})\s+", re.IGNORECASE),
             bare_speech=re.compile(rf"^(?:{_alt([lp.bare_speech])})$", re.IGNORECASE),
@@ -60,6 +66,12 @@ class _Speech:
                                     rf"\b)(?=\S+\s+\S+\s+\S+)", re.IGNORECASE),
             hedge=re.compile(rf"\b(?:{_alt([lp.hedges])})\b", re.IGNORECASE),
             opinion=re.compile(_alt([lp.opinion]), re.IGNORECASE),
+            continuation=re.compile(_alt([lp.speech_continuation]), re.IGNORECASE),
+            # "Coursio, which says ...": a reporting verb right after a relative pronoun is the relative clause's
+            in_relative=re.compile(rf"(?:^|[\s,])(?:{_alt([lp.relatives])})$", re.IGNORECASE),
+            # what a speaker's noun phrase carries before its verb: ", which is based in Tunis," / "on Wednesday"
+            subject_extras=re.compile(rf",\s*(?:{_alt([lp.relatives])})\b.*?(?:,\s|$)"
+                                      rf"|\s+(?:{_alt([lp.trailing_time])})\s+[^\s,]+(?:\s+\d+)?$", re.IGNORECASE),
         )
 
 
@@ -109,8 +121,9 @@ def find_reported_speech(clause: str, language: str | None = None) -> Reported |
     for m in rx.verb.finditer(clause):
         subject = clause[: m.start()].strip(" ,")
         # The speaker is the subject before the verb; it must be short (a name or a noun phrase).
-        if not subject or len(subject.split()) > 12:
+        if not subject or len(subject.split()) > 12 or rx.in_relative.search(subject):
             continue
+        subject = rx.subject_extras.sub("", subject).strip(" ,") or subject
         rest = clause[m.end() :]
         stance = "denies" if rx.deny_only.match(m["verb"]) else "asserts"
         # "denied reports that X" denies X
@@ -122,7 +135,8 @@ def find_reported_speech(clause: str, language: str | None = None) -> Reported |
         if stance == "asserts" and not comp:
             continue  # "X announced a product": an action, not reported speech
         anaphoric = not content or bool(rx.anaphora.match(content))
-        return Reported(subject, stance, m["verb"], content_start, len(clause), anaphoric)
+        more = rx.continuation.search(clause, content_start)  # "..., saying Q": Q is another statement
+        return Reported(subject, stance, m["verb"], content_start, more.start() if more else len(clause), anaphoric)
     return None
 
 

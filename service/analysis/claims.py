@@ -351,7 +351,7 @@ class OfflineClaimExtractor:
             and not is_opinion_or_advice(claim_text, language)
             and not is_opinion_or_advice(quote, language)
             and not quote.rstrip().endswith("?")
-            and len(tokens(claim_text)) >= 4
+            and len(tokens(claim_text)) + len(quantities) >= 4  # "Meta offered $1 billion" is a whole claim
             and len(quote) <= _MAX_READ_CHARS
             and not clause.fragment
             and (clause.parsed or len(claim_text) <= _MAX_CHECKED_CHARS and not is_fragment(claim_text, language))
@@ -567,7 +567,10 @@ def _speaker_as_subject(content: str, speaker: str | None, rules: _Rules) -> str
     m = rules.person_pronoun.match(content) or re.match(r"(?i:it|they|il|elle|ils|elles|nó|họ)\b(?!['’])", content)
     if not m and not is_person(speaker):  # "Samsung denied reports that the company plans ..."
         m = rules.org_anaphor.match(content)
-    return speaker + content[m.end() :] if m else content
+    if m:
+        return speaker + content[m.end() :]
+    owner = re.match(r"(?:its|their)\s", content, re.IGNORECASE)  # "Callexa denied that its systems ..."
+    return f"{speaker}'s {content[owner.end():]}" if owner else content
 
 
 def doc_slice(text: str, draft: ClaimDraft) -> str:

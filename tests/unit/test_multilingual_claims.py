@@ -1,5 +1,6 @@
 """Atomic, self-contained claims in French (spaCy's parse) and Vietnamese (pyvi's tags), and their bounds."""
 
+from service.analysis.attribution import is_opinion_or_advice
 from service.analysis.claims import extract_claims
 from service.analysis.nlp.shape import is_fragment
 from service.analysis.quantity import extract_quantities
@@ -75,6 +76,27 @@ def test_fragments_are_never_checkworthy():
     assert not is_fragment("Có hơn 135 loài cá mập trong khu vực.", "vi")
 
 
+def test_full_sentences_the_taggers_misread_are_not_fragments():
+    # fr_core_news_sm makes the name the root and the verb its xcomp: the word order still gives the subject
+    assert not is_fragment("Coursio revendique environ 12 000 livreurs actifs en France", "fr")
+    assert not is_fragment("Ancien collaborateur de West, JAY-Z a lui aussi joué avec le trait d'union", "fr")
+    assert is_fragment("A salué le maire", "fr")  # a speech tag opens with its verb
+    assert is_fragment("A aussi joué sur le trait d'union et les majuscules", "fr")  # "A" tagged NOUN
+    # pyvi tags an unknown first word, or an opening adverbial, as a verb
+    assert not is_fragment("Athens từ lâu đã khẳng định rằng cái tên này thuộc về vùng lãnh thổ của mình", "vi")
+    assert not is_fragment("Tính đến trưa 11/11, trận động đất đã làm 31 người chết", "vi")
+    assert is_fragment("Sao cơ", "vi")
+    claims = extract_claims("Coursio revendique environ 12 000 livreurs actifs en France, dont 1 300 dans la "
+                            "métropole lyonnaise.")
+    assert all(c.checkworthy for c in claims)
+
+
+def test_a_reported_report_is_not_an_opinion():
+    assert not is_opinion_or_advice("Bà Mai đã bác bỏ thông tin rằng khoản bảo lãnh là 350.000 đô la", "vi")
+    assert is_opinion_or_advice("Tôi tin rằng anh ấy đúng", "vi")
+    assert not is_opinion_or_advice("Giá nhà trở nên đắt hơn", "vi")
+
+
 def test_vietnamese_two_facts_joined_by_va_are_two_claims_with_their_own_figures():
     claims = extract_claims("Meta đã tiếp cận hơn 100 nhân viên của OpenAI và ít nhất 10 người đã được tuyển dụng "
                             "thành công, theo ông Sam Altman.")
@@ -128,3 +150,32 @@ def test_run_on_text_is_cut_into_bounded_pieces_with_exact_quotes():
     claims = extract_claims(text)
     assert claims and all(text[c.start : c.end] == c.quote for c in claims)
     assert all(not c.checkworthy and not c.quantities for c in claims if len(c.quote) > 1000)
+
+
+def test_reported_content_after_a_time_or_place_adverbial_keeps_its_subject():
+    # "denied on Tuesday that it had filed": the adverbial is not the content, and "it" is the speaker
+    [claim] = extract_claims("Seowon Rail Systems denied on Tuesday that it had filed an appeal against the award.")
+    assert claim.text == "Seowon Rail Systems had filed an appeal against the award"
+    assert claim.attribution.speaker == "Seowon Rail Systems" and claim.attribution.stance == "denies"
+    [claim] = extract_claims("Meta denied in a statement that it offered $1 billion.")
+    assert claim.text == "Meta offered $1 billion" and claim.checkworthy
+
+
+def test_vietnamese_denial_of_a_fact_names_its_speaker_as_subject():
+    [claim] = [c for c in extract_claims("Seowon Rail Systems (Hàn Quốc), xếp thứ hai, hôm thứ Ba bác bỏ việc đã nộp "
+                                         "đơn kiến nghị phản đối kết quả.") if c.attribution]
+    assert claim.text == "Seowon Rail Systems đã nộp đơn kiến nghị phản đối kết quả"
+    assert claim.attribution.speaker == "Seowon Rail Systems" and claim.attribution.stance == "denies"
+    [claim] = extract_claims("Bộ Y tế hôm thứ Tư bác bỏ thông tin rằng bệnh viện đang thiếu dịch truyền.")
+    assert claim.attribution.speaker == "Bộ Y tế"
+
+
+def test_a_speaker_described_by_a_relative_clause_and_a_second_statement_after_saying():
+    [claim] = extract_claims("Callexa, which is based in Tunis, denied that its systems had been the entry point, "
+                             "saying it was cooperating with investigators.")
+    assert claim.attribution.speaker == "Callexa" and claim.attribution.stance == "denies"
+    assert claim.text == "Callexa's systems had been the entry point"
+    [claim] = extract_claims("Coursio, which says it works with some 11,500 couriers nationwide, denied that the "
+                             "ruling obliges it to pay back social contributions.")
+    assert claim.attribution.speaker == "Coursio" and claim.attribution.stance == "denies"
+    assert claim.text.startswith("The ruling obliges")

@@ -15,12 +15,14 @@ PACK = LanguagePack(
     verb_then_speaker=r"theo",
     trailing_time=r"trong|vào",
     complementisers=r"rằng|là",
-    hearsay=r"(?:các\s+|những\s+)?(?:thông tin|tin đồn|cáo buộc|nguồn tin)\s+(?:cho rằng|rằng|về việc)",
+    speech_continuation=r",\s+(?:khẳng định|cho biết|nhấn mạnh|tuyên bố|nói thêm)\b",
+    hearsay=r"(?:các\s+|những\s+)?(?:thông tin|tin đồn|cáo buộc|nguồn tin)\s+(?:cho rằng|rằng|về việc)|việc",
     speaker_adverbs=r"cũng|đã|vừa|mới|còn|từng",
     claim_anaphora=r"(?:thông tin|tuyên bố|khẳng định|con số|cáo buộc)\s+(?:này|đó|trên)",
     negation=r"(?<!\w)(?:không|chưa|chẳng|chả|đâu có)(?!\w)",
-    hedges=r"nên|cần phải|có thể|sẽ|dự báo|dự đoán|hy vọng|tin rằng|cho rằng",
-    opinion=r"(?<!\w)(?:tôi nghĩ|tôi cho rằng|cho rằng|tin rằng|nên|có lẽ|có thể là|hy vọng|dự báo|dự đoán|"
+    # "thông tin rằng" is "the report that", "trở nên" is "to become": neither believes nor advises
+    hedges=r"(?<!trở )nên|cần phải|có thể|sẽ|dự báo|dự đoán|hy vọng|(?<!thông )tin rằng|cho rằng",
+    opinion=r"(?<!\w)(?:tôi nghĩ|tôi cho rằng|cho rằng|(?<!thông )tin rằng|(?<!trở )nên|có lẽ|có thể là|hy vọng|dự báo|dự đoán|"
             r"phản ánh)(?!\w)",
     addresses_model=r"\bbỏ qua (?:(?:các|mọi|tất cả)\s+)?(?:hướng dẫn|chỉ dẫn|chỉ thị)",
     self_reference=r"(?:là|với tư cách) (?:một )?(?:ai|mô hình ngôn ngữ)\b|tôi (?:không|xin lỗi)\b",

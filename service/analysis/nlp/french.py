@@ -17,6 +17,7 @@ from typing import Any
 
 from service.analysis.attribution import find_reported_speech
 from service.analysis.languages import pack
+from service.analysis.nlp.shape import opens_with_subject
 
 MAX_PARSE_CHARS = 1200  # longer "sentences" are run-on text: not parsed, so the cost per sentence stays bounded
 # The parser reads about 10 ms of sentence per 100 characters on a busy 2-core machine: a document's first 300,000
@@ -538,7 +539,8 @@ def _build(s: _Sentence, head, kind: str, carried: dict[int, tuple[str, Antecede
     has_verb = kind == "appos" or kind != "gerund" and any(
         t.pos_ in ("VERB", "AUX") or "Fin" in t.morph.get("VerbForm") for t in tokens)
     has_subject = bool(subject_text or prefix) or any(
-        t.dep_.startswith(("nsubj", "expl", "csubj")) and t.lower_ not in _RELATIVE | _DEMONSTRATIVE for t in tokens)
+        t.dep_.startswith(("nsubj", "expl", "csubj")) and t.lower_ not in _RELATIVE | _DEMONSTRATIVE for t in tokens
+    ) or opens_with_subject(tokens)
     clause = FrenchClause(
         start=s.offset + tokens[0].idx, end=s.offset + tokens[-1].idx + len(tokens[-1].text),
         text=text[0].upper() + text[1:], subject=subject_text, has_verb=has_verb, has_subject=has_subject,

@@ -7,9 +7,8 @@ import re
 from functools import lru_cache
 
 from service.analysis.nlp import models
+from service.analysis.nlp.vietnamese import Word, is_fragment as vietnamese_fragment
 
-_VI_PREDICATE = {"V", "A"}
-_VI_NOMINAL = {"N", "Np", "Nc", "Nu", "Ny", "Nb", "P", "M", "X", "L"}
 _EN_VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|may|might|must|should|shall|"
     r"[a-z]{2,}(?:ed|es|s))\b|\b(?:became|began|built|bought|came|fell|found|gave|grew|held|kept|knew|led|left|lost|"
@@ -38,22 +37,47 @@ def is_fragment(text: str, language: str) -> bool:
     return bool(_EN_NO_SUBJECT.match(body)) or (len(body.split()) <= 5 and not _EN_VERB.search(body))
 
 
+_FR_NOMINAL = ("NOUN", "PROPN", "PRON", "DET", "NUM")
+_FR_RELATIVE = {"qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles", "auquel", "duquel"}
+# finite forms of avoir and être, which the small model may tag NOUN at the start of a speech tag ("A salué ...")
+_FR_AUXILIARY = {"a", "ont", "avait", "avaient", "eut", "aura", "auront", "aurait", "est", "sont", "était", "étaient",
+                 "fut", "sera", "seront", "serait"}
+
+
+def opens_with_subject(tokens) -> bool:
+    """A French clause that opens with a noun phrase which a verb follows ("Coursio revendique 12 000 livreurs"),
+    possibly after an opener set off by a comma ("Ancien collaborateur de West, JAY-Z a joué ...").
+
+    The small parser often makes such a noun the root and the verb its dependent (xcomp, acl), leaving no nsubj:
+    read by the order of the words, the noun phrase is the subject. A clause that opens with its verb ("A salué le
+    maire", "Regrette l'opposition") or with a relative pronoun has none.
+    """
+    starts = [0] + [i + 1 for i, t in enumerate(tokens) if t.text == ","][:2]
+    return any(_noun_phrase_then_verb(tokens[i:]) for i in starts)
+
+
+def _noun_phrase_then_verb(tokens) -> bool:
+    if not tokens or tokens[0].pos_ not in _FR_NOMINAL or tokens[0].lower_ in _FR_RELATIVE | _FR_AUXILIARY:
+        return False
+    seen_noun = False
+    for t in tokens:
+        if t.pos_ in ("VERB", "AUX"):
+            return seen_noun
+        seen_noun = seen_noun or t.pos_ in ("NOUN", "PROPN", "PRON")
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _french_fragment(text: str) -> bool:
     doc = models.french()(text.replace("’", "'"))
     subjects = [t for t in doc if t.dep_.startswith(("nsubj", "expl", "csubj"))]
     # the small model sometimes tags a finite verb NOUN ("La Chine rapatrie"): a subject's head is a predicate
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in doc) or any(t.head.dep_ == "ROOT" for t in subjects)
-    return not (has_verb and subjects)
+    return not (has_verb and (subjects or opens_with_subject(list(doc))))
 
 
 @lru_cache(maxsize=4096)
 def _vietnamese_fragment(text: str) -> bool:
     tokenizer, tagger = models.vietnamese()
     words, tags = tagger.postagging(tokenizer.tokenize(text))
-    first = next((i for i, t in enumerate(tags) if t in _VI_PREDICATE), None)
-    if first is None:
-        return True
-    if words[0].lower() in {"có", "còn"} and first == 0:
-        return False  # existential: "Có hơn 135 loài cá mập trong khu vực"
-    return not any(t in _VI_NOMINAL for t in tags[:first])
+    return vietnamese_fragment([Word(w, t, 0, 0) for w, t in zip(words, tags)])

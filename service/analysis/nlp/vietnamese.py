@@ -176,7 +176,7 @@ def vietnamese_clauses(text: str, offset: int, context: Context) -> list[Vietnam
     if trailing is not None:
         body_end, speaker, cue = trailing
     elif found is not None and (found.content_start > 0 or found.content_end < body_end):
-        speaker, cue, denies = found.speaker.strip(" ,."), found.cue, found.stance == "denies"
+        speaker, cue, denies = _speaker_name(found.speaker), found.cue, found.stance == "denies"
         body_start, body_end = found.content_start, found.content_end
     else:
         report = s.reporting_at(0, body_end)
@@ -270,6 +270,19 @@ def _resolve_person(speaker: str, context: Context) -> str:
     if low in _GROUP_PRONOUNS and context.subject:
         return context.subject
     return speaker
+
+
+# A time written after the speaker, before the reporting verb: "Bộ Y tế hôm thứ Tư bác bỏ ..."
+_SPEAKER_TIME = re.compile(r"\s+(?:hôm|ngày|sáng|chiều|tối|trưa|tuần|tháng|năm|vào|hồi|lúc)\s.*$")
+
+
+def _speaker_name(text: str) -> str:
+    """The speaker of 'X (country), <apposition>, <time> bác bỏ ...': X, without what describes or dates it."""
+    parts = [p.strip() for p in re.sub(r"\s*\([^)]*\)", "", text).split(",") if p.strip()]
+    while len(parts) >= 2 and parts[0].split()[0].lower() in _NOT_NAME_START:
+        parts = parts[1:]
+    name = _SPEAKER_TIME.sub("", parts[0]) if parts else text
+    return _TRAILING_ADVERBS.sub("", name).strip(" ,.") or text.strip(" ,.")
 
 
 def _speaker(s: _Sentence, a: int, b: int) -> tuple[str | None, list[VietnameseClause]]:
@@ -380,14 +393,15 @@ def _clause(s: _Sentence, a: int, b: int, carried: str | None, speaker: str | No
     if full and full != subject and body.startswith(subject):
         body, subject = full + body[len(subject):], full  # "Palin" after "Track Palin"
     restored = body
-    if carried and subject == carried and not body.lower().startswith(carried.lower()):
-        restored = f"{carried} {body}"
+    if subject and subject in (carried, speaker) and not _leading_pronoun(body) \
+            and not body.lower().startswith(subject.lower()):
+        restored = f"{subject} {body}"
     elif subject and subject != body[: len(subject)]:
         pronoun = _leading_pronoun(body)
         if pronoun:
             restored = subject + body[len(pronoun) :]
     restored = restored[:1].upper() + restored[1:]
-    fragment = _fragment(words) and not carried
+    fragment = is_fragment(words) and not carried
     items = _list_items(s, restored, words)
     texts = items or [restored]
     clauses = [VietnameseClause(s.offset + a, s.offset + b, t[:1].upper() + t[1:], subject, self_contained, fragment,
@@ -507,7 +521,11 @@ def _subject(s: _Sentence, body: str, words: list[Word], carried: str | None,
     if pred is None:
         return None, True
     if pred == 0:
-        return (carried, True) if carried else (None, words[0].text.lower() == "có")
+        if carried:
+            return carried, True
+        if speaker and words[0].text.lower() in _AUXILIARY and not any(w.text.lower() == "có" for w in words[:3]):
+            return speaker, True  # reported content with no subject of its own: "X bác bỏ việc đã nộp đơn"
+        return None, words[0].text.lower() == "có"
     subject = s.text[words[0].start : words[pred].start].strip(" ,") if pred else None
     return subject, True
 
@@ -524,11 +542,23 @@ def _common_noun_start(s: _Sentence, at: int) -> bool:
     return bool(words) and words[0].tag in ("N", "Nc", "L", "M") and not words[0].text[:1].isupper()
 
 
-def _fragment(words: list[Word]) -> bool:
-    """No predicate, or nothing nominal before it (and no existential 'có')."""
+def is_fragment(words: list[Word]) -> bool:
+    """No predicate that something before it can be the subject of (an existential 'có' needs none).
+
+    pyvi tags a sentence's first word as a verb when it is a name or a word it does not know ("Athens", "Một giáo
+    đoàn", "Quyết định rời đi của cô") or opens an adverbial ("Tính đến trưa 11/11, trận động đất ..."): a
+    capitalised first word other than an auxiliary may be the subject of a later predicate.
+    """
+    words = [w for w in words if w.tag != "F"]  # quotes and dashes around the sentence
     pred = _predicate_index(words)
     if pred is None:
         return True
-    if pred == 0:
-        return words[0].text.lower() != "có"
-    return not any(w.tag.startswith("N") or w.tag in ("P", "M", "L", "X") for w in words[:pred])
+    if pred == 0 and words[0].text.lower() == "có":
+        return False
+    first_may_be_subject = words[0].text[:1].isupper() and words[0].text.lower() not in _AUXILIARY
+    while pred is not None:
+        if (pred > 0 and first_may_be_subject) or any(
+                w.tag.startswith("N") or w.tag in ("P", "M", "L", "X") for w in words[:pred]):
+            return False
+        pred = _predicate_index(words, pred + 1)
+    return True
