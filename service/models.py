@@ -54,7 +54,8 @@ class Quantity(BaseModel):
 
     text: str = Field(description="The figure as written, e.g. '14,3 milliards de dollars'.")
     value: float = Field(description="Normalised value in base units (14.3e9 for 14.3 billion).")
-    unit: str = Field(description="Normalised unit: a currency code, '%', 'year', 'month', 'date', or 'count:<noun>'.")
+    unit: str = Field(description="Normalised unit: a currency code, '%', 'year', 'month', 'date', 'clock' (hours after "
+                                  "midnight), or 'count:<noun>'.")
     qualifier: Qualifier = Field("exact", description="How the figure bounds the quantity: up_to is a reported maximum "
                                  "('up to', 'as much as'), at_most a limit ('at most', 'no more than'); see figures.py.")
     precision: float = Field(0.0, ge=0, description="Half-width of the rounding the written figure implies.")

@@ -89,6 +89,21 @@ def _clock(language: str | None) -> tuple[list[tuple[re.Pattern, float]], re.Pat
     return marks, before, re.compile(rf"(?:{lp.clock_hours})(?!\w)", re.IGNORECASE)
 
 
+@cache
+def _magnitude_marks(language: str | None) -> tuple[re.Pattern, re.Pattern]:
+    """The magnitude words of the text's language, then of every language: before the figure, and after it."""
+    lps = (pack(language), any_language())
+    before = "|".join(f"(?:{lp.magnitude_before})" for lp in lps if lp.magnitude_before) or "(?!)"
+    after = "|".join(f"(?:{lp.magnitude_after})" for lp in lps if lp.magnitude_after) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{before})\s*$", re.IGNORECASE), re.compile(rf"^\s*(?:{after})", re.IGNORECASE)
+
+
+def _magnitude(before: str, after: str, language: str | None) -> bool:
+    """An earthquake's magnitude: "magnitude 6.2", "a 6.2-magnitude quake", "động đất mạnh 6,4 độ"."""
+    marks_before, marks_after = _magnitude_marks(language)
+    return bool(marks_after.match(after) or marks_before.search(before))
+
+
 def _time_of_day(q: Quantity, before: str, after: str, language: str | None) -> Quantity | None:
     """The figure as hours after midnight when it is a clock time ("6 a.m.", "à 6 heures"), else None."""
     if q.unit != "count" or q.qualifier not in ("exact", "about") or not 0 <= q.value <= 24:
@@ -107,8 +122,10 @@ def measure(q: Quantity, after: str, language: str | None, before: str = "") -> 
     clock = _time_of_day(q, before, after, language)
     if clock is not None:
         return Measure(clock, "clock", "clock", language=language)
-    if q.unit in ("date", "year", "month"):
+    if q.unit in ("date", "year", "month", "clock"):
         return Measure(q, q.unit, q.unit, language=language)
+    if q.unit == "count" and _magnitude(before, after, language):
+        return Measure(q, "magnitude", "M", language=language)
     if q.unit == "%":
         return Measure(q, "percent", "%", language=language)
     if q.unit != "count":

@@ -59,6 +59,13 @@ _VAGUE_RE = re.compile(
     re.IGNORECASE,
 )
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# A time of day written with its minutes: "10:42 a.m.", "10 h 42", "10h42", "10 giờ 42 (phút)". One figure, in
+# hours after midnight; its hour alone would be read as a count and its minutes as another.
+_CLOCK = re.compile(
+    r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])\s*(?::|h|giờ)\s*(?P<min>[0-5]\d)(?![\d.,:])(?:\s*phút)?"
+    r"(?:\s*(?P<pm>p\.?\s?m\b\.?)|\s*a\.?\s?m\b\.?|\s*giờ?\s*(?P<vipm>chiều|tối|đêm))?",
+    re.IGNORECASE,
+)
 _DATE_DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:er)?\s+(?P<m>{_MONTH_NAMES})\.?\s+(?P<y>\d{{4}})\b", re.IGNORECASE)
 _DATE_MDY = re.compile(rf"\b(?P<m>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.IGNORECASE)
 _DATE_MY = re.compile(rf"\b(?P<m>{_MONTH_NAMES})\.?\s+(?:of\s+)?(?P<y>\d{{4}})\b", re.IGNORECASE)
@@ -242,6 +249,14 @@ def extract_quantities(text: str, offset: int = 0, language: str = "en") -> list
         if free(m.start("m"), m.end("m")):
             add(Quantity(text=m["m"], value=_MONTHS[m["m"].lower()], unit="month", precision=0.0,
                          start=offset + m.start("m"), end=offset + m.end("m")), m.start("m"), m.end("m"))
+    for m in _CLOCK.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        hours = int(m["h"]) + int(m["min"]) / 60
+        if (m["pm"] or m["vipm"]) and hours < 12:
+            hours += 12
+        add(Quantity(text=m.group(0).strip(), value=hours, unit="clock", precision=0.0,
+                     start=offset + m.start(), end=offset + m.start() + len(m.group(0).rstrip())), m.start(), m.end())
     for m in _VAGUE_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue

@@ -122,6 +122,22 @@ def test_what_a_figure_measures():
     assert "contacted" in contacted.context and "hired" not in contacted.context and "hired" in hired.context
 
 
+def test_a_time_with_its_minutes_is_one_clock_figure_and_a_magnitude_is_not_a_count():
+    from service.analysis.figures import describe, measures
+
+    struck = [measures(_claim(text, language)) for text, language in [
+        ("A magnitude 6.2 earthquake struck the province at 10:42 a.m. on Tuesday", "en"),
+        ("Le séisme de magnitude 6,2 a frappé la province à 10 h 42", "fr"),
+        ("Trận động đất mạnh 6,2 độ xảy ra lúc 10 giờ 42 sáng thứ Ba", "vi")]]
+    for found in struck:
+        assert [(m.kind, describe(m.quantity) if m.kind == "clock" else m.quantity.value) for m in found] == [
+            ("magnitude", 6.2), ("clock", "10:42")]
+    (afternoon,) = measures(_claim("The quake hit at 3:15 p.m.", "en"))
+    assert describe(afternoon.quantity) == "15:15"
+    (heat,) = measures(_claim("Nhiệt độ lên tới 38 độ", "vi"))
+    assert heat.kind == "temperature"
+
+
 def test_clock_times_are_not_durations():
     from service.analysis.figures import describe, measures
 

@@ -107,6 +107,8 @@ PACK = LanguagePack(
     number_words=r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                  r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|one",
     figure_linkers=r"of",
+    magnitude_before=r"magnitude(?:\s+of)?",
+    magnitude_after=r"-?\s?magnitude\b|on the richter scale",
     clock_marks=((r"a\.?\s?m\b\.?|o['’]clock|in the morning", 0.0), (r"p\.?\s?m\b\.?|in the (?:afternoon|evening)", 12.0)),
     units=(
         (r"km|kilomet(?:er|re)s?", "length", "m", 1e3), (r"met(?:er|re)s?", "length", "m", 1.0),

@@ -94,6 +94,8 @@ PACK = LanguagePack(
     number_words=r"deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|"
                  r"trente|quarante|cinquante|soixante|cents?|mille|un|une",
     figure_linkers=r"de|d['’]",
+    magnitude_before=r"magnitude(?:\s+de)?",
+    magnitude_after=r"(?:de\s+)?magnitude\b|sur l['’]échelle de richter",
     clock_marks=((r"heures?\s+du\s+matin", 0.0), (r"heures?\s+(?:du\s+soir|de\s+l['’]après-midi)", 12.0)),
     clock_prepositions=r"à|vers|dès|jusqu['’]à|avant|après",
     clock_hours=r"heures?|h(?!\w)",

@@ -69,6 +69,10 @@ class LanguagePack:
     # Clock times, not durations ("at 6 a.m.", "à 6 heures", "lúc 6 giờ sáng"): words after the hour that make it a
     # time of day on their own, with the hours they add ("p.m.": 12); and, before an hour word, the prepositions
     # that do ("à 6 heures" is a time, "pendant 6 heures" a duration).
+    # An earthquake's magnitude, not a count or a temperature: the words right before it ("magnitude 6.2", "động
+    # đất mạnh 6,4 độ") or after it ("6.2-magnitude", "6,4 độ richter").
+    magnitude_before: str = ""
+    magnitude_after: str = ""
     clock_marks: tuple[tuple[str, float], ...] = ()
     clock_prepositions: str = ""
     clock_hours: str = ""

@@ -54,6 +54,8 @@ PACK = LanguagePack(
     fractions=((r"ba phần tư", 75.0), (r"hai phần ba", 200 / 3), (r"một nửa|nửa", 50.0), (r"một phần ba", 100 / 3),
                (r"một phần tư", 25.0)),
     vague_amounts=((r"hàng chục", 10, 100), (r"hàng trăm", 100, 1000)),
+    magnitude_before=r"cường\s+độ|richter|động đất(?:\s+mạnh)?",
+    magnitude_after=r"độ\s*richter|richter",
     clock_marks=((r"giờ\s*(?:sáng|trưa)", 0.0), (r"giờ\s*(?:chiều|tối|đêm)", 12.0)),
     clock_prepositions=r"lúc|từ|vào|đến",
     clock_hours=r"giờ",
