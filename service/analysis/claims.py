@@ -73,6 +73,8 @@ _EN_ADJECTIVAL_ED = re.compile(
     r"^[a-z]+ed\s+(?!(?:the|a|an|in|on|at|by|for|to|from|with|into|as|of|it|them|him|her|his|its|their|this|these|"
     r"that|several|many|some|up|out|over|down|off|back|and|or)\b)(?![A-Z\d])[a-z]+(?<!ly)\b"
 )
+# "X denied that P, saying Q" / "... and said Q": Q is a second statement of the same speaker, a claim of its own
+_EN_SAYING = re.compile(r",?\s+(?:and\s+)?(?P<verb>saying|said|adding|added)\s+(?=\S+\s+\S+\s+\S+)", re.IGNORECASE)
 _EN_IRREGULAR = re.compile(
     r"^(?:also\s+|then\s+|later\s+)?(?:became|began|built|bought|brought|came|chose|drew|fell|found|gave|grew|held|"
     r"kept|knew|led|left|lost|made|met|paid|ran|rose|sold|sent|spent|stood|took|taught|told|went|won|wrote|"
@@ -175,6 +177,12 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
     for m in rules.hard_split.finditer(text):
         cuts.append((m.start(), m.end()))
     english = sentence.language == "en"
+    said_by: dict[int, str] = {}  # start of a second statement -> its speaker
+    for m in _EN_SAYING.finditer(text) if english else ():
+        reported = find_reported_speech(text[: m.start()], "en")
+        if reported and reported.speaker and reported.content_start > 0:
+            cuts.append((m.start(), m.end()))
+            said_by[m.end()] = reported.speaker
     for m in rules.coordination.finditer(text):
         right = text[m.end() :]
         if english and _EN_ADJECTIVAL_ED.match(right):
@@ -200,6 +208,9 @@ def _split_clauses(doc: str, sentence: Sentence) -> list[_Clause]:
             continue
         piece = doc[ca:cb]
         carried = None
+        if a in said_by:
+            clauses.append(_Clause(ca, cb, f"{said_by[a]} said {piece}"))
+            continue
         if i > 0 and (rules.verb_start.match(piece) or (english and _EN_IRREGULAR.match(piece))) and first_subject:
             subject, aux = first_subject
             first_word = piece.split()[0].lower()

@@ -171,10 +171,12 @@ def test_vietnamese_denial_of_a_fact_names_its_speaker_as_subject():
 
 
 def test_a_speaker_described_by_a_relative_clause_and_a_second_statement_after_saying():
-    [claim] = extract_claims("Callexa, which is based in Tunis, denied that its systems had been the entry point, "
-                             "saying it was cooperating with investigators.")
+    claim, second = extract_claims("Callexa, which is based in Tunis, denied that its systems had been the entry "
+                                   "point, saying it was cooperating with investigators.")
     assert claim.attribution.speaker == "Callexa" and claim.attribution.stance == "denies"
     assert claim.text == "Callexa's systems had been the entry point"
+    assert second.text == "Callexa was cooperating with investigators"
+    assert second.attribution.speaker == "Callexa" and second.attribution.stance == "asserts"
     [claim] = extract_claims("Coursio, which says it works with some 11,500 couriers nationwide, denied that the "
                              "ruling obliges it to pay back social contributions.")
     assert claim.attribution.speaker == "Coursio" and claim.attribution.stance == "denies"
