@@ -140,6 +140,11 @@ def find_reported_speech(clause: str, language: str | None = None) -> Reported |
     return None
 
 
+def is_claim_anaphora(text: str, language: str | None = None) -> bool:
+    """True when the text is only a reference to what was said before: "this claim", "thông tin này"."""
+    return bool(_speech(language).anaphora.fullmatch(text.strip(" .,;:!")))
+
+
 # Text addressed to a model rather than to readers (prompt injection): looked for in every language whatever the
 # text's language, since an injection need not be written in the article's language.
 _ADDRESSES_MODEL = re.compile(any_language().addresses_model, re.IGNORECASE)

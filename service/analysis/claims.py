@@ -8,7 +8,8 @@ from functools import cache
 
 from service.analysis.atomic import atomic_pieces, english_subject, list_item_claim, relative_antecedent
 from service.analysis.attribution import (
-    addresses_the_model, find_reported_speech, is_hedged, is_imperative, is_negated, is_opinion_or_advice,
+    addresses_the_model, find_reported_speech, is_claim_anaphora, is_hedged, is_imperative, is_negated,
+    is_opinion_or_advice,
 )
 from service.analysis.entities import entity_key, extract_entities, is_person, known_names
 from service.analysis.languages import pack
@@ -74,7 +75,8 @@ _EN_ADJECTIVAL_ED = re.compile(
     r"that|several|many|some|up|out|over|down|off|back|and|or)\b)(?![A-Z\d])[a-z]+(?<!ly)\b"
 )
 # "X denied that P, saying Q" / "... and said Q": Q is a second statement of the same speaker, a claim of its own
-_EN_SAYING = re.compile(r",?\s+(?:and\s+)?(?P<verb>saying|said|adding|added)\s+(?=\S+\s+\S+\s+\S+)", re.IGNORECASE)
+_EN_SAYING = re.compile(r",?\s+(?:and\s+)?(?P<verb>saying|said|adding|added|insisting|insisted|arguing|argued|stressing|"
+                        r"stressed)\s+(?=\S+\s+\S+\s+\S+)", re.IGNORECASE)
 _EN_IRREGULAR = re.compile(
     r"^(?:also\s+|then\s+|later\s+)?(?:became|began|built|bought|brought|came|chose|drew|fell|found|gave|grew|held|"
     r"kept|knew|led|left|lost|made|met|paid|ran|rose|sold|sent|spent|stood|took|taught|told|went|won|wrote|"
@@ -330,6 +332,9 @@ class OfflineClaimExtractor:
                 content = previous[-1].text
             if content and len(tokens(content)) >= 2:
                 claim_text = _speaker_as_subject(content, speaker, rules)
+        elif attribution and attribution.stance == "denies" and previous and is_claim_anaphora(claim_text, language):
+            denies_index = len(previous) - 1  # the parse read "bà X đã bác bỏ thông tin này": it denies the last claim
+            claim_text = previous[-1].text
         claim_text = _strip_leading(claim_text, language)
         if language == "en":
             claim_text = _resolve_english(claim_text, topic, last_person)
@@ -364,7 +369,7 @@ class OfflineClaimExtractor:
             and not quote.rstrip().endswith("?")
             and len(tokens(claim_text)) + len(quantities) >= 4  # "Meta offered $1 billion" is a whole claim
             and len(quote) <= _MAX_READ_CHARS
-            and not clause.fragment
+            and (not clause.fragment or denies_index is not None)  # "bác bỏ thông tin này" states the denied claim
             and (clause.parsed or len(claim_text) <= _MAX_CHECKED_CHARS and not is_fragment(claim_text, language))
         )
         first_word = claim_text.split()[0] if claim_text.split() else ""

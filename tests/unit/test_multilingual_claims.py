@@ -181,3 +181,10 @@ def test_a_speaker_described_by_a_relative_clause_and_a_second_statement_after_s
                              "ruling obliges it to pay back social contributions.")
     assert claim.attribution.speaker == "Coursio" and claim.attribution.stance == "denies"
     assert claim.text.startswith("The ruling obliges")
+
+
+def test_a_vietnamese_denial_of_this_information_states_the_claim_it_denies():
+    asserted, denied = extract_claims("Công đoàn USC cho biết Công ty Hòa Bình đang chuẩn bị cắt giảm tới 400 việc làm. "
+                                      "Người phát ngôn của công ty, bà Lan Phạm, đã bác bỏ thông tin này.")
+    assert denied.denies_claim_index == 0 and denied.text == asserted.text and denied.checkworthy
+    assert denied.attribution.stance == "denies" and asserted.attribution.stance == "asserts"

@@ -26,7 +26,8 @@ PACK = LanguagePack(
     speech_addressees=r"reporters|journalists|AFP|Reuters|the press|lawmakers|parliament|investors|analysts|him|her|"
                       r"them|us",
     not_speech_content=r"nothing|so|yes|no|little|goodbye|hello|otherwise|more|this|that",
-    speech_continuation=r",?\s+(?:and\s+)?(?:said|saying|added|adding|calling|insisting|arguing|stressing)\b",
+    speech_continuation=r",?\s+(?:and\s+)?(?:said|saying|added|adding|insisting|insisted|arguing|argued|stressing|"
+                        r"stressed|calling)\b",
     hearsay=r"(?:the\s+|these\s+|those\s+)?(?:media\s+|press\s+|news\s+)?(?:reports?|claims?|allegations?|rumou?rs?|"
             r"suggestions?|speculation|accusations?)\s+that",
     speaker_adverbs=r"also|further|later|still|again|then|previously|recently|already|reportedly|publicly|officially|"

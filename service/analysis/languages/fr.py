@@ -24,8 +24,6 @@ PACK = LanguagePack(
                       r"a confirmé|a fait savoir|affirme|déclare|indique|précise|ajoute|explique|a assuré|selon",
     trailing_time=r"lors|dans|sur",
     complementisers=r"que|qu['’]",
-    speech_continuation=r",\s+(?:assurant|affirmant|ajoutant|estimant|soulignant|précisant|expliquant|qualifiant)\b"
-                        r"|\s+et\s+a\s+(?:ajouté|assuré|affirmé|précisé|souligné)\b",
     hearsay=r"(?:les\s+|des\s+|ces\s+)?(?:informations?|rumeurs?|allégations?|affirmations?|accusations?|"
             r"articles?)(?:\s+de\s+presse|\s+parues?\s+dans\s+la\s+presse)?\s+selon\s+(?:lesquelles|lesquels|laquelle|lequel)",
     speaker_adverbs=r"également|aussi|déjà|ensuite|par ailleurs|toutefois|notamment|pourtant|enfin",

@@ -23,7 +23,9 @@ class LanguagePack:
     speech_addressees: str = ""  # who such a verb may name before its content ("told reporters ...")
     not_speech_content: str = ""  # words after such a verb that open an object, not a clause ("said nothing")
     hearsay: str = ""  # "denied reports that": what a denial names before the content it denies
-    speech_continuation: str = ""  # "X denied that P, saying Q": where a second statement of the speaker starts
+    # "X denied that P, saying Q": where a second statement of the speaker starts. Only where the clause splitter
+    # also makes Q a claim of its own (English), or Q would be lost.
+    speech_continuation: str = ""
     claim_anaphora: str = ""  # "this claim", "cette affirmation": what was said just before
     speaker_adverbs: str = ""  # adverbs between a speaker and the reporting verb ("The company also confirmed")
     reporting_lemmas: frozenset[str] = frozenset()  # lemmas of verbs that report speech (read on a parse)

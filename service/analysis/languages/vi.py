@@ -15,7 +15,6 @@ PACK = LanguagePack(
     verb_then_speaker=r"theo",
     trailing_time=r"trong|vào",
     complementisers=r"rằng|là",
-    speech_continuation=r",\s+(?:khẳng định|cho biết|nhấn mạnh|tuyên bố|nói thêm)\b",
     hearsay=r"(?:các\s+|những\s+)?(?:thông tin|tin đồn|cáo buộc|nguồn tin)\s+(?:cho rằng|rằng|về việc)|việc",
     speaker_adverbs=r"cũng|đã|vừa|mới|còn|từng",
     claim_anaphora=r"(?:thông tin|tuyên bố|khẳng định|con số|cáo buộc)\s+(?:này|đó|trên)",
