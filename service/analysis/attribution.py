@@ -55,8 +55,8 @@ class _Speech:
             ),
             # "denied on Tuesday that", "said in a statement that": a short adverbial may come before the complementiser
             complementiser=re.compile(
-                rf"^(?:\s+(?:{_alt([lp.trailing_time])})(?:\s+[^\s,;:.!?\"“”«»]+){{1,4}}?)?\s*(?:{_alt([lp.complementisers])}|:)\s*",
-                re.IGNORECASE),
+                rf"^(?:\s+(?:{_alt([lp.trailing_time])})(?:\s+[^\s,;:.!?\"“”«»]+){{1,4}}?)?"
+                rf"\s*(?:{_alt([lp.complementisers])}|:)\s*", re.IGNORECASE),
             negation=re.compile(_alt([lp.negation]), re.IGNORECASE),
             hearsay=re.compile(rf"^\s*(?:{_alt([lp.hearsay])})\s+", re.IGNORECASE),
             bare_speech=re.compile(rf"^(?:{_alt([lp.bare_speech])})$", re.IGNORECASE),

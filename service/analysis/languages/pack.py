@@ -68,13 +68,13 @@ class LanguagePack:
     small_numbers: dict[str, int] = field(default_factory=dict)  # number words read before a scale word
     number_words: str = ""  # the words text2num reads as numbers (French and English); never "un"/"one" alone
     figure_linkers: str = ""  # "14 billion of dollars": "of", "de"
-    # Clock times, not durations ("at 6 a.m.", "à 6 heures", "lúc 6 giờ sáng"): words after the hour that make it a
-    # time of day on their own, with the hours they add ("p.m.": 12); and, before an hour word, the prepositions
-    # that do ("à 6 heures" is a time, "pendant 6 heures" a duration).
     # An earthquake's magnitude, not a count or a temperature: the words right before it ("magnitude 6.2", "động
     # đất mạnh 6,4 độ") or after it ("6.2-magnitude", "6,4 độ richter").
     magnitude_before: str = ""
     magnitude_after: str = ""
+    # Clock times, not durations ("at 6 a.m.", "à 6 heures", "lúc 6 giờ sáng"): words after the hour that make it a
+    # time of day on their own, with the hours they add ("p.m.": 12); and, before an hour word, the prepositions
+    # that do ("à 6 heures" is a time, "pendant 6 heures" a duration).
     clock_marks: tuple[tuple[str, float], ...] = ()
     clock_prepositions: str = ""
     clock_hours: str = ""

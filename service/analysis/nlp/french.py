@@ -17,7 +17,7 @@ from typing import Any
 
 from service.analysis.attribution import find_reported_speech
 from service.analysis.languages import pack
-from service.analysis.nlp.shape import opens_with_subject
+from service.analysis.nlp.shape import FRENCH_RELATIVES, opens_with_subject
 
 MAX_PARSE_CHARS = 1200  # longer "sentences" are run-on text: not parsed, so the cost per sentence stays bounded
 # The parser reads about 10 ms of sentence per 100 characters on a busy 2-core machine: a document's first 300,000
@@ -29,7 +29,7 @@ _PERSONAL = {"il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "ils": ("Masc", "P
              "celui-ci": ("Masc", "Sing"), "celle-ci": ("Fem", "Sing"), "ceux-ci": ("Masc", "Plur"),
              "celles-ci": ("Fem", "Plur")}
 _DEMONSTRATIVE = {"ce", "c'", "cela", "ceci", "ça"}
-_RELATIVE = {"qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles", "auquel", "duquel"}
+_RELATIVE = FRENCH_RELATIVES
 _LIST_OPENERS = {"notamment", "dont", "comme", "telles", "tels", "telle", "tel", "y", "surtout", "par", "soit"}
 _DETERMINERS = {"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "ce", "cet", "cette", "ces"}
 _NP_DEPS = {"det", "amod", "nmod", "flat:name", "flat", "nummod", "case", "fixed", "compound", "advmod"}

@@ -38,7 +38,8 @@ def is_fragment(text: str, language: str) -> bool:
 
 
 _FR_NOMINAL = ("NOUN", "PROPN", "PRON", "DET", "NUM")
-_FR_RELATIVE = {"qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles", "auquel", "duquel"}
+FRENCH_RELATIVES = {"qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles", "auquel",
+                    "duquel"}
 # finite forms of avoir and être, which the small model may tag NOUN at the start of a speech tag ("A salué ...")
 _FR_AUXILIARY = {"a", "ont", "avait", "avaient", "eut", "aura", "auront", "aurait", "est", "sont", "était", "étaient",
                  "fut", "sera", "seront", "serait"}
@@ -57,7 +58,7 @@ def opens_with_subject(tokens) -> bool:
 
 
 def _noun_phrase_then_verb(tokens) -> bool:
-    if not tokens or tokens[0].pos_ not in _FR_NOMINAL or tokens[0].lower_ in _FR_RELATIVE | _FR_AUXILIARY:
+    if not tokens or tokens[0].pos_ not in _FR_NOMINAL or tokens[0].lower_ in FRENCH_RELATIVES | _FR_AUXILIARY:
         return False
     seen_noun = False
     for t in tokens:
