@@ -95,14 +95,18 @@ def boosted():
                                           random_state=0)
 
 
+def verdict_proba(model, x: np.ndarray) -> np.ndarray:
+    """A fitted model's class probabilities, columns in VERDICTS order."""
+    cols = [list(model.classes_).index(v) for v in range(len(VERDICTS))]
+    return model.predict_proba(x)[:, cols]
+
+
 def held_out(make, x: np.ndarray, y: np.ndarray, w: np.ndarray, fit: np.ndarray, folds: np.ndarray) -> np.ndarray:
     """Class probabilities (VERDICTS order) of every row from a model that never saw its fold."""
     proba = np.zeros((len(y), len(VERDICTS)))
     for k in range(FOLDS):
         train = fit & (folds != k)
-        model = make().fit(x[train], y[train], sample_weight=w[train])
-        cols = [list(model.classes_).index(v) for v in range(len(VERDICTS))]
-        proba[folds == k] = model.predict_proba(x[folds == k])[:, cols]
+        proba[folds == k] = verdict_proba(make().fit(x[train], y[train], sample_weight=w[train]), x[folds == k])
     return proba
 
 
@@ -150,8 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     final = logistic(best_c).fit(x[fit], y[fit], sample_weight=w[fit])
     trees = boosted().fit(x[fit], y[fit], sample_weight=w[fit])
     for name, model in ((f"logistic (C={best_c})", final), ("boosted trees", trees)):
-        cols = [list(model.classes_).index(v) for v in range(len(VERDICTS))]
-        candidates[name][~fit] = model.predict_proba(x[~fit])[:, cols]
+        candidates[name][~fit] = verdict_proba(model, x[~fit])
     print(f"{len(rows)} claims; logistic C by grouped CV macro-F1 over the fitted sets: "
           + ", ".join(f"{c}: {macro(p):.3f}" for c, p in grid.items()))
     print(f"{'set':<16}{'claims':>7}  " + "  ".join(f"{name:>26}" for name in candidates))

@@ -47,6 +47,11 @@ class Decision(NamedTuple):
     by_rule: bool  # a deterministic check produced evidence that counted
 
 
+def independent(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
+    """The evidence from other source groups (a claim's own story, copies and translations included, is not)."""
+    return [e for e in evidence if not e.same_source]
+
+
 def counted(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
     """The evidence from other sources that the verdict rules count.
 
@@ -54,10 +59,10 @@ def counted(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
     independent evidence, the model's judgements of the other pairs do not count (on the news gold set's dev half
     the model's refutations of claims that matching figures corroborate were wrong far more often than right).
     """
-    independent = [e for e in evidence if not e.same_source]
-    if any(e.basis == "rule" and e.stance != "neutral" for e in independent):
-        return [e for e in independent if e.basis == "rule"]
-    return independent
+    others = independent(evidence)
+    if any(e.basis == "rule" and e.stance != "neutral" for e in others):
+        return [e for e in others if e.basis == "rule"]
+    return others
 
 
 def denials(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
@@ -68,16 +73,16 @@ def denials(evidence: list[EvidenceOut]) -> list[EvidenceOut]:
 
 def raw_decision(evidence: list[EvidenceOut]) -> Decision:
     """Verdict by the rules, with the uncalibrated score."""
-    independent = counted(evidence)
-    support = _combine(_per_source(independent, "supports"))
-    refute = _combine(_per_source(independent, "refutes"))
+    count = counted(evidence)
+    support = _combine(_per_source(count, "supports"))
+    refute = _combine(_per_source(count, "refutes"))
     denied = denials(evidence)
-    by_rule = any(e.basis == "rule" for e in denied + [e for e in independent if e.stance != "neutral"])
+    by_rule = any(e.basis == "rule" for e in denied + [e for e in count if e.stance != "neutral"])
     if denied:
         denial = _combine([e.score for e in denied])
         return Decision("disputed", max(denial, support * refute), by_rule)
-    has_support = any(e.stance == "supports" for e in independent)
-    has_refute = any(e.stance == "refutes" for e in independent)
+    has_support = any(e.stance == "supports" for e in count)
+    has_refute = any(e.stance == "refutes" for e in count)
     if has_support and has_refute:
         return Decision("disputed", max(support * refute, min(support, refute)), by_rule)
     if has_support:
@@ -108,15 +113,15 @@ def _best(evidence: list[EvidenceOut], stance: str, basis: str | None = None) ->
 def aggregate_features(evidence: list[EvidenceOut], decision: Decision | None = None) -> list[float]:
     """The AGGREGATE_FEATURES of a claim's evidence."""
     d = decision or raw_decision(evidence)
-    independent = [e for e in evidence if not e.same_source]
-    support = sorted(_per_source(independent, "supports"), reverse=True)
-    refute = sorted(_per_source(independent, "refutes"), reverse=True)
+    others = independent(evidence)
+    support = sorted(_per_source(others, "supports"), reverse=True)
+    refute = sorted(_per_source(others, "refutes"), reverse=True)
     denied = denials(evidence)
     best_for, best_against = (support or [0.0])[0], (refute or [0.0])[0]
     return [1.0, float(d.verdict == "corroborated"), float(d.verdict == "contradicted"), float(d.verdict == "disputed"),
             float(d.by_rule), math.log1p(len(support)), math.log1p(len(refute)),
-            _best(independent, "supports", "rule"), _best(independent, "refutes", "rule"),
-            _best(independent, "supports", "model"), _best(independent, "refutes", "model"),
+            _best(others, "supports", "rule"), _best(others, "refutes", "rule"),
+            _best(others, "supports", "model"), _best(others, "refutes", "model"),
             support[1] if len(support) > 1 else 0.0, refute[1] if len(refute) > 1 else 0.0,
             max((e.score for e in denied), default=0.0), best_for * best_against]
 
