@@ -70,9 +70,13 @@ class _Recorder:
         self.name = inner.name
         self.calls: dict[str, tuple] = {}
 
+    def judge_many(self, items):
+        for claim, candidates in items:
+            self.calls[claim.id] = (claim, list(candidates))
+        return self.inner.judge_many(items)
+
     def judge(self, claim, candidates):
-        self.calls[claim.id] = (claim, list(candidates))
-        return self.inner.judge(claim, candidates)
+        return self.judge_many([(claim, candidates)])[0]
 
 
 def _record_checks(fc, cases, docs: list[DocumentIn]) -> list[Recorded]:

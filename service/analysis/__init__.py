@@ -51,3 +51,7 @@ class StanceJudge(Protocol):
     name: str
 
     def judge(self, claim: Claim, candidates: list[Candidate]) -> list[StanceResult]: ...
+
+    def judge_many(self, items: list[tuple[Claim, list[Candidate]]]) -> list[list[StanceResult]]:
+        """judge() for each (claim, candidates) item, in order: a document's claims at once."""
+        ...

@@ -152,19 +152,28 @@ class OfflineStanceJudge:
         self._rarity = rarity or (lambda key: 1.0)
 
     def judge(self, claim: Claim, candidates: list[Candidate]) -> list[StanceResult]:
-        results: list[StanceResult | None] = [self._rules(claim, c) for c in candidates]
-        pending = [i for i, r in enumerate(results) if r is None]
-        # The model reads each pair in full (tens of pairs a second on 2 cores): only the most similar candidates
-        # the rules left open are read; a lower-ranked one rarely changes a verdict the others leave.
-        pending.sort(key=lambda i: -candidates[i].similarity)
-        for i in pending[self.policy.max_model_pairs :]:
-            results[i] = StanceResult("neutral", 0.0, "not read by the model (lower-ranked candidate)")
-        pending = sorted(pending[: self.policy.max_model_pairs])
-        if pending:
-            learned = self._learned(claim, [candidates[i] for i in pending])
-            for i, r in zip(pending, learned):
-                results[i] = _as_attributed(claim, candidates[i].claim, r)
-        return [self._weaken_if_denied(c, r) for c, r in zip(candidates, results)]  # type: ignore[arg-type]
+        return self.judge_many([(claim, candidates)])[0]
+
+    def judge_many(self, items: list[tuple[Claim, list[Candidate]]]) -> list[list[StanceResult]]:
+        """judge() for many claims at once: the pairs left to the model, across all claims of a document, go
+        to it in one call, so it sees full batches sorted by length instead of a few pairs per claim."""
+        plans: list[list[StanceResult | None]] = []
+        asked: list[tuple[int, int]] = []  # (item, candidate) pairs the model reads
+        for n, (claim, candidates) in enumerate(items):
+            results: list[StanceResult | None] = [self._rules(claim, c) for c in candidates]
+            pending = [i for i, r in enumerate(results) if r is None]
+            # The model reads each pair in full (tens of pairs a second on 2 cores): only the most similar
+            # candidates the rules left open are read; a lower-ranked one rarely changes a verdict the others leave.
+            pending.sort(key=lambda i: -candidates[i].similarity)
+            for i in pending[self.policy.max_model_pairs :]:
+                results[i] = StanceResult("neutral", 0.0, "not read by the model (lower-ranked candidate)")
+            asked += [(n, i) for i in sorted(pending[: self.policy.max_model_pairs])]
+            plans.append(results)
+        pairs = [(items[n][0], items[n][1][i]) for n, i in asked]
+        for (n, i), (claim, cand), r in zip(asked, pairs, self._learned(pairs)):
+            plans[n][i] = _as_attributed(claim, cand.claim, r)
+        return [[self._weaken_if_denied(c, r) for c, r in zip(candidates, results)]  # type: ignore[arg-type]
+                for (_, candidates), results in zip(items, plans)]
 
     def _rules(self, claim: Claim, cand: Candidate) -> StanceResult | None:
         other = cand.claim
@@ -351,13 +360,16 @@ class OfflineStanceJudge:
             kind = "assertion" if stance == "refutes" and not denied else kind
         return StanceResult(stance, score, rationale, decisive=decisive, kind=kind, basis="rule")  # type: ignore[arg-type]
 
-    def _learned(self, claim: Claim, cands: list[Candidate]) -> list[StanceResult]:
+    def _learned(self, pairs: list[tuple[Claim, Candidate]]) -> list[StanceResult]:
+        if not pairs:
+            return []
         if self._model is None:
-            return [self._similarity_only(claim, c) for c in cands]
-        probs = self._model.predict_proba([claim.text] * len(cands), [c.claim.text for c in cands])
+            return [self._similarity_only(claim, c) for claim, c in pairs]
+        probs = self._model.predict_proba([claim.text for claim, _ in pairs], [c.claim.text for _, c in pairs])
+        bars = np.array([self._bars(claim, c) for claim, c in pairs]).reshape(-1, 2)
         out = []
-        labels = decide_with_thresholds(probs, *self._bars(claim, cands))
-        for c, label, (p_sup, p_ref, _p_neu) in zip(cands, labels, probs):
+        labels = decide_with_thresholds(probs, bars[:, 0], bars[:, 1])
+        for (_, c), label, (p_sup, p_ref, _p_neu) in zip(pairs, labels, probs):
             if label == "supports":
                 out.append(StanceResult("supports", float(p_sup), f"restates it (model {p_sup:.2f}, similarity {c.similarity:.2f})"))
             elif label == "refutes":
@@ -366,24 +378,18 @@ class OfflineStanceJudge:
                 out.append(StanceResult("neutral", float(max(p_sup, p_ref)), "does not decide it"))
         return out
 
-    def _bars(self, claim: Claim, cands: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-        """Per candidate, the probability the model needs to call supports and to call refutes.
+    def _bars(self, claim: Claim, cand: Candidate) -> tuple[float, float]:
+        """The probability the model needs to call supports and to call refutes, for one pair.
 
         A given pair is judged on the model's own per-pair bars, which is what they were set for; a search's
         candidates on the policy's claim-level bars; and in "supports" mode an opinion is never refuted.
         """
         own, policy = self._model.thresholds, self.policy
-        claim_hedged = policy.hedged == "supports" and is_hedged(claim.text, claim.language)
-        supports, refutes = [], []
-        for c in cands:
-            if c.given:
-                supports.append(own["supports"])
-                refutes.append(own["refutes"])
-                continue
-            supports.append(policy.supports_min or own["supports"])
-            never = policy.hedged == "supports" and (claim_hedged or is_hedged(c.claim.text, c.claim.language))
-            refutes.append(math.inf if never else policy.refutes_min or own["refutes"])
-        return np.array(supports), np.array(refutes)
+        if cand.given:
+            return own["supports"], own["refutes"]
+        never = policy.hedged == "supports" and (is_hedged(claim.text, claim.language)
+                                                 or is_hedged(cand.claim.text, cand.claim.language))
+        return policy.supports_min or own["supports"], math.inf if never else policy.refutes_min or own["refutes"]
 
     def _similarity_only(self, claim: Claim, cand: Candidate) -> StanceResult:
         """Without the learned model: only near-restatements naming the same things count as support."""

@@ -275,6 +275,9 @@ class LLMStanceJudge:
         self.prompt = prompt or load_prompt("stance", 1)
         self.metrics = metrics or LLMMetrics()
 
+    def judge_many(self, items: list[tuple[Claim, list[Candidate]]]) -> list[list[StanceResult]]:
+        return [self.judge(claim, candidates) for claim, candidates in items]  # one LLM call per claim
+
     def judge(self, claim: Claim, candidates: list[Candidate]) -> list[StanceResult]:
         """One result per candidate, same order; decisive offline results stand, the rest come from one LLM call."""
         if not candidates:

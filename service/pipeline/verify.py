@@ -54,41 +54,25 @@ class Verifier:
         verdict of its own: it stays unverified whatever its neighbours say, and it is never evidence for another
         claim. What a user asks to check (`p.on_request`) is judged whatever the extractor thinks of it.
         """
-        claims, vecs = p.claims, p.vecs
+        claims = p.claims
         if not claims:
             return []
         self.rarity.sync()
         k = self.search.k
         dense = self.dense_hits(p)
-        out: list[Verified] = []
         denial_links = _denial_links(p.claims)
+        judged = [i for i, claim in enumerate(claims) if claim.checkworthy or p.on_request]
+        candidates_of = {i: self._candidates(p, i, dense[i] if i < len(dense) else [], k) for i in judged}
+        asked = [i for i in judged if candidates_of[i]]
+        # one call for the whole document: the model reads all its pairs in full batches
+        answers = dict(zip(asked, self.judge.judge_many([(claims[i], candidates_of[i]) for i in asked])))
+        out: list[Verified] = []
         for i, claim in enumerate(claims):
-            if not claim.checkworthy and not p.on_request:
+            if i not in candidates_of:
                 verdict, confidence = decide([])
                 out.append(Verified(claim, verdict, confidence, [], self.judge.name))
                 continue
-            ids = self.search.candidate_ids(dense[i] if i < len(dense) else [], p.keys[i], p.id)
-            stored = self.db.claims.by_id(ids)
-            groups = self.db.documents.source_groups(list({s.document_id for s in stored.values()}))
-            denied = self._denied_in_documents(list(groups))
-            candidates: list[Candidate] = []
-            for cid, row in stored.items():
-                if row.document_id == p.id or not row.claim.checkworthy:
-                    continue
-                group = groups[row.document_id]
-                candidates.append(Candidate(
-                    claim=row.claim, similarity=float(vecs[i] @ row.vec), source_group=group,
-                    same_source=group == (p.source_group or p.id), denied_by=denied.get(cid),
-                ))
-            candidates += self._same_document_translations(p, i, vecs[i])
-            # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
-            # the extractor made of them: no LLM ever sees them next to another document's claims.
-            if addresses_the_model(claim.quote):
-                candidates = []
-            candidates = [c for c in candidates if not addresses_the_model(c.claim.quote)]
-            candidates.sort(key=lambda c: -c.similarity)
-            candidates = candidates[: k + 4]
-            results = self.judge.judge(claim, candidates) if candidates else []
+            candidates, results = candidates_of[i], answers.get(i, [])
             evidence = [evidence_from(c, r) for c, r in zip(candidates, results) if r.stance != "neutral"]
             evidence += _denial_evidence(p, claim, denial_links)
             evidence.sort(key=lambda e: (e.same_source, -e.score))
@@ -96,6 +80,31 @@ class Verifier:
             backend = results[0].backend if results else self.judge.name
             out.append(Verified(claim, verdict, confidence, evidence, backend))
         return out
+
+    def _candidates(self, p: Prepared, i: int, dense: list, k: int) -> list[Candidate]:
+        """The claims of other documents (and of this one's other-language half) that claim i is judged against."""
+        claim = p.claims[i]
+        ids = self.search.candidate_ids(dense, p.keys[i], p.id)
+        stored = self.db.claims.by_id(ids)
+        groups = self.db.documents.source_groups(list({s.document_id for s in stored.values()}))
+        denied = self._denied_in_documents(list(groups))
+        candidates: list[Candidate] = []
+        for cid, row in stored.items():
+            if row.document_id == p.id or not row.claim.checkworthy:
+                continue
+            group = groups[row.document_id]
+            candidates.append(Candidate(
+                claim=row.claim, similarity=float(p.vecs[i] @ row.vec), source_group=group,
+                same_source=group == (p.source_group or p.id), denied_by=denied.get(cid),
+            ))
+        candidates += self._same_document_translations(p, i, p.vecs[i])
+        # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
+        # the extractor made of them: no LLM ever sees them next to another document's claims.
+        if addresses_the_model(claim.quote):
+            return []
+        candidates = [c for c in candidates if not addresses_the_model(c.claim.quote)]
+        candidates.sort(key=lambda c: -c.similarity)
+        return candidates[: k + 4]
 
     def judge_pair(self, claim: Claim, evidence: Claim) -> StanceResult:
         """Stance of one evidence claim toward one claim, the pair taken as given (no search)."""

@@ -92,6 +92,9 @@ class FakeOfflineAnalyser:
             ))
         return drafts
 
+    def judge_many(self, items: list[tuple[Claim, list[Candidate]]]) -> list[list[StanceResult]]:
+        return [self.judge(claim, candidates) for claim, candidates in items]
+
     def judge(self, claim: Claim, candidates: list[Candidate]) -> list[StanceResult]:
         self.judged.append((claim.id, len(candidates)))
         out = []

@@ -66,6 +66,30 @@ def test_the_model_reads_only_the_most_similar_open_candidates() -> None:
     assert "not read by the model" in results[-1].rationale
 
 
+def test_a_documents_claims_are_read_in_one_call_with_the_same_results_as_one_by_one() -> None:
+    class Counting(_Model):
+        calls = 0
+
+        def predict_proba(self, claims, evidences):
+            self.calls += 1
+            self.read += len(claims)
+            return np.array([[0.9, 0.05, 0.05] if "farmers" in c else [0.05, 0.9, 0.05] for c in claims])
+
+    model = Counting([0.0, 0.0, 1.0])
+    judge = OfflineStanceJudge(model=model, policy=StancePolicy(max_model_pairs=2))
+    items = [(_claim(f"Global warming is good for {who}.", "a"),
+              [Candidate(claim=_claim(f"Global warming is good for {who} in region {i}.", f"b{i}"), similarity=0.95 - i / 100)
+               for i in range(3)])
+             for who in ("farmers", "fishermen")]
+    together = judge.judge_many(items)
+    assert model.calls == 1 and model.read == 4  # two claims, the two most similar candidates of each
+    one_by_one = [judge.judge(claim, candidates) for claim, candidates in items]
+    assert [[(r.stance, r.rationale) for r in rs] for rs in together] == \
+        [[(r.stance, r.rationale) for r in rs] for rs in one_by_one]
+    assert [r.stance for r in together[0]] == ["supports", "supports", "neutral"]
+    assert [r.stance for r in together[1]] == ["refutes", "refutes", "neutral"]
+
+
 def test_the_rules_keep_precedence_over_the_model() -> None:
     judge = OfflineStanceJudge(model=_Model([0.9, 0.05, 0.05]))  # a model that would call it support
     claim = _claim("The startup raised $5 million in its first round.", "a")
