@@ -114,3 +114,32 @@ def test_the_same_date_swapped_on_both_sides_of_a_translation() -> None:
     day_en = next(d for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday") if d in evidence)
     fr_days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
     assert fr_days[["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"].index(day_en)] in claim
+
+
+# --- round 3's product-shaped pairs ---------------------------------------------------------------------------
+
+def test_product_pairs_wrap_a_sentence_as_the_product_sees_it() -> None:
+    from evals.training.cross_encoder import augment
+
+    rows = [
+        {"sentence_in_doc": 1, "en": "Ferry sinks off Crete", "fr": "Un ferry coule au large de la Crète",
+         "vi": "Phà chìm ngoài khơi Crete"},
+        {"sentence_in_doc": 2, "en": "The ferry carried 300 passengers.", "fr": "Le ferry transportait 300 passagers.",
+         "vi": "Chiếc phà chở 300 hành khách."},
+        {"sentence_in_doc": 3, "en": "Rescuers from Heraklion reached it at dawn.",
+         "fr": "Les secours d'Héraklion l'ont atteint à l'aube.", "vi": "Lực lượng cứu hộ từ Heraklion đã tới lúc rạng sáng."},
+    ]
+    pairs = augment.product_pairs_ntrex({"doc": rows}, seed=5, rates={
+        "denial": 10, "reported": 2, "denial-both": 2, "two-fact": 2, "speech-tag": 2})
+    labels = {"product:denial": "refutes", "product:reported": "supports", "product:denial-both": "supports",
+              "product:two-fact": "neutral", "product:speech-tag": "neutral"}
+    assert {p.kind for p in pairs} == set(labels)
+    assert all(p.label == labels[p.kind] for p in pairs)
+    assert not any("Ferry sinks" in p.claim + p.evidence for p in pairs)  # the headline is never wrapped
+    wrapped = [t for p in pairs if p.kind == "product:denial" for t in (p.claim, p.evidence)
+               if t.startswith(tuple(augment.SPEAKERS["en"])) and " that " in t]
+    assert wrapped and all("that the ferry carried" in t or "that rescuers from Heraklion" in t for t in wrapped)
+    # the embedded sentence loses its capital unless it opens with a name
+    assert augment.embedded("The ferry carried 300 passengers.", "en") == "the ferry carried 300 passengers"
+    assert augment.embedded("Heraklion sent two boats.", "en", {"Heraklion"}) == "Heraklion sent two boats"
+    assert augment.embedded('He said: "we are ready".', "en") is None  # quotes are not embedded

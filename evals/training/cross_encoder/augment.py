@@ -253,3 +253,139 @@ def date_pairs_ntrex(docs: dict[str, list[dict]], seed: int, edits: float = 2.0,
                     out.append(data_mod.Pair(pair[0], pair[1], "supports", "ntrex", "both-edited:date", "nt" + doc_id,
                                              f"{a}-{b}"))
     return out
+
+
+# --- round 3: pairs shaped like the product's -------------------------------------------------------------
+# The product judges claims extracted from news (reported content whose speaker may deny it, two facts in one
+# sentence, speech tags cut from a quote) against sentences of other documents. Templates per language wrap an
+# NTREX sentence P (or its translation) so that: a denial of P refutes P (both ways); "S said/confirmed P"
+# supports P; the same denial in two languages supports itself; "P1, and P2" is not supported by P1 alone
+# (neutral); a bare speech tag ("a salué le maire", "the ministry said") is neutral against any sentence.
+
+SPEAKERS = {
+    "en": ["The ministry", "A company spokesperson", "Officials", "The government", "Police", "The mayor's office",
+           "A union representative", "The hospital", "Prosecutors"],
+    "fr": ["Le ministère", "Un porte-parole de l'entreprise", "La préfecture", "Le gouvernement", "La police",
+           "La mairie", "Un représentant syndical", "L'hôpital", "Le parquet"],  # singular: French verbs agree
+    "vi": ["Bộ", "Người phát ngôn của công ty", "Giới chức", "Chính phủ", "Cảnh sát", "Văn phòng thị trưởng",
+           "Đại diện công đoàn", "Bệnh viện", "Viện kiểm sát"],
+}
+DENIALS = {
+    "en": ["{S} denied that {p}.", "{S} denied reports that {p}.", "{S} rejected claims that {p}.",
+           "{S} said it was not true that {p}."],
+    "fr": ["{S} a démenti les informations selon lesquelles {p}.", "{S} a rejeté l'affirmation selon laquelle {p}.",
+           "{S} dément que {p}.", "{S} a affirmé qu'il était faux que {p}."],
+    "vi": ["{S} đã bác bỏ thông tin rằng {p}.", "{S} phủ nhận việc {p}.", "{S} khẳng định không có chuyện {p}.",
+           "{S} bác bỏ thông tin cho rằng {p}."],
+}
+REPORTS = {
+    "en": ["{S} said that {p}.", "{S} confirmed that {p}.", "{S} announced that {p}."],
+    "fr": ["{S} a déclaré que {p}.", "{S} a confirmé que {p}.", "{S} a annoncé que {p}."],
+    "vi": ["{S} cho biết {p}.", "{S} xác nhận rằng {p}.", "{S} thông báo rằng {p}."],
+}
+SPEECH_TAGS = {
+    "en": ["{S} said.", "{S} told reporters.", "{S} said on Monday.", "{S} welcomed the decision.",
+           "{S} expressed regret.", "{S} added.", "{S} declined to comment."],
+    "fr": ["A déclaré {s}.", "A indiqué {s} à la presse.", "{S} a salué la décision.", "{S} regrette l'opposition.",
+           "A ajouté {s}.", "{S} n'a pas souhaité commenter.", "A salué {s}."],
+    "vi": ["{S} cho biết.", "{S} nói với báo chí.", "{S} hoan nghênh quyết định.", "{S} bày tỏ tiếc nuối.",
+           "{S} nói thêm.", "{S} từ chối bình luận."],
+}
+AND = {"en": ", and ", "fr": ", et ", "vi": ", và "}
+_OPENERS = {  # capitalised only because they open the sentence: lower-cased once P is embedded
+    "en": {"The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "There", "Its",
+           "Their", "His", "Her", "Some", "Many", "Most", "All", "In", "On", "At", "After", "Before", "When",
+           "While", "Since", "As", "For", "If", "One", "Two", "Three", "No", "More", "Both", "Several"},
+    "fr": {"Le", "La", "Les", "Un", "Une", "Des", "Ce", "Cette", "Ces", "Il", "Elle", "Ils", "Elles", "On", "En",
+           "Dans", "Après", "Avant", "Depuis", "Pour", "Au", "Aux", "Du", "De", "Leur", "Leurs", "Son", "Sa", "Ses",
+           "Plusieurs", "Certains", "Lors", "Plus", "Tous", "Toutes", "Deux", "Trois"},
+    "vi": {"Các", "Những", "Một", "Người", "Theo", "Trong", "Sau", "Trước", "Khi", "Nhiều", "Tại", "Đây", "Điều",
+           "Hai", "Ba", "Ông", "Bà", "Họ", "Nó", "Có", "Đó", "Vào", "Từ", "Hiện"},
+}
+
+
+def embedded(sentence: str, lang: str, proper: set[str] = frozenset()) -> str | None:
+    """A sentence as the content of a that-clause: final punctuation dropped, the first word lower-cased unless
+    it is a name (`proper`: words the story capitalises inside sentences). Questions, quotes and very long
+    sentences are skipped (None)."""
+    text = sentence.strip().rstrip(".!…").strip()
+    if not text or text.endswith("?") or '"' in text or "«" in text or "“" in text or len(text.split()) > 35:
+        return None
+    first, _, rest = text.partition(" ")
+    if first in _OPENERS[lang] or (first not in proper and first[1:2].islower() and not rest[:1].isupper()):
+        text = first[:1].lower() + first[1:] + (" " + rest if rest else "")
+    return text
+
+
+def _fill(template: str, speaker: str, p: str | None = None) -> str:
+    """A template filled; a generic speaker ("Le ministère") is lower-cased after the verb, a name is not."""
+    generic = any(speaker in forms for forms in SPEAKERS.values())
+    lower = speaker[:1].lower() + speaker[1:] if generic and not speaker.startswith("Bộ") else speaker
+    out = template.replace("{S}", speaker).replace("{s}", lower)
+    if p is not None:
+        out = out.replace("{p}", p)
+    out = re.sub(r"\bque (?=[aeiouéèêàâîôûh])", "qu'", out)  # French elision before a vowel
+    out = re.sub(r"\bde le\b", "du", out)
+    return out[:1].upper() + out[1:]
+
+
+def product_pairs_ntrex(docs: dict[str, list[dict]], seed: int, rates: dict[str, float]) -> list:
+    """Round 3's product-shaped pairs from NTREX training documents (kinds and labels in the comment above).
+    `rates`: expected pairs per sentence for "denial", "reported", "denial-both", "two-fact", "speech-tag"."""
+    out = []
+    for doc_id, rows in docs.items():
+        pools = {lang: [n for r in rows for n in data_mod.names_in(r[lang]) if len(n.split()) >= 2] for lang in data_mod.LANGS}
+        proper = {lang: {w.strip(",.;:()’'") for r in rows for w in r[lang].split()[1:] if w[:1].isupper()}
+                  for lang in data_mod.LANGS}
+        for row in rows:
+            if row["sentence_in_doc"] == 1:
+                continue  # the headline: no sentence to embed or to join
+            rng = data_mod._rng(seed, f"product:{doc_id}:{row['sentence_in_doc']}")
+            others = [r for r in rows if r is not row]
+
+            def speaker(lang: str, pick: int, named: bool = True) -> str:
+                """A name of the story (30 %) or a generic speaker; generic ones are aligned across languages
+                by `pick`, so both sides of a "denial-both" pair have the same speaker."""
+                names = pools[lang]
+                if named and names and rng.random() < 0.3:
+                    return names[pick % len(names)]
+                return SPEAKERS[lang][pick % len(SPEAKERS[lang])]
+
+            def add(claim: str, evidence: str, label: str, kind: str, a: str, b: str) -> None:
+                out.append(data_mod.Pair(claim, evidence, label, "ntrex", kind, "nt" + doc_id, f"{a}-{b}"))
+
+            for kind, rate in rates.items():
+                for _ in range(int(rate) + (1 if rng.random() < rate - int(rate) else 0)):
+                    a, b = rng.choice(data_mod.DIRECTIONS_ALL)
+                    who = rng.randrange(1000)
+                    if kind in ("denial", "reported", "denial-both"):
+                        pa, pb = embedded(row[a], a, proper[a]), embedded(row[b], b, proper[b])
+                        if not pa or not pb:
+                            continue
+                        table = REPORTS if kind == "reported" else DENIALS
+                        form = rng.randrange(len(table["en"]))
+                        wrapped_a = _fill(table[a][form % len(table[a])], speaker(a, who, kind != "denial-both"), pa)
+                        if kind == "reported":
+                            add(row[b], wrapped_a, "supports", "product:reported", a, b)
+                        elif kind == "denial-both":
+                            wrapped_b = _fill(DENIALS[b][form % len(DENIALS[b])], speaker(b, who, False), pb)
+                            add(wrapped_b, wrapped_a, "supports", "product:denial-both", a, b)
+                        elif rng.random() < 0.5:  # the evidence denies what the claim states
+                            add(row[b], wrapped_a, "refutes", "product:denial", a, b)
+                        else:  # the claim is the denial, the evidence states it
+                            wrapped_b = _fill(DENIALS[b][form % len(DENIALS[b])], speaker(b, who), pb)
+                            add(wrapped_b, row[a], "refutes", "product:denial", a, b)
+                    elif kind == "two-fact" and others:
+                        other = rng.choice(others)
+                        second = embedded(other[b], b, proper[b])
+                        first = row[b].strip().rstrip(".!…")
+                        if second and len(first.split()) + len(second.split()) <= 45:
+                            add(first + AND[b] + second + ".", row[a], "neutral", "product:two-fact", a, b)
+                    elif kind == "speech-tag":
+                        tag = _fill(rng.choice(SPEECH_TAGS[b]), speaker(b, who))
+                        if others and rng.random() < 0.5:
+                            evidence = rng.choice(others)[a]
+                        else:
+                            evidence = _fill(rng.choice(SPEECH_TAGS[a]), speaker(a, who + 1))
+                        add(tag, evidence, "neutral", "product:speech-tag", a, b)
+    return out

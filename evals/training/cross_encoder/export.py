@@ -135,6 +135,9 @@ def verify(encoder: Encoder, fp32_path: Path, int8_dir: Path, claims: list[str],
     }
 
 
+PARENT_COMMIT = "a4ad2e6"  # the commit whose shipped model.onnx a warm-started round starts from
+
+
 def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
     """manifest.json beside the weights: data (sources, licences, counts, seed), training, export check.
 
@@ -164,10 +167,10 @@ def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
         "training": {
             "command": config.get("command"),
             "rebuild_command": (
-                "git show 1ee43b3:service/analysis/data/cross_encoder/manifest.json > /tmp/r1.manifest.json && "
-                "python -m evals.training.cross_encoder.train --from-manifest /tmp/r1.manifest.json --run .train-ckpt/rebuild-r1 && "
+                f"git show {PARENT_COMMIT}:service/analysis/data/cross_encoder/model.onnx > /tmp/parent.onnx && "
+                "python -m evals.training.cross_encoder.from_onnx --model /tmp/parent.onnx --out .train-ckpt/shipped.pt && "
                 "python -m evals.training.cross_encoder.train --from-manifest service/analysis/data/cross_encoder/manifest.json "
-                "--init .train-ckpt/rebuild-r1/best.pt --run .train-ckpt/rebuild && "
+                "--init .train-ckpt/shipped.pt --run .train-ckpt/rebuild && "
                 "python -m evals.training.cross_encoder.export --checkpoint .train-ckpt/rebuild/best.pt"
                 if config.get("init") else
                 "python -m evals.training.cross_encoder.train --from-manifest "
@@ -181,8 +184,9 @@ def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
             "train_step_seconds": round(state.get("train_seconds", 0.0), 1),
             "torch": torch.__version__,
             "heldout_history": state.get("history", []),
-            "warm_start": ({"checkpoint": config["init"], "parent": "round 1's shipped model (its manifest: "
-                            "`git show 1ee43b3:service/analysis/data/cross_encoder/manifest.json`)"}
+            "warm_start": ({"checkpoint": config["init"],
+                            "parent": f"the model shipped at commit {PARENT_COMMIT} (round 1), read back from its "
+                                      "model.onnx by from_onnx (its int8 weights de-quantised)"}
                            if config.get("init") else None),
             "wall_seconds": round(state.get("wall_seconds", 0.0), 1),
             "lr_trace": [p for p in state.get("lr_trace", []) if p[0] <= state.get("best_step", state.get("step", 0))],
@@ -190,7 +194,7 @@ def write_manifest(out: Path, ckpt: dict, report: dict) -> dict:
         "export": report,
         "thresholds": previous.get("thresholds", {"supports": 0.5, "refutes": 0.5}),
     }
-    for key in ("thresholds_rule", "dev_metrics", "wall_time"):
+    for key in ("temperature", "temperature_rule", "thresholds_rule", "dev_metrics", "wall_time"):
         if key in previous:
             manifest[key] = previous[key]
     path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")

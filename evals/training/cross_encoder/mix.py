@@ -1,6 +1,6 @@
 """The cross-encoder's training set, built only from DEV splits of commercially usable data, plus a manifest.
 
-    python -m evals.training.cross_encoder.mix [--mix r2] [--out .train-cache/r2/pairs.jsonl] [--seed 20261130]
+    python -m evals.training.cross_encoder.mix [--mix r3] [--out .train-cache/r3/pairs.jsonl] [--seed 20261130]
 
 A mix is the pairs `data.py` reads and makes, with the generated pairs of `augment.py` added to the training part.
 """
@@ -36,7 +36,11 @@ MIXES = {
            "contrastive_rate": {"climate_fever": 1.0, "vitaminc": 1.0, "fever_symmetric": 1.0, "snli": 0.3},
            "repeat": {"climate_fever": 2, "vitaminc": 2}},
 }
-DEFAULT_MIX = "r2"
+# "r3" = r2 + pairs shaped like the product's (augment.product_pairs_ntrex: denials, reported speech, two facts
+# in one claim, speech tags), expected pairs per NTREX training sentence:
+MIXES["r3"] = {**MIXES["r2"], "product": {"denial": 1.5, "reported": 1.0, "denial-both": 0.4, "two-fact": 1.0,
+                                          "speech-tag": 0.6}}
+DEFAULT_MIX = "r3"
 
 
 def build(data_dir: Path = DEFAULT_DATA_DIR, seed: int = SEED, mix: str = DEFAULT_MIX) -> list[Pair]:
@@ -62,6 +66,8 @@ def build(data_dir: Path = DEFAULT_DATA_DIR, seed: int = SEED, mix: str = DEFAUL
         extra += augment.date_pairs_ntrex(train_docs, seed, **spec["ntrex_dates"])
     if "ntrex_units" in spec:
         extra += augment.unit_pairs_ntrex(train_docs, seed, tuple(spec["ntrex_units"]))
+    if "product" in spec:
+        extra += augment.product_pairs_ntrex(train_docs, seed, spec["product"])
     for p in extra:
         p.claim, p.evidence, p.heldout = p.claim.strip(), p.evidence.strip(), False
     return pairs + extra

@@ -7,7 +7,9 @@ story, refutes came out ~0.98 on translations and paraphrases across languages, 
 claim and evidence were swapped. `evaluate` counts decisions; this measures the probabilities behind them, on
 the held-out NTREX documents of dev (the same documents and pairs as `evaluate --split heldout`, all 6
 directions across en/fr/vi), plus a cross-language paraphrase set (the translation with one clause dropped,
-which the full sentence entails):
+which the full sentence entails), and round 3's product-shaped kinds (augment.product_pairs_ntrex on the same
+held-out documents: a denial against what it denies -> refutes, "S said that P" -> supports P, a denial against
+its translation -> supports, "P1, and P2" against P1 -> neutral, a bare speech tag -> neutral):
 
 - translation / paraphrase -> supports: recall (bars, argmax), mean P(supports), mean P(refutes), share of
   pairs with P(refutes) >= 0.9.
@@ -29,11 +31,19 @@ from pathlib import Path
 
 import numpy as np
 
+from evals.training.cross_encoder import augment
 from evals.training.cross_encoder import data as data_mod
 from evals.training.cross_encoder.evaluate import decide
 from service.analysis.cross_encoder import LABELS, CrossEncoder
 
-GOLD = {"translation": "supports", "paraphrase": "supports", "other-sentence": "neutral", "edit": "refutes"}
+GOLD = {"translation": "supports", "paraphrase": "supports", "other-sentence": "neutral", "edit": "refutes",
+        "product:denial": "refutes", "product:reported": "supports", "product:denial-both": "supports",
+        "product:two-fact": "neutral", "product:speech-tag": "neutral"}
+PRODUCT_RATES = {"denial": 3.0, "reported": 3.0, "denial-both": 1.5, "two-fact": 3.0, "speech-tag": 2.0}
+
+
+def _kind(pair: data_mod.Pair) -> str:
+    return pair.kind if pair.kind.startswith("product:") else pair.kind.split(":")[0]
 
 
 def probe_pairs(seed: int) -> list[data_mod.Pair]:
@@ -47,11 +57,11 @@ def probe_pairs(seed: int) -> list[data_mod.Pair]:
                 if shorter:
                     pairs.append(data_mod.Pair(shorter, row[a], "supports", "ntrex", "paraphrase", "nt" + doc_id,
                                                f"{a}-{b}"))
-    return pairs
+    return pairs + augment.product_pairs_ntrex(docs, seed, PRODUCT_RATES)
 
 
 def summarise(pairs: list[data_mod.Pair], proba: np.ndarray, swapped: np.ndarray, bars: dict) -> dict:
-    kinds = np.array([p.kind.split(":")[0] for p in pairs])
+    kinds = np.array([_kind(p) for p in pairs])
     pred, pred_sw = np.array(decide(proba, bars)), np.array(decide(swapped, bars))
     arg, arg_sw = proba.argmax(1), swapped.argmax(1)
     out: dict = {}
