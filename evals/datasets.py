@@ -462,7 +462,7 @@ def load_news(split: str, gold_dir: Path = GOLD_DIR / "news") -> list[NewsStory]
     return stories
 
 
-# --- the team's French and Vietnamese extraction gold ---------------------------------------------------
+# --- the team's English, French and Vietnamese extraction gold ---------------------------------------------------
 
 EXTRACTION_GOLD_DIR = GOLD_DIR / "extraction"
 SENTENCES_PER_PARAGRAPH = 2  # news paragraphs are short; two sentences each keeps the document readable
@@ -474,7 +474,7 @@ def extraction_story_key(source: str) -> str:
 
 
 def load_extraction_gold(language: str, split: str, gold_dir: Path = EXTRACTION_GOLD_DIR) -> list[ExtractionDoc]:
-    """The team's gold for `language` ('fr' or 'vi'): one document per story, its sentences two to a paragraph."""
+    """The team's gold for `language` ('en', 'fr' or 'vi'): one document per story, its sentences two to a paragraph."""
     _check_split(split)
     stories: dict[str, list[dict]] = defaultdict(list)
     for row in _jsonl(gold_dir / f"{language}.jsonl"):

@@ -14,7 +14,9 @@ from evals.sets.common import (
     open_eval_checker,
     subsample,
 )
-from evals.sets.extraction import run_extraction_fr, run_extraction_vi, run_factcheck_bench, run_propsegment_props
+from evals.sets.extraction import (
+    run_extraction_en, run_extraction_fr, run_extraction_vi, run_factcheck_bench, run_propsegment_props,
+)
 from evals.sets.retrieval import run_xnli_retrieval
 from evals.sets.stance import run_fever_symmetric, run_vitaminc, run_xnli_stance
 from evals.sets.verdicts import (
@@ -35,6 +37,7 @@ SETS = {
     "fever_symmetric": run_fever_symmetric,
     "factcheck_bench": run_factcheck_bench,
     "propsegment_props": run_propsegment_props,
+    "extraction_en": run_extraction_en,
     "extraction_fr": run_extraction_fr,
     "extraction_vi": run_extraction_vi,
     "propsegment_xdoc": run_propsegment_xdoc,

@@ -39,6 +39,7 @@ TARGETS: dict[str, dict[str, float]] = {
     "xnli_retrieval": {"recall_at_1": 0.95},
     "factcheck_bench": {"recall": 0.75, "precision": 0.75},
     "propsegment_props": {"recall": 0.50, "precision": 0.70},
+    "extraction_en": {"recall": 0.75, "precision": 0.75},
     "extraction_fr": {"recall": 0.75, "precision": 0.75},
     "extraction_vi": {"recall": 0.75, "precision": 0.75},
     "news": {"accuracy": 0.85},

@@ -199,3 +199,8 @@ def run_extraction_fr(ctx: EvalContext) -> SetOutcome:
 def run_extraction_vi(ctx: EvalContext) -> SetOutcome:
     """Claim extraction on the team's Vietnamese news gold (evals/gold/extraction/), with the fragment rate."""
     return _run_team_gold(ctx, "vi")
+
+
+def run_extraction_en(ctx: EvalContext) -> SetOutcome:
+    """Claim extraction on the team's English news gold (the same NTREX stories, English side), with the fragment rate."""
+    return _run_team_gold(ctx, "en")
