@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from evals.datasets import load_climate_fever, load_fever_symmetric, load_vitaminc, load_xnli, stable_order
+from evals.metrics import reliability
 from evals.training.cross_encoder import data as data_mod
 from service.analysis.cross_encoder import DEFAULT_DIR, LABELS, CrossEncoder, softmax
 
@@ -182,10 +183,7 @@ def calibration(sets: dict, proba: dict[str, np.ndarray], bins: int = 15) -> dic
 
 
 def expected_calibration_error(conf: np.ndarray, hit: np.ndarray, bins: int = 15) -> float:
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(conf, edges[1:-1]), 0, bins - 1)
-    return float(sum(abs(conf[which == b].mean() - hit[which == b].mean()) * np.mean(which == b)
-                     for b in range(bins) if np.any(which == b)))
+    return float(reliability(conf.tolist(), hit.tolist(), bins)["ece"])
 
 
 def speed(model: CrossEncoder, sets: dict, n: int = 512) -> dict:
