@@ -58,11 +58,10 @@ class Verifier:
         if not claims:
             return []
         self.rarity.sync()
-        k = self.search.k
         dense = self.dense_hits(p)
         denial_links = _denial_links(p.claims)
         judged = [i for i, claim in enumerate(claims) if claim.checkworthy or p.on_request]
-        candidates_of = {i: self._candidates(p, i, dense[i] if i < len(dense) else [], k) for i in judged}
+        candidates_of = {i: self._candidates(p, i, dense[i] if i < len(dense) else []) for i in judged}
         asked = [i for i in judged if candidates_of[i]]
         # one call for the whole document: the model reads all its pairs in full batches
         answers = dict(zip(asked, self.judge.judge_many([(claims[i], candidates_of[i]) for i in asked])))
@@ -81,9 +80,13 @@ class Verifier:
             out.append(Verified(claim, verdict, confidence, evidence, backend))
         return out
 
-    def _candidates(self, p: Prepared, i: int, dense: list, k: int) -> list[Candidate]:
+    def _candidates(self, p: Prepared, i: int, dense: list) -> list[Candidate]:
         """The claims of other documents (and of this one's other-language half) that claim i is judged against."""
         claim = p.claims[i]
+        # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
+        # the extractor made of them: no LLM ever sees them next to another document's claims.
+        if addresses_the_model(claim.quote):
+            return []
         ids = self.search.candidate_ids(dense, p.keys[i], p.id)
         stored = self.db.claims.by_id(ids)
         groups = self.db.documents.source_groups(list({s.document_id for s in stored.values()}))
@@ -98,13 +101,9 @@ class Verifier:
                 same_source=group == (p.source_group or p.id), denied_by=denied.get(cid),
             ))
         candidates += self._same_document_translations(p, i, p.vecs[i])
-        # Instructions to a model (prompt injection) are neither judged nor used as evidence, whatever
-        # the extractor made of them: no LLM ever sees them next to another document's claims.
-        if addresses_the_model(claim.quote):
-            return []
         candidates = [c for c in candidates if not addresses_the_model(c.claim.quote)]
         candidates.sort(key=lambda c: -c.similarity)
-        return candidates[: k + 4]
+        return candidates[: self.search.k + 4]
 
     def judge_pair(self, claim: Claim, evidence: Claim) -> StanceResult:
         """Stance of one evidence claim toward one claim, the pair taken as given (no search)."""
