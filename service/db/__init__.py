@@ -17,7 +17,7 @@ from service.db.claims import ClaimRepository
 from service.db.documents import DocumentRepository
 from service.db.events import EventRepository
 from service.db.llm_cache import ReplyCacheRepository
-from service.db.locks import AdvisoryCorpusLock, CorpusLock
+from service.db.locks import AdvisoryCorpusLock, AdvisoryOwnerLease, CorpusLock, OwnerLease
 from service.db.migrate import upgrade
 from service.db.reviews import ReviewRepository
 from service.db.session import Session
@@ -41,9 +41,11 @@ class Database:
         if self.shared:
             # Writers on every host queue on an advisory lock in the database they share.
             self.lock: CorpusLock | AdvisoryCorpusLock = AdvisoryCorpusLock(self.engine)
+            self.owner: OwnerLease | AdvisoryOwnerLease = AdvisoryOwnerLease(self.engine)
         else:
             # Writers on one host (threads and uvicorn workers) queue on a file lock beside the SQLite file.
             self.lock = CorpusLock(lock_path)
+            self.owner = OwnerLease(Path(lock_path).parent if lock_path else None)
         self.session = Session(self.engine, before_write=self.lock.check)
         self.documents = DocumentRepository(self.session)
         self.claims = ClaimRepository(self.session)
@@ -90,4 +92,5 @@ class Database:
         self.session.scalar(text("SELECT 1"))
 
     def close(self) -> None:
+        self.owner.close()
         self.engine.dispose()

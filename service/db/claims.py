@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import Connection, and_, exists, func, insert, select, true, union, union_all
 
 from service.db.records import StoredClaim, decode_vector
-from service.db.schema import claim_keys, claims, documents, evidence, reviews, verdict_history
+from service.db.schema import claim_keys, claims, documents, evidence, pending_documents, reviews, verdict_history
 from service.db.session import Session, chunks
 from service.models import Claim
 
@@ -189,8 +189,11 @@ class ClaimRepository:
                                     .where(claims.c.backend == backend, claims.c.id.in_(ids)))
 
     def needing_verification(self) -> list[str]:
-        """Claims a crash left without a verdict, or whose evidence quotes a document that no longer exists."""
-        never = select(claims.c.id).where(~exists().where(verdict_history.c.claim_id == claims.c.id))
+        """Claims a crash left without a verdict, or whose evidence quotes a document that no longer exists.
+
+        Not the claims of pending documents: a live ingest is verifying them (the dead ones' are resumed first)."""
+        never = select(claims.c.id).where(~exists().where(verdict_history.c.claim_id == claims.c.id),
+                                          ~exists().where(pending_documents.c.id == claims.c.document_id))
         dangling = (select(evidence.c.claim_id).distinct()
                     .where(~exists().where(documents.c.id == evidence.c.document_id)))
         return list(self._session.scalars(union(never, dangling)))

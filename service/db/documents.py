@@ -1,4 +1,5 @@
-"""Documents, their source groups, and the ingests a crash may have left half-done (pending documents)."""
+"""Documents, their source groups, the corpus version, and the ingests a crash may have left half-done (pending
+documents)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import time
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from service.db.records import DocumentListing, StoredDocument, to_datetime
-from service.db.schema import claims, documents, pending_documents
+from service.db.schema import claims, corpus_state, documents, pending_documents
 from service.db.session import Session, storable
 
 
 class DocumentRepository:
-    """Reads and writes the `documents` and `pending_documents` tables."""
+    """Reads and writes the `documents`, `pending_documents` and `corpus_state` tables."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -27,6 +28,7 @@ class DocumentRepository:
             source_group=doc["source_group"],
             backend=doc.get("backend", "offline"), created_at=doc.get("created_at", time.time()),
         ))
+        self.bump_corpus_version(tx)
 
     def get(self, document_id: str) -> StoredDocument | None:
         row = self._session.one(select(documents).where(documents.c.id == document_id))
@@ -84,12 +86,25 @@ class DocumentRepository:
 
     def delete(self, tx: Connection, document_id: str) -> None:
         tx.execute(delete(documents).where(documents.c.id == document_id))
+        self.bump_corpus_version(tx)
+
+    # The corpus version: up by one with every stored or deleted document ---------------------------------
+
+    def corpus_version(self) -> int:
+        """The version of the corpus now; read it before verifying against the corpus."""
+        return int(self._session.scalar(select(corpus_state.c.version).where(corpus_state.c.name == "corpus")) or 0)
+
+    def bump_corpus_version(self, tx: Connection) -> None:
+        """In the transaction that stores or deletes a document (under the corpus write lock)."""
+        tx.execute(update(corpus_state).where(corpus_state.c.name == "corpus")
+                   .values(version=corpus_state.c.version + 1))
 
     # Documents stored but not yet fully verified: a crash leaves them here for repair ------------------
 
-    def mark_pending(self, tx: Connection, document_id: str) -> None:
+    def mark_pending(self, tx: Connection, document_id: str, owner: str | None = None) -> None:
+        """`owner`: the process verifying it, so that other ingests leave it to that process while it lives."""
         tx.execute(delete(pending_documents).where(pending_documents.c.id == document_id))
-        tx.execute(insert(pending_documents).values(id=document_id, at=time.time()))
+        tx.execute(insert(pending_documents).values(id=document_id, at=time.time(), owner=owner))
 
     def clear_pending(self, document_ids: list[str]) -> None:
         if document_ids:
@@ -98,3 +113,9 @@ class DocumentRepository:
 
     def pending(self) -> list[str]:
         return list(self._session.scalars(select(pending_documents.c.id).order_by(pending_documents.c.at)))
+
+    def pending_owners(self) -> list[tuple[str, str | None, float]]:
+        """(document id, owner, marked at) of every pending document, oldest first."""
+        rows = self._session.all(select(pending_documents.c.id, pending_documents.c.owner, pending_documents.c.at)
+                                 .order_by(pending_documents.c.at))
+        return [(r.id, r.owner, r.at) for r in rows]

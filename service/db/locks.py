@@ -1,4 +1,5 @@
-"""The corpus write lock: one writer at a time across threads, processes *and* hosts.
+"""The corpus write lock: one writer at a time across threads, processes *and* hosts; and the owner lease that
+says whether the process verifying a pending document is still alive.
 
 Storing a document and verifying it against the corpus must not interleave with another document's, or two
 documents posted at once would each be verified without the other. Threads of one process queue on a re-entrant
@@ -14,9 +15,12 @@ lock; then
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
+import socket
 import threading
+import uuid
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, exc, func, select
@@ -142,3 +146,106 @@ class AdvisoryCorpusLock:
             connection.exec_driver_sql("SELECT 1")
         except exc.SQLAlchemyError as error:
             raise StoreError("record store unavailable: the corpus write lock was lost with its connection") from error
+
+
+def _owner_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+class OwnerLease:
+    """Whether the process that marked a document pending is alive, on one host (SQLite).
+
+    Documents are verified outside the corpus write lock, so a pending document may be one that another process
+    is verifying right now, or one whose process died. Each process holds an exclusive flock on a file of its own
+    (`<dir>/owners/`) from its first ingest for as long as it lives; the kernel drops it when the process dies,
+    however it dies. `alive(token)` tries to take that file's lock.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.token = _owner_token()
+        self._dir = Path(directory) / "owners" if directory else None
+        self._fd: int | None = None
+        self._lock = threading.Lock()
+
+    def _path(self, token: str) -> Path:
+        assert self._dir is not None
+        return self._dir / f"{hashlib.sha256(token.encode()).hexdigest()[:20]}.owner"
+
+    def hold(self) -> str:
+        """Take this process's lease (once); returns the token to mark its pending documents with."""
+        with self._lock:
+            if self._fd is None and self._dir is not None:
+                self._dir.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self._path(self.token), os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._fd = fd
+        return self.token
+
+    def alive(self, token: str) -> bool:
+        if token == self.token:
+            return True
+        if self._dir is None:  # an in-memory store: no other process can share it
+            return False
+        path = self._path(token)
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            path.unlink(missing_ok=True)  # its owner is gone: nobody will take this lease again
+            return False
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+                self._path(self.token).unlink(missing_ok=True)
+
+
+class AdvisoryOwnerLease:
+    """Whether the process that marked a document pending is alive, on any host (Postgres).
+
+    Each process holds a session-level advisory lock keyed by its token on a connection of its own, from its first
+    ingest until it closes; the database drops the lock when that session ends (SIGKILL, a lost host). `alive`
+    tries the lock without waiting.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.token = _owner_token()
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def hold(self) -> str:
+        with self._lock:
+            if self._connection is None:
+                connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(select(func.pg_advisory_lock(lock_key(f"owner:{self.token}"))))
+                self._connection = connection
+        return self.token
+
+    def alive(self, token: str) -> bool:
+        if token == self.token:
+            return True
+        key = lock_key(f"owner:{token}")
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            if connection.execute(select(func.pg_try_advisory_lock(key))).scalar():
+                connection.execute(select(func.pg_advisory_unlock(key)))
+                return False
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                try:
+                    self._connection.close()
+                except exc.SQLAlchemyError:
+                    pass
+                self._connection = None

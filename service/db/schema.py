@@ -56,6 +56,7 @@ claims = Table(
     Column("strength", Float, nullable=False, server_default="0"),  # raw score of the verdict rule, in [0, 1]
     Column("independent_sources", Integer, nullable=False, server_default="0"),
     Column("extracted_by", Text, nullable=False, server_default="offline"),  # offline, llm or offline-fallback
+    Column("verified_as_of", Integer),  # the corpus version its verdict was computed against (migration 0009)
     Index("claims_document", "document_id", "idx"),
     Index("claims_verdict", "verdict", "seq"),
 )
@@ -105,6 +106,15 @@ pending_documents = Table(
     "pending_documents", metadata,
     Column("id", Text, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     Column("at", Float, nullable=False),
+    Column("owner", Text),  # the ingesting process (host:pid:token); NULL before migration 0009
+)
+
+# One row per counter; "corpus" goes up by one whenever a document is stored or deleted (migration 0009). A verdict
+# records the version it was computed against, and is never replaced by one computed against an older corpus.
+corpus_state = Table(
+    "corpus_state", metadata,
+    Column("name", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
 )
 
 reviews = Table(

@@ -20,10 +20,21 @@ class VerdictRepository:
         self._session = session
 
     def save(self, tx: Connection, claim_id: str, verdict: str, confidence: float, items: list[EvidenceOut],
-             backend: str, cause_document_id: str | None, reason: str, basis: VerdictBasis = VerdictBasis()) -> bool:
+             backend: str, cause_document_id: str | None, reason: str, basis: VerdictBasis = VerdictBasis(),
+             as_of: int | None = None) -> bool:
         """Replace a claim's evidence and verdict (and how it was reached); record history (and an event) when the
-        verdict changed."""
-        previous = tx.execute(select(claims.c.verdict, claims.c.document_id).where(claims.c.id == claim_id)).first()
+        verdict changed. Returns whether the verdict changed.
+
+        `as_of`: the corpus version the verdict was computed against. Verification runs outside the corpus write
+        lock, so a verdict computed against an older corpus can arrive after one computed against a newer: it is
+        then dropped, as is a verdict for a claim deleted meanwhile.
+        """
+        previous = tx.execute(select(claims.c.verdict, claims.c.document_id, claims.c.verified_as_of)
+                              .where(claims.c.id == claim_id).with_for_update()).first()
+        if previous is None:
+            return False
+        if as_of is not None and previous.verified_as_of is not None and as_of < previous.verified_as_of:
+            return False
         tx.execute(delete(evidence).where(evidence.c.claim_id == claim_id))
         if items:
             tx.execute(insert(evidence), [
@@ -36,17 +47,18 @@ class VerdictRepository:
         now = time.time()
         tx.execute(update(claims).where(claims.c.id == claim_id)
                    .values(verdict=verdict, confidence=confidence, backend=backend, updated_at=now,
-                           basis=basis.basis, strength=basis.strength, independent_sources=basis.independent_sources))
+                           basis=basis.basis, strength=basis.strength, independent_sources=basis.independent_sources,
+                           verified_as_of=as_of if as_of is not None else previous.verified_as_of))
         has_history = tx.execute(select(verdict_history.c.seq).where(verdict_history.c.claim_id == claim_id)
                                  .limit(1)).first()
-        changed = not has_history or previous is None or previous.verdict != verdict
+        changed = not has_history or previous.verdict != verdict
         if changed:
             tx.execute(insert(verdict_history).values(claim_id=claim_id, verdict=verdict, confidence=confidence,
                                                       cause_document_id=cause_document_id, reason=reason, at=now))
-            document_id = previous.document_id if previous else None
             EventRepository.append_in(tx, "verdict_changed", {
-                "claim_id": claim_id, "document_id": document_id, "verdict": verdict, "confidence": confidence,
-                "cause_document_id": cause_document_id, "reason": reason, "at": iso_millis(now),
+                "claim_id": claim_id, "document_id": previous.document_id, "verdict": verdict,
+                "confidence": confidence, "cause_document_id": cause_document_id, "reason": reason,
+                "at": iso_millis(now),
             })
         return changed
 

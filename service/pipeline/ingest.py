@@ -1,13 +1,21 @@
-"""Stage 2, ingest: store documents and their verdicts under the corpus write lock, idempotently, crash-safe.
+"""Stage 2, ingest: store documents, verify them and the older claims they touch, idempotently, crash-safe.
 
-A document is committed with a `pending` mark, then its source group, its verdicts and the recomputation of the
-older claims it touches are saved, then the mark is cleared. A crash in between leaves the mark, and `repair`
-(run at every start) finishes the job; it also makes the vector store match the record store again.
+Under the corpus write lock a document is committed with a `pending` mark (and the process that owns it), its
+vectors are upserted and its source group found. The lock is then released: its verdicts and the recomputation of
+the older claims it touches are computed while other documents are stored and verified, and saved with the corpus
+version they were computed against (recompute.py says why that is safe); then the mark is cleared. A document
+stored after this one was verified is verified seeing this one, and the claims of this one it cites are
+recomputed, as when two documents are posted one after the other.
+
+A crash in between leaves the mark: `repair` (run at every start) finishes the job, and so does the next ingest
+of any process once its owner has died or failed (`resume_pending`); repair also makes the vector store match the
+record store again.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -23,7 +31,6 @@ from service.pipeline.name_rarity import NameRarity
 from service.pipeline.prepare import Prepared, Preparer, document_id_for
 from service.pipeline.recompute import Recomputer
 from service.pipeline.source_groups import find_group
-from service.pipeline.verdict_basis import verdict_basis
 from service.pipeline.verify import Verifier
 
 log = logging.getLogger(__name__)
@@ -59,6 +66,8 @@ class Ingestor:
         self.rarity = rarity
         self.backend_name = backend_name
         self.corpus = _GroupCorpus(db)
+        self._in_flight: set[str] = set()  # pending documents this process is verifying now
+        self._in_flight_lock = threading.Lock()
 
     def ingest_many(self, docs: list[DocumentIn], progress: Progress | None = None
                     ) -> tuple[list[str], set[str], dict[str, UsageScope]]:
@@ -85,22 +94,41 @@ class Ingestor:
                 prepared.append(self.preparer.prepare(text, doc.model_dump(exclude={"text"})))
             created.add(doc_id)
             progress("analysed", 1)
+        self.resume_pending()  # an earlier ingest that failed or died half-way is finished first
         with self.db.lock:
-            self.resume_pending()  # an earlier ingest that failed half-way is finished first
             fresh = [p for p in prepared if not self.db.documents.exists(p.id)]
             created = {p.id for p in fresh}  # a racing post of the same text stored it first: that one is a 200
-            for p in fresh:
-                self._store(p)
-            # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
-            self.vectors.upsert([c.id for p in fresh for c in p.claims], [p.id for p in fresh for _ in p.claims],
-                                np.vstack([p.vecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
-            for p in fresh:
-                self._assign_group(p)
+            self._claim(created)
+            try:
+                for p in fresh:
+                    self._store(p)
+                # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
+                self.vectors.upsert([c.id for p in fresh for c in p.claims], [p.id for p in fresh for _ in p.claims],
+                                    np.vstack([p.vecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
+                for p in fresh:
+                    self._assign_group(p)
+            except BaseException:
+                self._release(created)
+                raise
+        try:  # without the lock: other documents are stored and verified meanwhile
             progress("verified", len(docs) - len(fresh))  # already stored: nothing to verify
             self._verify_new(fresh, usage, progress)
             self._store_usage(fresh, usage)
             self.db.documents.clear_pending([p.id for p in fresh])
+        finally:
+            self._release(created)
         return ids, created, usage
+
+    def _claim(self, document_ids: set[str]) -> set[str]:
+        """Mark documents as being verified by this process; returns those no other thread of it had marked."""
+        with self._in_flight_lock:
+            mine = document_ids - self._in_flight
+            self._in_flight |= mine
+            return mine
+
+    def _release(self, document_ids: set[str]) -> None:
+        with self._in_flight_lock:
+            self._in_flight -= document_ids
 
     def _store(self, p: Prepared) -> None:
         with self.db.transaction() as tx:
@@ -111,7 +139,8 @@ class Ingestor:
                 "source_group": p.id, "backend": self.backend_name,
             })
             self.db.claims.insert(tx, p.claims, p.claim_sections, p.vecs, p.keys)
-            self.db.documents.mark_pending(tx, p.id)  # cleared once its verdicts and the ones it touches are saved
+            # Cleared once its verdicts and the ones it touches are saved; the owner says who is verifying it.
+            self.db.documents.mark_pending(tx, p.id, self.db.owner.hold())
         # Vectors are upserted after the commit: a crash before that leaves claims without vectors, which
         # repair() re-adds at start-up.
         self.rarity.clear()
@@ -142,11 +171,7 @@ class Ingestor:
         touched: dict[str, str] = {}  # old claim id -> the new document that touched it
         for p in fresh:
             with track_usage((usage or {}).get(p.id)):
-                verified = self.verifier.verify(p)
-            with self.db.transaction() as tx:
-                for v in verified:
-                    self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, p.id,
-                                          "ingest", verdict_basis(v.verdict, v.evidence))
+                verified, _ = self.recomputer.verify_and_save(p, {c.id: p.id for c in p.claims}, "ingest")
             if progress is not None:
                 progress("verified", 1)
             for v in verified:
@@ -171,7 +196,10 @@ class Ingestor:
             self.vectors.delete_document(document_id)
             self.rarity.clear()
             still = self.db.claims.by_id(citing)
-            return self.recomputer.recompute({c: document_id for c in citing if c in still}, "document_deleted")
+        # Without the lock: a verdict computed meanwhile that cites the deleted document is computed again
+        # (Recomputer.verify_and_save); a crash before this ends leaves them to repair, which finds them by their
+        # evidence.
+        return self.recomputer.recompute({c: document_id for c in citing if c in still}, "document_deleted")
 
     def repair(self) -> dict[str, int]:
         """Make the vector store match the record store, and verify claims a crash left unverified."""
@@ -198,19 +226,28 @@ class Ingestor:
                 "claims_reverified": len(pending), "verdicts_changed": verified}
 
     def resume_pending(self) -> int:
-        """Finish ingests a crash interrupted after the document was committed: its source group, its verdicts,
-        and the recomputation of the older claims it touches (otherwise those would silently ignore it)."""
-        with self.db.lock:
-            pending = self.db.documents.pending()
-            for doc_id in pending:
+        """Finish ingests interrupted after the document was committed: its source group, its verdicts, and the
+        recomputation of the older claims it touches (otherwise those would silently ignore it).
+
+        Only the pending documents no live ingest is verifying: this process's own whose ingest failed, and those
+        of processes that died (`db.owner` says which are alive, on any host).
+        """
+        pending = [doc_id for doc_id, owner, _ in self.db.documents.pending_owners()
+                   if owner is None or owner == self.db.owner.token or not self.db.owner.alive(owner)]
+        mine = self._claim(set(pending))
+        try:
+            for doc_id in [d for d in pending if d in mine]:
                 stored = self.db.claims.of_document(doc_id)
                 doc = self.db.documents.get(doc_id)
                 if stored and doc is not None:
                     p = Prepared.from_store(doc, stored)
-                    # Its writer may have died before the upsert; on a shared store no restart of it re-adds them.
-                    self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.vecs)
-                    if p.source_group == p.id:
-                        self._assign_group(p)
+                    with self.db.lock:
+                        # Its writer may have died before the upsert; on a shared store no restart of it re-adds them.
+                        self.vectors.upsert([c.id for c in p.claims], [p.id] * len(p.claims), p.vecs)
+                        if p.source_group == p.id:
+                            self._assign_group(p)
                     self._verify_new([p])
                 self.db.documents.clear_pending([doc_id])
-        return len(pending)
+        finally:
+            self._release(mine)
+        return len(mine)

@@ -1,4 +1,13 @@
-"""Stage 4, recompute: re-verify stored claims when the corpus changes around them, and record what moved."""
+"""Stage 4, save and recompute: verdicts computed without the corpus write lock, saved under it, and the stored
+claims re-verified when the corpus changes around them.
+
+Verification (candidate search, stance judgements) reads the corpus without the lock, so hosts verify in parallel.
+The corpus version is read first and saved with each verdict; a verdict computed against an older corpus never
+replaces one computed against a newer (`VerdictRepository.save`). What the lock still covers is the save itself
+and one check: no evidence may cite a document deleted while the verdicts were computed (a deletion takes the lock
+and lists the claims citing the document before its verdicts are recomputed, so a verdict saved after it would keep
+citing it); such verdicts are computed again.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +17,12 @@ from service.db import Database
 from service.db.records import StoredClaim
 from service.pipeline.prepare import Prepared
 from service.pipeline.verdict_basis import verdict_basis
-from service.pipeline.verify import Verifier
+from service.pipeline.verify import Verified, Verifier
 
 log = logging.getLogger(__name__)
 
 FALLBACK_BACKEND = "offline-fallback"  # the offline analyser standing in for a failing LLM
+OUTSIDE_LOCK_TRIES = 2  # then, if deletions keep landing meanwhile, the verdicts are computed under the lock
 
 
 class Recomputer:
@@ -32,15 +42,34 @@ class Recomputer:
         changed = 0
         for doc_id, stored in by_doc.items():
             doc = self.db.documents.get(doc_id)
-            if doc is None:
-                continue
-            verified = self.verifier.verify(Prepared.from_store(doc, stored))
-            with self.db.transaction() as tx:
-                for v in verified:
-                    changed += self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
-                                                     claim_causes[v.claim.id], reason,
-                                                     verdict_basis(v.verdict, v.evidence))
+            if doc is not None:
+                changed += self.verify_and_save(Prepared.from_store(doc, stored), claim_causes, reason)[1]
         return changed
+
+    def verify_and_save(self, p: Prepared, causes: dict[str, str | None], reason: str) -> tuple[list[Verified], int]:
+        """Verify `p`'s claims against the corpus as it is now and save their verdicts; returns them and how many
+        verdicts changed. `causes`: claim id -> the document whose arrival or departure made it be verified."""
+        for _ in range(OUTSIDE_LOCK_TRIES):
+            as_of = self.db.documents.corpus_version()
+            verified = self.verifier.verify(p)
+            with self.db.lock:
+                if not self._cites_deleted(p, verified):
+                    return verified, self._save(verified, as_of, causes, reason)
+        with self.db.lock:  # deletions kept landing while it was verified: under the lock none can
+            as_of = self.db.documents.corpus_version()
+            verified = self.verifier.verify(p)
+            return verified, self._save(verified, as_of, causes, reason)
+
+    def _cites_deleted(self, p: Prepared, verified: list[Verified]) -> bool:
+        cited = list({e.document_id for v in verified for e in v.evidence} - {p.id})
+        return len(self.db.documents.source_groups(cited)) < len(cited)
+
+    def _save(self, verified: list[Verified], as_of: int, causes: dict[str, str | None], reason: str) -> int:
+        with self.db.transaction() as tx:
+            return sum(self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
+                                             causes.get(v.claim.id), reason, verdict_basis(v.verdict, v.evidence),
+                                             as_of=as_of)
+                       for v in verified)
 
     def recheck_fallbacks(self, limit: int = 50, batch: int = 5) -> int:
         """Re-verify claims judged by the offline fallback during an LLM outage; stops early while it persists.
@@ -51,8 +80,7 @@ class Recomputer:
         recovered = 0
         for i in range(0, len(ids), batch):
             part = ids[i : i + batch]
-            with self.db.lock:
-                self.recompute({cid: None for cid in part}, "recheck")
+            self.recompute({cid: None for cid in part}, "recheck")
             still = self.db.claims.count_judged_by(FALLBACK_BACKEND, part)
             recovered += len(part) - still
             if still == len(part):  # the LLM is still failing: try again on the next round, not claim after claim

@@ -77,6 +77,7 @@ def test_ingest_cut_short_is_finished_at_restart(tmp_path, embedder, reference, 
         checker.ingest(DOCS[-1])
     monkeypatch.undo()
     assert checker.db.documents.pending(), "the cut-short document is marked pending"
+    checker.close()  # the process is gone (and with it the lease on what it was verifying)
 
     restarted = open_checker(tmp_path, embedder)  # opening runs repair()
     assert_stores_agree(restarted)

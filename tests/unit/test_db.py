@@ -139,3 +139,30 @@ def test_a_claim_that_is_not_self_contained_says_so_after_storage(tmp_path):
                                  "sections": {"spans": [[0, 20, "fr"]], "translated": []}, "source_group": "d1"})
         db.claims.insert(tx, [claim], [0], vectors, [[]])
     assert db.claims.get("c1").claim.self_contained is False
+
+
+def test_the_corpus_version_moves_with_every_stored_and_deleted_document(tmp_path):
+    assert Database.sqlite(tmp_path / "empty.sqlite3").documents.corpus_version() == 0
+    db = _one_claim_store(tmp_path)
+    assert db.documents.corpus_version() == 1
+    with db.transaction() as tx:
+        db.documents.delete(tx, "d1")
+    assert db.documents.corpus_version() == 2
+
+
+def test_a_verdict_computed_against_an_older_corpus_never_replaces_a_newer_one(tmp_path):
+    """Verification runs outside the corpus write lock: the verdict that saw more of the corpus stays, whichever
+    of the two is saved last."""
+    db = _one_claim_store(tmp_path)
+    with db.transaction() as tx:
+        assert db.verdicts.save(tx, "c1", "disputed", 0.7, [], "offline", "d3", "document_added", as_of=5)
+    with db.transaction() as tx:
+        assert not db.verdicts.save(tx, "c1", "corroborated", 0.8, [], "offline", "d2", "ingest", as_of=4)
+    with db.transaction() as tx:
+        assert not db.verdicts.save(tx, "gone", "corroborated", 0.8, [], "offline", "d2", "ingest", as_of=9)
+    stored = db.claims.get("c1")
+    assert (stored.verdict, stored.confidence) == ("disputed", 0.7)
+    assert [h.verdict for h in db.verdicts.history("c1")] == ["disputed"]
+    with db.transaction() as tx:  # the same or a later version replaces it
+        assert db.verdicts.save(tx, "c1", "contradicted", 0.6, [], "offline", "d4", "document_added", as_of=5)
+    assert db.claims.get("c1").verdict == "contradicted"
