@@ -75,6 +75,18 @@ class EventRepository:
         ))
         return int(result.inserted_primary_key[0])
 
+    @staticmethod
+    def append_many_in(tx: Connection, type_: str, payloads: list[dict[str, Any]]) -> None:
+        """append_in() for several events of one type, in one statement (ids in list order)."""
+        if not payloads:
+            return
+        if tx.dialect.name == "postgresql":
+            tx.execute(select(func.pg_advisory_xact_lock(EVENTS_KEY)))
+        created = iso_millis()
+        tx.execute(insert(events), [{"type": type_, "claim_id": p.get("claim_id"), "document_id": p.get("document_id"),
+                                     "payload": json.dumps(p, ensure_ascii=False), "created_at": created}
+                                    for p in payloads])
+
     def append(self, type_: str, payload: dict[str, Any]) -> int:
         """Append one event in its own transaction; returns its id."""
         with self._session.transaction() as tx:

@@ -190,15 +190,15 @@ class Ingestor:
         with self.db.lock:
             if not self.db.documents.exists(document_id):
                 raise NotFoundError(f"no document {document_id}")
-            citing = self.db.claims.citing_document(document_id)
             with self.db.transaction() as tx:
                 self.db.documents.delete(tx, document_id)
+            # Listed after the commit: verdicts are saved without the lock, and one saved before the commit is
+            # listed here, one saved after it finds the document gone itself (Recomputer.verify_and_save).
+            citing = self.db.claims.citing_document(document_id)
             self.vectors.delete_document(document_id)
             self.rarity.clear()
             still = self.db.claims.by_id(citing)
-        # Without the lock: a verdict computed meanwhile that cites the deleted document is computed again
-        # (Recomputer.verify_and_save); a crash before this ends leaves them to repair, which finds them by their
-        # evidence.
+        # Without the lock; a crash before this ends leaves them to repair, which finds them by their evidence.
         return self.recomputer.recompute({c: document_id for c in citing if c in still}, "document_deleted")
 
     def repair(self) -> dict[str, int]:

@@ -1,12 +1,12 @@
 """Stage 4, save and recompute: verdicts computed without the corpus write lock, saved under it, and the stored
 claims re-verified when the corpus changes around them.
 
-Verification (candidate search, stance judgements) reads the corpus without the lock, so hosts verify in parallel.
-The corpus version is read first and saved with each verdict; a verdict computed against an older corpus never
-replaces one computed against a newer (`VerdictRepository.save`). What the lock still covers is the save itself
-and one check: no evidence may cite a document deleted while the verdicts were computed (a deletion takes the lock
-and lists the claims citing the document before its verdicts are recomputed, so a verdict saved after it would keep
-citing it); such verdicts are computed again.
+Verification (candidate search, stance judgements) reads the corpus without the lock, so hosts verify in parallel,
+and its verdicts are saved without it too. The corpus version is read first and saved with each verdict; a verdict
+computed against an older corpus never replaces one computed against a newer (`VerdictRepository.save_many`).
+One more check keeps evidence from citing a deleted document: after saving, a verdict whose evidence cites a
+document that is gone is computed again. A deletion lists the claims citing the document once more after its
+commit (`Ingestor.delete`), so whichever commits first, the deletion or the save, one of the two sees the other.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 
 from service.db import Database
 from service.db.records import StoredClaim
+from service.db.verdicts import VerdictWrite
 from service.pipeline.prepare import Prepared
 from service.pipeline.verdict_basis import verdict_basis
 from service.pipeline.verify import Verified, Verifier
@@ -52,24 +53,23 @@ class Recomputer:
         for _ in range(OUTSIDE_LOCK_TRIES):
             as_of = self.db.documents.corpus_version()
             verified = self.verifier.verify(p)
-            with self.db.lock:
-                if not self._cites_deleted(p, verified):
-                    return verified, self._save(verified, as_of, causes, reason)
+            changed = self._save(verified, as_of, causes, reason)
+            if not self._cites_deleted(p, verified):
+                return verified, changed
         with self.db.lock:  # deletions kept landing while it was verified: under the lock none can
             as_of = self.db.documents.corpus_version()
             verified = self.verifier.verify(p)
-            return verified, self._save(verified, as_of, causes, reason)
+            return verified, changed + self._save(verified, as_of, causes, reason)
 
     def _cites_deleted(self, p: Prepared, verified: list[Verified]) -> bool:
         cited = list({e.document_id for v in verified for e in v.evidence} - {p.id})
         return len(self.db.documents.source_groups(cited)) < len(cited)
 
     def _save(self, verified: list[Verified], as_of: int, causes: dict[str, str | None], reason: str) -> int:
+        writes = [VerdictWrite(v.claim.id, v.verdict, v.confidence, v.evidence, v.backend, causes.get(v.claim.id),
+                               reason, verdict_basis(v.verdict, v.evidence)) for v in verified]
         with self.db.transaction() as tx:
-            return sum(self.db.verdicts.save(tx, v.claim.id, v.verdict, v.confidence, v.evidence, v.backend,
-                                             causes.get(v.claim.id), reason, verdict_basis(v.verdict, v.evidence),
-                                             as_of=as_of)
-                       for v in verified)
+            return self.db.verdicts.save_many(tx, writes, as_of)
 
     def recheck_fallbacks(self, limit: int = 50, batch: int = 5) -> int:
         """Re-verify claims judged by the offline fallback during an LLM outage; stops early while it persists.

@@ -88,3 +88,31 @@ def test_the_next_ingest_finishes_only_the_pending_documents_whose_owner_died(tm
     assert checker.db.documents.pending() == []
     assert sql(checker, "SELECT COUNT(*) FROM claims c WHERE c.document_id = :d AND NOT EXISTS"
                         " (SELECT 1 FROM verdict_history h WHERE h.claim_id = c.id)", d=a_id)[0][0] == 0
+
+
+def test_a_verdict_computed_before_a_deletion_and_saved_after_it_cites_nothing_deleted(tmp_path):
+    checker = open_checker(tmp_path)
+    for d in [*BASE, A]:
+        checker.ingest(d)
+    a_id = document_id_for(A.text)
+    verify = checker.verifier.verify
+    b_verified, a_deleted = threading.Event(), threading.Event()
+
+    def verify_b_then_wait_for_the_deletion(p):
+        result = verify(p)
+        if threading.current_thread() is b_thread and not b_verified.is_set():
+            assert any(e.document_id == a_id for v in result for e in v.evidence), "B must cite A"
+            b_verified.set()
+            assert a_deleted.wait(120)
+        return result
+
+    checker.verifier.verify = verify_b_then_wait_for_the_deletion
+    b_thread = threading.Thread(target=checker.ingest, args=(B,))
+    b_thread.start()
+    assert b_verified.wait(120)
+    checker.delete(a_id)  # B's verdicts, computed while A existed, are saved after this
+    a_deleted.set()
+    b_thread.join(120)
+    assert not b_thread.is_alive()
+    assert sql(checker, "SELECT COUNT(*) FROM evidence WHERE document_id = :d", d=a_id)[0][0] == 0
+    assert checker.db.documents.pending() == []
