@@ -411,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     si.add_argument("--docs", type=int, default=60)
     si.add_argument("--clients", type=int, default=8)
     si.add_argument("--processes", default="1,2,4")
+    si.add_argument("--one-core-each", action="store_true",
+                    help="pin API process i to core i, one compute thread: each process stands for a host")
     sc = sub.add_parser("scaleout-check", help="check p50/p95 against corpora kept in Postgres")
     sc.add_argument("--tiers", default="10000,100000")
     sc.add_argument("--probes", type=int, default=40)
@@ -453,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         from evals.bench.scaleout import bench_scaleout_ingest
 
         result = bench_scaleout_ingest(args.docs, args.clients, [int(x) for x in args.processes.split(",")],
-                                       args.seed, log)
+                                       args.seed, log, args.one_core_each)
     elif args.section == "scaleout-serial":
         from evals.bench.scaleout import bench_serial_share
 

