@@ -54,8 +54,9 @@ def open_factchecker(settings: Settings | None = None, embedder: Embedder | None
     recomputer = Recomputer(db, verifier)
     ingestor = Ingestor(db, vectors, preparer, verifier, recomputer, rarity, getattr(extractor, "name", "offline"))
     checker = FactChecker(settings, db, vectors, embedder, extractor, judge, preparer, verifier, ingestor, recomputer)
-    # Under the corpus write lock: on a shared store another host may be ingesting while this one starts, and its
-    # claims, committed but not yet verified or upserted, are not this host's to repair.
+    # Under the corpus write lock: on a shared store another host may be storing a document while this one starts,
+    # and its claims, committed but not yet upserted, are not this host's to repair. Documents another live host is
+    # verifying (outside the lock) are left to it by their owner lease (Ingestor.resume_pending).
     with db.lock:
         checker.repair()
     return checker

@@ -114,8 +114,8 @@ class DocumentRepository:
     def pending(self) -> list[str]:
         return list(self._session.scalars(select(pending_documents.c.id).order_by(pending_documents.c.at)))
 
-    def pending_owners(self) -> list[tuple[str, str | None, float]]:
-        """(document id, owner, marked at) of every pending document, oldest first."""
-        rows = self._session.all(select(pending_documents.c.id, pending_documents.c.owner, pending_documents.c.at)
+    def pending_owners(self) -> list[tuple[str, str | None]]:
+        """(document id, the process verifying it) of every pending document, oldest first."""
+        rows = self._session.all(select(pending_documents.c.id, pending_documents.c.owner)
                                  .order_by(pending_documents.c.at))
-        return [(r.id, r.owner, r.at) for r in rows]
+        return [(r.id, r.owner) for r in rows]

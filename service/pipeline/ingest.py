@@ -232,7 +232,7 @@ class Ingestor:
         Only the pending documents no live ingest is verifying: this process's own whose ingest failed, and those
         of processes that died (`db.owner` says which are alive, on any host).
         """
-        pending = [doc_id for doc_id, owner, _ in self.db.documents.pending_owners()
+        pending = [doc_id for doc_id, owner in self.db.documents.pending_owners()
                    if owner is None or owner == self.db.owner.token or not self.db.owner.alive(owner)]
         mine = self._claim(set(pending))
         try:

@@ -1,5 +1,5 @@
-"""Stage 4, save and recompute: verdicts computed without the corpus write lock, saved under it, and the stored
-claims re-verified when the corpus changes around them.
+"""Stage 4, save and recompute: verdicts computed and saved without the corpus write lock, and the stored claims
+re-verified when the corpus changes around them.
 
 Verification (candidate search, stance judgements) reads the corpus without the lock, so hosts verify in parallel,
 and its verdicts are saved without it too. The corpus version is read first and saved with each verdict; a verdict
@@ -50,10 +50,11 @@ class Recomputer:
     def verify_and_save(self, p: Prepared, causes: dict[str, str | None], reason: str) -> tuple[list[Verified], int]:
         """Verify `p`'s claims against the corpus as it is now and save their verdicts; returns them and how many
         verdicts changed. `causes`: claim id -> the document whose arrival or departure made it be verified."""
+        changed = 0
         for _ in range(OUTSIDE_LOCK_TRIES):
             as_of = self.db.documents.corpus_version()
             verified = self.verifier.verify(p)
-            changed = self._save(verified, as_of, causes, reason)
+            changed += self._save(verified, as_of, causes, reason)
             if not self._cites_deleted(p, verified):
                 return verified, changed
         with self.db.lock:  # deletions kept landing while it was verified: under the lock none can
