@@ -44,6 +44,8 @@ class VectorStore(Protocol):
 
     def ping(self) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class ChromaVectorStore:
     """Chroma through PersistentClient under the data directory, or HttpClient when a server URL is set.
@@ -140,3 +142,8 @@ class ChromaVectorStore:
 
     def ping(self) -> None:
         self._client.heartbeat()
+
+    def close(self) -> None:
+        """Release the client: an embedded store's files are closed once no other client of this process uses
+        them (Chroma shares one system per path)."""
+        self._client.close()

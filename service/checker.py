@@ -42,7 +42,8 @@ class FactChecker:
         self.close()
 
     def close(self) -> None:
-        """Release the database connections (every write is already committed)."""
+        """Release the database connections and the vector store (every write is already committed)."""
+        self.vectors.close()
         self.db.close()
 
     @property

@@ -56,6 +56,7 @@ def test_restart_loses_nothing_and_chroma_is_rebuilt_from_the_record_store(tmp_p
     # Lose the vector store entirely; a restart must rebuild it from SQLite.
     import shutil
 
+    checker.close()  # the process ends (its Chroma client held the files being removed)
     shutil.rmtree(tmp_path / "d" / "chroma")
     reopened = open_checker(tmp_path / "d", embedder)
     assert reopened.vectors.ids() == claim_ids
