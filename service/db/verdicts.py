@@ -54,8 +54,9 @@ class VerdictRepository:
             previous.update((r.id, r) for r in tx.execute(
                 select(claims.c.id, claims.c.verdict, claims.c.document_id, claims.c.verified_as_of)
                 .where(claims.c.id.in_(part)).order_by(claims.c.id).with_for_update()))
-        kept = [w for w in writes if w.claim_id in previous and (
-            as_of is None or previous[w.claim_id].verified_as_of is None or as_of >= previous[w.claim_id].verified_as_of)]
+        kept = [w for w in writes if w.claim_id in previous  # still there, and no newer verdict saved for it
+                and (as_of is None or previous[w.claim_id].verified_as_of is None
+                     or as_of >= previous[w.claim_id].verified_as_of)]
         if not kept:
             return 0
         kept_ids = [w.claim_id for w in kept]

@@ -95,11 +95,12 @@ class Ingestor:
             created.add(doc_id)
             progress("analysed", 1)
         self.resume_pending()  # an earlier ingest that failed or died half-way is finished first
-        with self.db.lock:
-            fresh = [p for p in prepared if not self.db.documents.exists(p.id)]
-            created = {p.id for p in fresh}  # a racing post of the same text stored it first: that one is a 200
-            self._claim(created)
-            try:
+        claimed: set[str] = set()
+        try:
+            with self.db.lock:
+                fresh = [p for p in prepared if not self.db.documents.exists(p.id)]
+                created = {p.id for p in fresh}  # a racing post of the same text stored it first: that one is a 200
+                claimed = self._claim(created)
                 for p in fresh:
                     self._store(p)
                 # One vector-store call for the whole batch: Chroma's per-call cost dominated per-document upserts.
@@ -107,16 +108,13 @@ class Ingestor:
                                     np.vstack([p.vecs for p in fresh]) if fresh else np.zeros((0, 0), np.float32))
                 for p in fresh:
                     self._assign_group(p)
-            except BaseException:
-                self._release(created)
-                raise
-        try:  # without the lock: other documents are stored and verified meanwhile
+            # Without the lock: other documents are stored and verified meanwhile.
             progress("verified", len(docs) - len(fresh))  # already stored: nothing to verify
             self._verify_new(fresh, usage, progress)
             self._store_usage(fresh, usage)
             self.db.documents.clear_pending([p.id for p in fresh])
         finally:
-            self._release(created)
+            self._release(claimed)
         return ids, created, usage
 
     def _claim(self, document_ids: set[str]) -> set[str]:
@@ -232,8 +230,11 @@ class Ingestor:
         Only the pending documents no live ingest is verifying: this process's own whose ingest failed, and those
         of processes that died (`db.owner` says which are alive, on any host).
         """
-        pending = [doc_id for doc_id, owner in self.db.documents.pending_owners()
-                   if owner is None or owner == self.db.owner.token or not self.db.owner.alive(owner)]
+        owners = dict(self.db.documents.pending_owners())
+        # One liveness check per owner (on Postgres a round trip), not per document.
+        abandoned = {o for o in set(owners.values())
+                     if o is None or o == self.db.owner.token or not self.db.owner.alive(o)}
+        pending = [doc_id for doc_id, owner in owners.items() if owner in abandoned]
         mine = self._claim(set(pending))
         try:
             for doc_id in [d for d in pending if d in mine]:

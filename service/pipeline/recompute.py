@@ -5,7 +5,7 @@ Verification (candidate search, stance judgements) reads the corpus without the 
 and its verdicts are saved without it too. The corpus version is read first and saved with each verdict; a verdict
 computed against an older corpus never replaces one computed against a newer (`VerdictRepository.save_many`).
 One more check keeps evidence from citing a deleted document: after saving, a verdict whose evidence cites a
-document that is gone is computed again. A deletion lists the claims citing the document once more after its
+document that is gone is computed again. A deletion lists the claims citing the document after its
 commit (`Ingestor.delete`), so whichever commits first, the deletion or the save, one of the two sees the other.
 """
 
