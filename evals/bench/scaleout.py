@@ -141,6 +141,7 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
     try:
         if not chroma.start(chroma_binary()):
             raise RuntimeError("chroma run did not start")
+        cores = sorted(os.sched_getaffinity(0))  # with --one-core-each, process i runs on cores[i]
         configs = [("embedded (SQLite + embedded Chroma)", 1, None)]
         configs += [("Postgres + Chroma server", n, n) for n in process_counts]
         for label, processes, _ in configs:
@@ -156,7 +157,7 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
             try:
                 for i in range(processes):
                     port = free_port()
-                    core = sorted(os.sched_getaffinity(0))[i % len(os.sched_getaffinity(0))] if one_core_each else None
+                    core = cores[i % len(cores)] if one_core_each else None
                     procs.append(_serve(root / f"{tag}-host{i}", port, env, root / f"{tag}-host{i}.log", core))
                     urls.append(f"http://127.0.0.1:{port}")
                 # One at a time: several hosts migrating and repairing at once is a start-up cost, not ingest.
@@ -175,7 +176,8 @@ def bench_scaleout_ingest(docs: int, clients: int, process_counts: list[int], se
                              _machine_busy_seconds()]
                 used = [round((b - a) / wall, 2) for a, b in zip(cpu_before, cpu_after)]
                 runs.append({
-                    "store": label, "processes": processes, "clients": clients, "docs": docs, "one_core_each": one_core_each,
+                    "store": label, "processes": processes, "clients": clients, "docs": docs,
+                    "one_core_each": one_core_each,
                     "wall_s": round(wall, 1), "docs_per_s": round(docs / wall, 3),
                     "p50_latency_s": round(_percentile(latencies, 50), 2),
                     "p95_latency_s": round(_percentile(latencies, 95), 2),
